@@ -1,0 +1,202 @@
+"""The :class:`KnowledgeGraph`: a loaded dataset and what can be asked of it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import OutputError
+from .loader import LoadedData, build_rdf, read_dataset
+from .resources import default_dataset_dir
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
+
+__all__ = ["KnowledgeGraph", "Stats", "BuildResult", "load", "build", "FORMATS"]
+
+#: export format name -> (rdflib serializer, file extension, keeps named graphs)
+FORMATS: dict[str, tuple[str, str, bool]] = {
+    "trig": ("trig", "trig", True),
+    "nquads": ("nquads", "nq", True),
+    "turtle": ("turtle", "ttl", False),
+    "ntriples": ("nt", "nt", False),
+    "jsonld": ("json-ld", "jsonld", True),
+}
+
+
+@dataclass
+class Stats:
+    """Counts describing a loaded dataset."""
+
+    dataset: str
+    triples: int
+    data_triples: int
+    ontology_triples: int
+    named_graphs: int
+    records: int
+    entities: int
+    entities_by_class: dict[str, int] = field(default_factory=dict)
+    observations: int = 0
+    citations: int = 0
+    assertions: int = 0
+    relations: int = 0
+    relations_by_status: dict[str, int] = field(default_factory=dict)
+    relations_by_basis: dict[str, int] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class KnowledgeGraph:
+    """A dataset loaded into RDF: ``.dataset`` is an rdflib ``Dataset`` whose default graph is
+    the union of every graph; each statement sits in its own named graph that the default graph
+    describes (status, basis, citations)."""
+
+    def __init__(self, data: LoadedData, dataset: Dataset):
+        self.data = data
+        self.dataset = dataset
+
+    @property
+    def meta(self):  # noqa: ANN201 - DatasetMeta
+        return self.data.meta
+
+    @property
+    def folder(self) -> Path:
+        return self.data.meta.folder
+
+    def iri(self, slug: str) -> str:
+        """The IRI of a record id."""
+        return self.data.meta.entity_iri(slug)
+
+    def data_graph(self) -> Graph:
+        """All data triples (every graph but the ontology's) as one plain graph."""
+        from rdflib import Graph
+
+        from .ontology import ONTOLOGY_IRI, PREFIXES
+
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        graph.bind("data", self.meta.base + "id/")
+        for s, p, o, g in self.dataset.quads((None, None, None, None)):
+            identifier = getattr(g, "identifier", g)
+            if identifier != ONTOLOGY_IRI:
+                graph.add((s, p, o))
+        return graph
+
+    def serialize(self, format: str = "trig") -> str:  # noqa: A002 - the word users know
+        """Serialize as ``trig``, ``nquads``, ``turtle``, ``ntriples`` or ``jsonld``.
+
+        Graph-aware formats keep the provenance graphs; ``turtle`` and ``ntriples`` flatten every
+        graph (ontology included) into one. Output is deterministic: N-Quads and N-Triples lines
+        are sorted, Turtle and TriG are written by rdflib's sorting serializers.
+        """
+        if format not in FORMATS:
+            raise OutputError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+        serializer, _, keeps_graphs = FORMATS[format]
+        if keeps_graphs:
+            text = self.dataset.serialize(format=serializer)
+        else:
+            from rdflib import Graph
+
+            flat = Graph()
+            for prefix, namespace in self.dataset.namespaces():
+                flat.bind(prefix, namespace, override=True, replace=True)
+            for s, p, o, _ in self.dataset.quads((None, None, None, None)):
+                flat.add((s, p, o))
+            text = flat.serialize(format=serializer)
+        if format in ("nquads", "ntriples"):
+            lines = sorted({line for line in text.splitlines() if line.strip()})
+            text = "\n".join(lines) + "\n"
+        return text
+
+    def stats(self) -> Stats:
+        """Counts of triples, entities per class, observations, citations and relations."""
+        from rdflib import RDF
+
+        from .ontology import ECO, ONTOLOGY_IRI
+
+        ds = self.dataset
+        total = 0
+        ontology_triples = 0
+        graphs = set()
+        for _, _, _, g in ds.quads((None, None, None, None)):
+            total += 1
+            identifier = getattr(g, "identifier", g)
+            graphs.add(identifier)
+            if identifier == ONTOLOGY_IRI:
+                ontology_triples += 1
+        records = self.data.records
+        by_class: Counter[str] = Counter()
+        for record in records.values():
+            if not record.is_observation:
+                for type_name in record.types:
+                    by_class[type_name] += 1
+        relations = [rel for record in records.values() for rel in record.relations]
+        citations = set(ds.default_context.subjects(RDF.type, ECO.Citation))
+        assertions = set(ds.default_context.subjects(RDF.type, ECO.Assertion))
+        return Stats(
+            dataset=self.meta.id,
+            triples=total,
+            data_triples=total - ontology_triples,
+            ontology_triples=ontology_triples,
+            named_graphs=len(graphs - {ds.default_context.identifier}),
+            records=len(records),
+            entities=sum(1 for r in records.values() if not r.is_observation),
+            entities_by_class=dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))),
+            observations=sum(1 for r in records.values() if r.is_observation),
+            citations=len(citations),
+            assertions=len(assertions),
+            relations=len(relations),
+            relations_by_status=_ordered_counts(Counter(rel.status for rel in relations), ("done", "ongoing", "planned")),
+            relations_by_basis=_ordered_counts(Counter(rel.basis for rel in relations), ("explicit", "implied")),
+            files=list(self.data.files),
+        )
+
+
+def _ordered_counts(counter: Counter[str], order: tuple[str, ...]) -> dict[str, int]:
+    return {key: counter.get(key, 0) for key in order}
+
+
+def load(path: str | Path | None = None) -> KnowledgeGraph:
+    """Load a dataset folder (default: the bundled Ordos data) into a :class:`KnowledgeGraph`.
+
+    Raises :class:`ecograph.DataError` listing every problem (file, line, record id) if the
+    data is not valid.
+
+    >>> kg = load()                                   # doctest: +SKIP
+    >>> kg.stats().entities_by_class["Laboratory"]    # doctest: +SKIP
+    """
+    folder = Path(path) if path is not None else default_dataset_dir()
+    data = read_dataset(folder)
+    return KnowledgeGraph(data, build_rdf(data))
+
+
+@dataclass
+class BuildResult:
+    """What :func:`build` wrote."""
+
+    files: dict[str, str]  # format -> path
+    stats: Stats
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"files": dict(self.files), "stats": self.stats.to_dict()}
+
+
+BUILD_FORMATS = ("trig", "turtle", "jsonld")
+
+
+def build(out: str | Path, path: str | Path | None = None) -> BuildResult:
+    """Load a dataset and write ``ecograph.trig`` (with provenance graphs), ``ecograph.ttl``
+    (flattened) and ``ecograph.jsonld`` into ``out``. All three are serialized before any is
+    written, and each is written atomically."""
+    from .output import write_many_atomic
+
+    kg = load(path)
+    out = Path(out)
+    texts = {out / f"ecograph.{FORMATS[fmt][1]}": kg.serialize(fmt) for fmt in BUILD_FORMATS}
+    written = write_many_atomic(texts)
+    return BuildResult(files={fmt: str(p) for fmt, p in zip(BUILD_FORMATS, written)}, stats=kg.stats())

@@ -1,0 +1,723 @@
+"""A dataset folder of curated YAML → checked records → an RDF dataset with provenance graphs.
+
+Reading happens in two steps so that every problem can be reported with its file, line and
+record id: :func:`read_dataset` parses and checks the records against the ontology and the
+source texts, collecting *all* problems before raising one :class:`DataError`;
+:func:`build_rdf` turns checked records into an rdflib ``Dataset``.
+
+Provenance layout (see ``docs/data-model.md``): each entity record, each relation and each
+observation is one named graph (an *assertion*); the default graph describes every assertion
+(status, basis, citations) and every citation (section and verbatim quote).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import DataError, Problem
+from .yamlio import Node, read_yaml
+
+__all__ = [
+    "DatasetMeta",
+    "Citation",
+    "Relation",
+    "Record",
+    "LoadedData",
+    "read_dataset",
+    "build_rdf",
+    "normalize_text",
+    "SLUG_RE",
+    "STATUSES",
+    "BASES",
+    "QUALIFIERS",
+]
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+STATUSES = ("done", "ongoing", "planned")
+BASES = ("explicit", "implied")
+#: hedges the sources use on numbers: over, more than, surpassed, reached, within the top N, …
+QUALIFIERS = ("超", "余", "突破", "达", "前", "以上", "近", "约")
+METADATA_FILE = "dataset.yaml"
+
+_ENTITY_KEYS = {"id", "type", "label", "altLabel", "definition", "note", "status", "cite", "relations"}
+_OBSERVATION_KEYS = {
+    "id", "type", "indicator", "area", "scope", "about", "year", "period", "value", "unit",
+    "qualifier", "note", "cite",
+}  # fmt: skip
+_RELATION_KEYS = {"p", "o", "status", "basis", "cite", "note"}
+_CITE_KEYS = {"section", "quote"}
+_META_KEYS = {"id", "base", "title", "description", "license", "sources"}
+_WS = re.compile(r"\s+")
+
+
+def normalize_text(text: str) -> str:
+    """Remove all whitespace: quotes are compared with the source this way."""
+    return _WS.sub("", text)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Citation:
+    section: str
+    quote: str
+
+
+@dataclass
+class Relation:
+    prop: str
+    target: str
+    status: str
+    basis: str
+    cites: list[Citation]
+    note: dict[str, str]
+    line: int
+
+
+@dataclass
+class Record:
+    id: str
+    types: list[str]
+    file: str
+    line: int
+    labels: dict[str, str] = field(default_factory=dict)
+    alt_labels: dict[str, list[str]] = field(default_factory=dict)
+    definition: dict[str, str] = field(default_factory=dict)
+    note: dict[str, str] = field(default_factory=dict)
+    status: str | None = None
+    cites: list[Citation] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    #: datatype property local name -> value (str, or {lang: str} for rdf:langString)
+    attributes: dict[str, Any] = field(default_factory=dict)
+    #: observation fields: indicator, area, scope, about, unit (ids), year, value, qualifier (str),
+    #: period ({lang: str})
+    observation: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_observation(self) -> bool:
+        return "Observation" in self.types
+
+
+@dataclass
+class DatasetMeta:
+    id: str
+    base: str
+    title: dict[str, str]
+    description: dict[str, str]
+    license: str | None
+    #: source document record id -> path of its text
+    sources: dict[str, Path]
+    folder: Path
+
+    def entity_iri(self, slug: str) -> str:
+        return f"{self.base}id/{slug}"
+
+
+@dataclass
+class LoadedData:
+    """Everything read from a dataset folder, checked."""
+
+    meta: DatasetMeta
+    records: dict[str, Record]
+    files: list[str]
+
+
+# --------------------------------------------------------------------------- reading
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, file: str, line: int, record_id: str, message: str) -> None:
+        self.problems.append(Problem(file, line, record_id, message))
+
+
+def _lang_map(
+    value: Any, where: tuple[str, int, str], key: str, out: _Collector, *, required: tuple[str, ...] = ()
+) -> dict[str, str]:
+    file, line, rid = where
+    if not isinstance(value, dict):
+        out.add(file, line, rid, f"{key!r} must be a mapping of language to text, like {{zh: …, en: …}}")
+        return {}
+    result: dict[str, str] = {}
+    for lang, text in value.items():
+        if not isinstance(text, str) or not text.strip():
+            out.add(file, line, rid, f"{key}.{lang} must be non-empty text (one string, not a list)")
+            continue
+        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", lang):
+            out.add(file, line, rid, f"{key}: {lang!r} is not a language tag")
+            continue
+        result[lang] = text.strip()
+    names = {"zh": "Chinese", "en": "English"}
+    for lang in required:
+        if lang not in value:
+            out.add(file, line, rid, f"missing {names.get(lang, lang)} {key} ({key}.{lang})")
+    return result
+
+
+def _alt_labels(value: Any, where: tuple[str, int, str], out: _Collector) -> dict[str, list[str]]:
+    file, line, rid = where
+    if not isinstance(value, dict):
+        out.add(file, line, rid, "'altLabel' must be a mapping of language to a list of strings")
+        return {}
+    result: dict[str, list[str]] = {}
+    for lang, texts in value.items():
+        items = [texts] if isinstance(texts, str) else texts
+        if not isinstance(items, list) or not all(isinstance(t, str) and t.strip() for t in items):
+            out.add(file, line, rid, f"altLabel.{lang} must be a list of non-empty strings")
+            continue
+        result[lang] = [t.strip() for t in items]
+    return result
+
+
+def _citations(value: Any, where: tuple[str, int, str], out: _Collector) -> list[Citation]:
+    file, line, rid = where
+    items = value if isinstance(value, list) else [value]
+    result = []
+    for item in items:
+        item_line = item.line if isinstance(item, Node) else line
+        if not isinstance(item, dict):
+            out.add(file, item_line, rid, "a citation must be a mapping {section: …, quote: …}")
+            continue
+        for key in item:
+            if key not in _CITE_KEYS:
+                out.add(file, item_line, rid, f"unknown property {key!r} in citation (use section, quote)")
+        section, quote = item.get("section"), item.get("quote")
+        if not isinstance(section, str) or not isinstance(quote, str) or not quote.strip():
+            out.add(file, item_line, rid, "a citation needs a section id and a non-empty quote")
+            continue
+        result.append(Citation(section.strip(), quote.strip()))
+    return result
+
+
+def _check_literal(datatype: str, value: Any) -> str | None:
+    """Return an error message if ``value`` is not a valid lexical form of ``datatype``."""
+    if datatype == "langString":
+        return None if isinstance(value, dict) else "expects {zh: …, en: …}"
+    if not isinstance(value, str):
+        return "expects a single value, not a list or mapping"
+    if datatype == "gYear" and not re.fullmatch(r"-?\d{4}", value):
+        return f"{value!r} is not a year (expected four digits like 2024)"
+    if datatype == "date":
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError
+            _dt.date.fromisoformat(value)
+        except ValueError:
+            return f"{value!r} is not a date (expected YYYY-MM-DD)"
+    if datatype == "decimal" and not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value):
+        return f"{value!r} is not a number (write it as printed, digits and one dot, e.g. '24.82')"
+    if datatype == "integer" and not re.fullmatch(r"[+-]?\d+", value):
+        return f"{value!r} is not a whole number"
+    return None
+
+
+def _datatype_name(iri: Any) -> str:
+    text = str(iri)
+    return text.rsplit("#", 1)[-1]
+
+
+def _read_meta(folder: Path) -> DatasetMeta:
+    path = folder / METADATA_FILE
+    if not path.is_file():
+        raise DataError([Problem(METADATA_FILE, 0, "", f"no {METADATA_FILE} in {folder}")])
+    raw = read_yaml(path)
+    out = _Collector()
+    if not isinstance(raw, Node):
+        raise DataError([Problem(METADATA_FILE, 1, "", "must be a mapping (id, base, title, sources)")])
+    where = (METADATA_FILE, raw.line, str(raw.get("id", "")))
+    for key in raw:
+        if key not in _META_KEYS:
+            out.add(METADATA_FILE, raw.line, where[2], f"unknown property {key!r}")
+    dataset_id = raw.get("id")
+    if not isinstance(dataset_id, str) or not SLUG_RE.match(dataset_id):
+        out.add(METADATA_FILE, raw.line, "", f"bad slug {dataset_id!r} for the dataset id")
+    base = raw.get("base")
+    if not isinstance(base, str) or not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", base):
+        out.add(METADATA_FILE, raw.line, where[2], "'base' must be an http(s) IRI ending in '/'")
+    title = _lang_map(raw.get("title", {}), where, "title", out, required=("zh", "en"))
+    description = _lang_map(raw.get("description", {}), where, "description", out)
+    sources: dict[str, Path] = {}
+    raw_sources = raw.get("sources")
+    if not isinstance(raw_sources, list) or not raw_sources:
+        out.add(METADATA_FILE, raw.line, where[2], "'sources' must list the source documents")
+        raw_sources = []
+    for item in raw_sources:
+        line = item.line if isinstance(item, Node) else raw.line
+        if not isinstance(item, dict) or not isinstance(item.get("document"), str) or not isinstance(
+            item.get("file"), str
+        ):
+            out.add(METADATA_FILE, line, where[2], "each source needs 'document' (a record id) and 'file'")
+            continue
+        file = (folder / item["file"]).resolve()
+        if not file.is_file():
+            out.add(METADATA_FILE, line, item["document"], f"source file not found: {item['file']}")
+            continue
+        sources[item["document"]] = file
+    if out.problems:
+        raise DataError(out.problems)
+    license_ = raw.get("license")
+    return DatasetMeta(
+        id=dataset_id,  # type: ignore[arg-type]
+        base=base,  # type: ignore[arg-type]
+        title=title,
+        description=description,
+        license=license_ if isinstance(license_, str) else None,
+        sources=sources,
+        folder=folder,
+    )
+
+
+def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | None:
+    line = raw.line if isinstance(raw, Node) else 0
+    if not isinstance(raw, dict):
+        out.add(file, line, "", "each record must be a mapping with at least id, type and cite")
+        return None
+    rid = raw.get("id")
+    if not isinstance(rid, str) or not rid:
+        out.add(file, line, "", "record has no id")
+        return None
+    where = (file, line, rid)
+    if not SLUG_RE.match(rid):
+        out.add(file, line, rid, f"bad slug {rid!r}: use lowercase ASCII letters, digits and single hyphens")
+    types = raw.get("type")
+    types = [types] if isinstance(types, str) else types
+    if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
+        out.add(file, line, rid, "record has no type (a class of the ontology, or a list of them)")
+        return None
+    known_types = []
+    for type_name in types:
+        if type_name not in vocab.classes:
+            close = _closest(type_name, vocab.classes)
+            hint = f" (did you mean {close!r}?)" if close else ""
+            out.add(file, line, rid, f"unknown kind {type_name!r}{hint}")
+        else:
+            known_types.append(type_name)
+    record = Record(id=rid, types=types, file=file, line=line)
+    is_observation = "Observation" in types
+    allowed = _OBSERVATION_KEYS if is_observation else _ENTITY_KEYS | set(vocab.datatype_properties)
+    for key in raw:
+        if key not in allowed:
+            close = _closest(key, allowed)
+            hint = f" (did you mean {close!r}?)" if close else ""
+            out.add(file, line, rid, f"unknown property {key!r}{hint}")
+    if "cite" not in raw:
+        out.add(file, line, rid, "record has no citation ('cite')")
+    else:
+        record.cites = _citations(raw["cite"], where, out)
+    if "note" in raw:
+        record.note = _lang_map(raw["note"], where, "note", out)
+    if is_observation:
+        _read_observation(raw, record, where, out)
+        return record
+    if "label" not in raw:
+        out.add(file, line, rid, "missing label (label.zh and label.en)")
+    else:
+        record.labels = _lang_map(raw["label"], where, "label", out, required=("zh", "en"))
+    if "altLabel" in raw:
+        record.alt_labels = _alt_labels(raw["altLabel"], where, out)
+    if "definition" in raw:
+        record.definition = _lang_map(raw["definition"], where, "definition", out)
+    if "status" in raw:
+        if raw["status"] not in STATUSES:
+            out.add(file, line, rid, f"bad status {raw['status']!r} (use {', '.join(STATUSES)})")
+        else:
+            record.status = raw["status"]
+    for key, value in raw.items():
+        if key in vocab.datatype_properties:
+            datatype = _datatype_name(vocab.datatype_properties[key])
+            error = _check_literal(datatype, value)
+            if error:
+                out.add(file, line, rid, f"bad literal for {key}: {error}")
+            elif datatype == "langString":
+                record.attributes[key] = _lang_map(value, where, key, out)
+            else:
+                record.attributes[key] = value
+    relations = raw.get("relations", [])
+    if not isinstance(relations, list):
+        out.add(file, line, rid, "'relations' must be a list")
+        relations = []
+    for item in relations:
+        relation = _read_relation(item, where, vocab, out)
+        if relation is not None:
+            record.relations.append(relation)
+    return record
+
+
+def _read_relation(item: Any, where: tuple[str, int, str], vocab: Any, out: _Collector) -> Relation | None:
+    file, line, rid = where
+    line = item.line if isinstance(item, Node) else line
+    if not isinstance(item, dict):
+        out.add(file, line, rid, "a relation must be a mapping {p: property, o: target id, cite: …}")
+        return None
+    for key in item:
+        if key not in _RELATION_KEYS:
+            out.add(file, line, rid, f"unknown property {key!r} in relation (use p, o, status, basis, cite, note)")
+    prop, target = item.get("p"), item.get("o")
+    if not isinstance(prop, str) or not isinstance(target, str):
+        out.add(file, line, rid, "a relation needs 'p' (a property) and 'o' (a target id)")
+        return None
+    if prop not in vocab.object_properties:
+        close = _closest(prop, vocab.object_properties)
+        hint = f" (did you mean {close!r}?)" if close else ""
+        out.add(file, line, rid, f"unknown property {prop!r}{hint}")
+        return None
+    status = item.get("status", "done")
+    if status not in STATUSES:
+        out.add(file, line, rid, f"bad status {status!r} (use {', '.join(STATUSES)})")
+        status = "done"
+    basis = item.get("basis", "explicit")
+    if basis not in BASES:
+        out.add(file, line, rid, f"bad basis {basis!r} (use {', '.join(BASES)})")
+        basis = "explicit"
+    cites = _citations(item["cite"], (file, line, rid), out) if "cite" in item else []
+    note = _lang_map(item["note"], (file, line, rid), "note", out) if "note" in item else {}
+    return Relation(prop, target, status, basis, cites, note, line)
+
+
+def _read_observation(raw: dict, record: Record, where: tuple[str, int, str], out: _Collector) -> None:
+    file, line, rid = where
+    obs = record.observation
+    for key in ("indicator", "area", "unit"):
+        if not isinstance(raw.get(key), str):
+            out.add(file, line, rid, f"observation needs {key!r} (a record id)")
+        else:
+            obs[key] = raw[key]
+    for key in ("scope", "about"):
+        if key in raw:
+            if not isinstance(raw[key], str):
+                out.add(file, line, rid, f"{key!r} must be a record id")
+            else:
+                obs[key] = raw[key]
+    if "value" not in raw:
+        out.add(file, line, rid, "observation needs a 'value'")
+    else:
+        error = _check_literal("decimal", raw["value"])
+        if error:
+            out.add(file, line, rid, f"bad literal for value: {error}")
+        else:
+            obs["value"] = raw["value"]
+    if "year" in raw:
+        error = _check_literal("gYear", raw["year"])
+        if error:
+            out.add(file, line, rid, f"bad literal for year: {error}")
+        else:
+            obs["year"] = raw["year"]
+    if "period" in raw:
+        obs["period"] = _lang_map(raw["period"], where, "period", out, required=("zh",))
+    if "year" not in raw and "period" not in raw:
+        out.add(file, line, rid, "observation needs a 'year' or a 'period' note")
+    if "qualifier" in raw:
+        if raw["qualifier"] not in QUALIFIERS:
+            out.add(file, line, rid, f"bad qualifier {raw['qualifier']!r} (use one of {' '.join(QUALIFIERS)})")
+        else:
+            obs["qualifier"] = raw["qualifier"]
+
+
+def _closest(word: str, choices: Iterable[str]) -> str | None:
+    import difflib
+
+    match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
+def read_dataset(folder: Path, ontology: Path | None = None) -> LoadedData:
+    """Read and check every record of a dataset folder; raise :class:`DataError` listing all problems."""
+    from .ontology import vocabulary
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError([Problem(str(folder), 0, "", "dataset folder not found")])
+    vocab = vocabulary(ontology)
+    meta = _read_meta(folder)
+    out = _Collector()
+    records: dict[str, Record] = {}
+    files = sorted(p for p in folder.glob("*.yaml") if p.name != METADATA_FILE)
+    syntax_problems: list[Problem] = []
+    places: dict[str, list[tuple[str, int]]] = {}
+    for path in files:
+        try:
+            raw = read_yaml(path)
+        except DataError as exc:
+            syntax_problems.extend(exc.problems)
+            continue
+        if raw is None:
+            continue
+        if not isinstance(raw, list):
+            out.add(path.name, getattr(raw, "line", 1), "", "a record file must be a YAML list of records")
+            continue
+        for item in raw:
+            record = _read_record(item, path.name, vocab, out)
+            if record is None:
+                continue
+            places.setdefault(record.id, []).append((record.file, record.line))
+            records.setdefault(record.id, record)
+    for rid, found in places.items():
+        if len(found) > 1:
+            for file, line in found:
+                others = ", ".join(f"{f}:{n}" for f, n in found if (f, n) != (file, line))
+                out.add(file, line, rid, f"duplicate id (also defined at {others})")
+    if syntax_problems:
+        raise DataError(syntax_problems + out.problems)
+    for doc_id in meta.sources:
+        if doc_id not in records:
+            out.add(METADATA_FILE, 0, doc_id, f"source document {doc_id!r} has no record")
+    _check_references(records, vocab, out)
+    _check_quotes(meta, records, vocab, out)
+    if out.problems:
+        raise DataError(out.problems)
+    return LoadedData(meta=meta, records=records, files=[p.name for p in files])
+
+
+def _check_references(records: dict[str, Record], vocab: Any, out: _Collector) -> None:
+    def is_instance(record: Record, class_name: str) -> bool:
+        return any(vocab.is_a(t, class_name) for t in record.types)
+
+    def check(record: Record, line: int, what: str, target: str, class_name: str | None) -> None:
+        if target not in records:
+            close = _closest(target, records)
+            hint = f" (did you mean {close!r}?)" if close else ""
+            out.add(record.file, line, record.id, f"dangling reference: {what} {target!r} is not defined{hint}")
+        elif class_name and not is_instance(records[target], class_name):
+            kinds = "/".join(records[target].types)
+            out.add(record.file, line, record.id, f"{what} {target!r} is of kind {kinds}, expected {class_name}")
+
+    for record in records.values():
+        for cite in record.cites:
+            check(record, record.line, "citation section", cite.section, "DocumentSection")
+        if record.is_observation:
+            obs = record.observation
+            for key, class_name in (
+                ("indicator", "Indicator"),
+                ("unit", "Unit"),
+                ("area", "Place"),
+                ("scope", "Place"),
+                ("about", None),
+            ):
+                if key in obs:
+                    check(record, record.line, key, obs[key], class_name)
+            continue
+        seen: set[tuple[str, str]] = set()
+        for rel in record.relations:
+            if (rel.prop, rel.target) in seen:
+                out.add(record.file, rel.line, record.id, f"duplicate relation {rel.prop} → {rel.target}")
+            seen.add((rel.prop, rel.target))
+            check(record, rel.line, rel.prop, rel.target, vocab.ranges.get(rel.prop))
+            domain = vocab.domains.get(rel.prop)
+            if domain and not is_instance(record, domain):
+                out.add(record.file, rel.line, record.id, f"{rel.prop} applies to kind {domain}, not {'/'.join(record.types)}")
+            if not rel.cites:
+                if "DocumentSection" in record.types:
+                    rel.cites = list(record.cites)
+                else:
+                    out.add(record.file, rel.line, record.id, f"relation {rel.prop} → {rel.target} has no citation")
+            for cite in rel.cites:
+                check(record, rel.line, "citation section", cite.section, "DocumentSection")
+
+
+@dataclass
+class _Span:
+    document: str
+    text: str  # normalized text of the whole document
+    start: int
+    end: int
+
+
+def _section_spans(meta: DatasetMeta, records: dict[str, Record], out: _Collector) -> dict[str, _Span]:
+    texts = {doc: normalize_text(path.read_text(encoding="utf-8")) for doc, path in meta.sources.items()}
+
+    starts: dict[str, list[tuple[int, str]]] = {}
+    for record in records.values():
+        if "DocumentSection" not in record.types:
+            continue
+        document = _document_of(record, records, texts)
+        if document is None:
+            out.add(record.file, record.line, record.id, "section is not partOf any source document of dataset.yaml")
+            continue
+        marker = record.attributes.get("start") or record.labels.get("zh", "")
+        position = texts[document].find(normalize_text(marker))
+        if not marker or position < 0:
+            out.add(record.file, record.line, record.id, f"section start {marker!r} not found in the source text")
+            continue
+        starts.setdefault(document, []).append((position, record.id))
+    spans: dict[str, _Span] = {}
+    for document, items in starts.items():
+        items.sort()
+        for index, (position, section_id) in enumerate(items):
+            end = items[index + 1][0] if index + 1 < len(items) else len(texts[document])
+            spans[section_id] = _Span(document, texts[document], position, end)
+    return spans
+
+
+def _check_quotes(meta: DatasetMeta, records: dict[str, Record], vocab: Any, out: _Collector) -> None:
+    spans = _section_spans(meta, records, out)
+
+    def check(record: Record, line: int, cite: Citation) -> None:
+        span = spans.get(cite.section)
+        if span is None:
+            return  # the section itself is reported already
+        quote = normalize_text(cite.quote)
+        if span.text.find(quote, span.start, span.end) >= 0:
+            return
+        if quote in span.text:
+            found = [sid for sid, s in spans.items() if s.document == span.document and s.text.find(quote, s.start, s.end) >= 0]
+            where = f"; it is in section {', '.join(sorted(found))}" if found else " (it spans two sections)"
+            out.add(record.file, line, record.id, f"quote not found in section {cite.section}{where}: {cite.quote!r}")
+        else:
+            out.add(record.file, line, record.id, f"quote not found in the source: {cite.quote!r}")
+
+    for record in records.values():
+        for cite in record.cites:
+            check(record, record.line, cite)
+        for rel in record.relations:
+            for cite in rel.cites:
+                check(record, rel.line, cite)
+
+
+# --------------------------------------------------------------------------- RDF
+
+
+def _quote_hash(quote: str) -> str:
+    return hashlib.sha1(normalize_text(quote).encode("utf-8")).hexdigest()[:10]
+
+
+def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontology: bool = True):  # noqa: ANN201
+    """Turn checked records into an rdflib ``Dataset`` (default graph = union of all graphs)."""
+    from rdflib import RDF, XSD, Dataset, Literal, URIRef
+    from rdflib.namespace import DCTERMS, SKOS
+
+    from .ontology import ECO, OA, ONTOLOGY_IRI, PREFIXES, QB, vocabulary
+
+    vocab = vocabulary(ontology)
+    meta, records = data.meta, data.records
+    ds = Dataset(default_union=True)
+    for prefix, namespace in PREFIXES.items():
+        ds.bind(prefix, namespace, override=True, replace=True)
+    ds.bind("data", meta.base + "id/")
+    default = ds.default_context
+    base = meta.base
+
+    def iri(slug: str) -> URIRef:
+        return URIRef(f"{base}id/{slug}")
+
+    def lit_map(values: dict[str, str]) -> list[Literal]:
+        return [Literal(text, lang=lang) for lang, text in sorted(values.items())]
+
+    dataset_iri = URIRef(f"{base}dataset")
+    default.add((dataset_iri, RDF.type, ECO.Dataset))
+    for title in lit_map(meta.title):
+        default.add((dataset_iri, DCTERMS.title, title))
+    for text in lit_map(meta.description):
+        default.add((dataset_iri, DCTERMS.description, text))
+    if meta.license:
+        default.add((dataset_iri, DCTERMS.license, URIRef(meta.license)))
+    for doc in sorted(meta.sources):
+        default.add((dataset_iri, DCTERMS.source, iri(doc)))
+
+    citation_iris: dict[Citation, URIRef] = {}
+
+    def citation(cite: Citation) -> URIRef:
+        node = citation_iris.get(cite)
+        if node is None:
+            node = URIRef(f"{base}citation/{cite.section}-{_quote_hash(cite.quote)}")
+            citation_iris[cite] = node
+            default.add((node, RDF.type, ECO.Citation))
+            default.add((node, RDF.type, OA.TextQuoteSelector))
+            default.add((node, OA.exact, Literal(cite.quote, lang="zh")))
+            default.add((node, ECO.section, iri(cite.section)))
+        return node
+
+    def assertion(graph_iri: URIRef, subject: URIRef, status: str, basis: str, cites: list[Citation], note: dict[str, str]):
+        default.add((graph_iri, RDF.type, ECO.Assertion))
+        default.add((graph_iri, ECO.assertionAbout, subject))
+        default.add((graph_iri, ECO.status, ECO[status]))
+        default.add((graph_iri, ECO.basis, ECO[basis]))
+        for cite in cites:
+            default.add((graph_iri, ECO.citation, citation(cite)))
+        for text in lit_map(note):
+            default.add((graph_iri, SKOS.editorialNote, text))
+        return ds.graph(graph_iri)
+
+    datatype_iris = {"gYear": XSD.gYear, "date": XSD.date, "decimal": XSD.decimal, "integer": XSD.integer}
+
+    def literal(value: str, datatype_iri: Any) -> Literal:
+        name = _datatype_name(datatype_iri)
+        if name in datatype_iris:
+            return Literal(value, datatype=datatype_iris[name], normalize=False)
+        return Literal(value)
+
+    for rid in sorted(records):
+        record = records[rid]
+        subject = iri(rid)
+        graph_iri = URIRef(f"{base}assertion/{rid}")
+        graph = assertion(graph_iri, subject, record.status or "done", "explicit", record.cites, {})
+        for type_name in record.types:
+            graph.add((subject, RDF.type, ECO[type_name]))
+        for text in lit_map(record.note):
+            graph.add((subject, SKOS.editorialNote, text))
+        if record.is_observation:
+            obs = record.observation
+            graph.add((subject, QB.dataSet, dataset_iri))
+            for key in ("indicator", "area", "scope", "about", "unit"):
+                if key in obs:
+                    prop = ECO.refArea if key == "area" else ECO[key]
+                    graph.add((subject, prop, iri(obs[key])))
+            graph.add((subject, ECO.value, Literal(obs["value"], datatype=XSD.decimal, normalize=False)))
+            if "year" in obs:
+                graph.add((subject, ECO.year, Literal(obs["year"], datatype=XSD.gYear, normalize=False)))
+            for text in lit_map(obs.get("period", {})):
+                graph.add((subject, ECO.periodNote, text))
+            if "qualifier" in obs:
+                graph.add((subject, ECO.qualifier, Literal(obs["qualifier"])))
+            continue
+        for text in lit_map(record.labels):
+            graph.add((subject, SKOS.prefLabel, text))
+        for lang in sorted(record.alt_labels):
+            for text in record.alt_labels[lang]:
+                graph.add((subject, SKOS.altLabel, Literal(text, lang=lang)))
+        for text in lit_map(record.definition):
+            graph.add((subject, SKOS.definition, text))
+        if record.status:
+            graph.add((subject, ECO.status, ECO[record.status]))
+        for key in sorted(record.attributes):
+            value = record.attributes[key]
+            if isinstance(value, dict):
+                for text in lit_map(value):
+                    graph.add((subject, ECO[key], text))
+            else:
+                graph.add((subject, ECO[key], literal(value, vocab.datatype_properties[key])))
+        for rel in record.relations:
+            rel_iri = URIRef(f"{base}assertion/{rid}/{rel.prop}/{rel.target}")
+            rel_graph = assertion(rel_iri, subject, rel.status, rel.basis, rel.cites, rel.note)
+            rel_graph.add((subject, ECO[rel.prop], iri(rel.target)))
+    for cite, node in citation_iris.items():
+        section = records[cite.section]
+        document = _document_of(section, records, meta.sources)
+        if document:
+            default.add((node, DCTERMS.source, iri(document)))
+    if include_ontology and vocab.graph is not None:
+        onto = ds.graph(ONTOLOGY_IRI)
+        for triple in vocab.graph:
+            onto.add(triple)
+    return ds
+
+
+def _document_of(section: Record, records: dict[str, Record], documents: Any) -> str | None:
+    """The source document a section belongs to, following partOf links upwards."""
+    seen: set[str] = set()
+    current: Record | None = section
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        if current.id in documents:
+            return current.id
+        parents = [r.target for r in current.relations if r.prop == "partOf" and r.target in records]
+        current = records[parents[0]] if parents else None
+    return None

@@ -1,0 +1,44 @@
+"""Writing outputs atomically: a file is either wholly written or not touched at all."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+__all__ = ["write_atomic", "write_many_atomic"]
+
+
+def write_atomic(path: str | Path, text: str) -> Path:
+    """Write ``text`` as UTF-8 to ``path`` through a temporary file and a rename."""
+    return write_many_atomic({Path(path): text})[0]
+
+
+def write_many_atomic(files: dict[Path, str]) -> list[Path]:
+    """Write several files; every text is ready before the first rename, and a failure leaves
+    none of the targets half-written (temporary files are removed)."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in files.items():
+            path = Path(path)
+            if path.exists() and path.is_dir():
+                raise OutputError(f"{path} is a directory")
+            parent = path.parent if str(path.parent) else Path(".")
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+            except OSError as exc:
+                raise OutputError(f"cannot write {path}: {exc.strerror}") from None
+            staged.append((tmp, path))
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        raise
+    return [path for _, path in staged]

@@ -1,0 +1,50 @@
+"""Shared fixtures: dataset paths, loaded graphs and a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import ecograph
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+ORDOS = REPO / "graph_data" / "ordos"
+SHILI = TESTS / "data" / "shili"  # a fictional city made for these tests
+BROKEN = TESTS / "data" / "broken"
+GOLDEN = TESTS / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite golden files from current output.")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def ordos_kg() -> ecograph.KnowledgeGraph:
+    return ecograph.load()
+
+
+@pytest.fixture(scope="session")
+def shili_kg() -> ecograph.KnowledgeGraph:
+    return ecograph.load(SHILI)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def shili_copy(tmp_path: Path) -> Path:
+    """A writable copy of the fictional test city."""
+    target = tmp_path / "shili"
+    shutil.copytree(SHILI, target)
+    return target

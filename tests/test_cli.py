@@ -1,0 +1,115 @@
+"""The commands, driven through click's CliRunner on the fictional test city and on Ordos."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+
+import ecograph
+from ecograph.cli import main
+
+from .conftest import REPO, SHILI
+
+COMMANDS = sorted(main.commands)
+
+
+def test_version(runner) -> None:
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and ecograph.__version__ in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help_an_example_and_a_readme_entry(command: str, runner) -> None:
+    result = runner.invoke(main, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output and "--data" in result.output
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"ecograph {command}" in readme, f"README has no example of `ecograph {command}`"
+
+
+def test_build_writes_three_files(runner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--data", str(SHILI), "--out", str(out)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["ecograph.jsonld", "ecograph.trig", "ecograph.ttl"]
+    assert "Built dataset shili" in result.output
+    trig = Dataset()
+    trig.parse(out / "ecograph.trig", format="trig")
+    assert len(list(trig.graphs())) > 10  # one graph per assertion, plus the ontology's
+    flat = Graph().parse(out / "ecograph.ttl", format="turtle")
+    assert len(flat) > 100
+    jsonld = Dataset()
+    jsonld.parse(out / "ecograph.jsonld", format="json-ld")
+    assert len(jsonld) == len(trig)
+
+
+def test_build_is_deterministic(runner, tmp_path: Path) -> None:
+    outputs = []
+    for name in ("a", "b"):
+        runner.invoke(main, ["build", "--data", str(SHILI), "--out", str(tmp_path / name)], catch_exceptions=False)
+        outputs.append({p.name: p.read_bytes() for p in (tmp_path / name).iterdir()})
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize("fmt,parse_as,quads", [
+    ("trig", "trig", True),
+    ("nquads", "nquads", True),
+    ("jsonld", "json-ld", True),
+    ("turtle", "turtle", False),
+    ("ntriples", "nt", False),
+])  # fmt: skip
+def test_export_every_format(fmt: str, parse_as: str, quads: bool, runner, tmp_path: Path, shili_kg) -> None:
+    target = tmp_path / f"shili.{fmt}"
+    result = runner.invoke(main, ["export", "--data", str(SHILI), "--format", fmt, "-o", str(target)], catch_exceptions=False)
+    assert result.exit_code == 0
+    parsed = Dataset() if quads else Graph()
+    parsed.parse(target, format=parse_as)
+    assert len(parsed) == len({(s, p, o) for s, p, o, _ in shili_kg.dataset.quads()}) or len(parsed) == len(shili_kg.dataset)
+    stdout = runner.invoke(main, ["export", "--data", str(SHILI), "--format", fmt], catch_exceptions=False)
+    assert stdout.output == target.read_text(encoding="utf-8")
+
+
+def test_export_to_a_folder_fails_cleanly(runner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["export", "--data", str(SHILI), "-o", str(tmp_path)])
+    assert result.exit_code == 2  # click rejects a directory for -o
+
+
+def test_stats_table_and_json(runner) -> None:
+    table = runner.invoke(main, ["stats", "--data", str(SHILI)], catch_exceptions=False)
+    assert table.exit_code == 0
+    assert "Laboratory" in table.output and "planned" in table.output
+    result = runner.invoke(main, ["stats", "--data", str(SHILI), "--format", "json"], catch_exceptions=False)
+    stats = json.loads(result.output)
+    assert stats["dataset"] == "shili"
+    assert stats["observations"] == 2
+    assert stats["entities_by_class"]["TalentInnovationCentre"] == 2
+    assert stats["relations_by_status"] == {"done": 7, "ongoing": 0, "planned": 1}
+    assert stats["relations_by_basis"] == {"explicit": 6, "implied": 2}
+
+
+def test_validate_clean_dataset(runner) -> None:
+    result = runner.invoke(main, ["validate", "--data", str(SHILI)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("OK: dataset shili is valid")
+
+
+def test_validate_bundled_ordos(runner) -> None:
+    result = runner.invoke(main, ["validate"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+
+
+def test_validate_reports_shacl_violations_in_both_languages(shili_copy: Path, runner) -> None:
+    # The loader does not insist on a section's `order`; the SHACL shapes do.
+    path = shili_copy / "documents.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  order: 4\n", ""), encoding="utf-8")
+    result = runner.invoke(main, ["validate", "--data", str(shili_copy), "--format", "json"])
+    report = json.loads(result.output)
+    assert result.exit_code == 1 and not report["conforms"]
+    [finding] = [f for f in report["findings"] if f["record_id"] == "briefing-s3"]
+    assert finding["source"] == "shacl" and "eco:order" in finding["message"]
+    assert " / " in finding["message"]  # the Chinese and the English message
+    text = runner.invoke(main, ["validate", "--data", str(shili_copy)])
+    assert text.exit_code == 1 and "INVALID" in text.output and "briefing-s3" in text.output

@@ -1,0 +1,110 @@
+"""Every kind of bad input gets a clear message naming file, line and id, exit code 1, no
+traceback and no output written. One broken fixture per kind lives in tests/data/broken/."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ecograph
+from ecograph.cli import main
+
+from .conftest import BROKEN
+
+# fixture file -> (line, record id, words the message must contain)
+CASES = {
+    "yaml-syntax.yaml": (6, "", "YAML syntax error"),
+    "unknown-kind.yaml": (2, "broken-kind", "unknown kind 'Labratory' (did you mean 'Laboratory'?)"),
+    "unknown-property.yaml": (10, "broken-property", "unknown property 'brnchOf' (did you mean 'branchOf'?)"),
+    "dangling-reference.yaml": (7, "broken-reference", "dangling reference: locatedIn 'atlantis'"),
+    "duplicate-id.yaml": (2, "shili-laboratory", "duplicate id (also defined at organizations.yaml:1)"),
+    "bad-slug.yaml": (2, "Shili_Lab", "bad slug 'Shili_Lab'"),
+    "bad-literal.yaml": (2, "broken-literal-shili-2024", "bad literal for value: '12,5' is not a number"),
+    "bad-year.yaml": (2, "broken-year-shili-24", "bad literal for year: '24' is not a year"),
+    "bad-date.yaml": (2, "broken-date", "bad literal for dateIssued: '2025-02-31' is not a date"),
+    "missing-zh-label.yaml": (2, "broken-label", "missing Chinese label (label.zh)"),
+    "quote-not-found.yaml": (2, "broken-quote", "quote not found in the source: '示例理工大学与示例市合作'"),
+    "quote-wrong-section.yaml": (2, "broken-section", "quote not found in section briefing-s1; it is in section briefing-s3"),
+}
+
+
+def test_every_fixture_has_a_case() -> None:
+    assert sorted(p.name for p in BROKEN.glob("*.yaml")) == sorted(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_library_reports_file_line_and_id(name: str, shili_copy: Path) -> None:
+    shutil.copy(BROKEN / name, shili_copy / name)
+    line, record_id, words = CASES[name]
+    with pytest.raises(ecograph.DataError) as info:
+        ecograph.load(shili_copy)
+    matching = [p for p in info.value.problems if words in p.message]
+    assert matching, f"no problem says {words!r}: {info.value.problems}"
+    problem = matching[0]
+    assert (problem.file, problem.line, problem.record_id) == (name, line, record_id)
+    assert f"{name}:{line}:" in str(info.value)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_cli_exits_1_without_traceback_and_writes_nothing(name: str, shili_copy: Path, tmp_path: Path, runner) -> None:
+    shutil.copy(BROKEN / name, shili_copy / name)
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--data", str(shili_copy), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    line, record_id, words = CASES[name]
+    assert f"{name}:{line}:" in result.output
+    assert words in result.output
+    if record_id:
+        assert f"[{record_id}]" in result.output
+    assert not out.exists() or not any(out.iterdir())
+    exported = tmp_path / "x.trig"
+    result = runner.invoke(main, ["export", "--data", str(shili_copy), "-o", str(exported)])
+    assert result.exit_code == 1 and not exported.exists()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_validate_lists_the_problem(name: str, shili_copy: Path, runner) -> None:
+    shutil.copy(BROKEN / name, shili_copy / name)
+    result = runner.invoke(main, ["validate", "--data", str(shili_copy)])
+    assert result.exit_code == 1
+    assert "INVALID" in result.output and CASES[name][2] in result.output
+
+
+def test_all_problems_are_reported_together(shili_copy: Path) -> None:
+    for name in ("unknown-kind.yaml", "dangling-reference.yaml", "bad-literal.yaml", "quote-not-found.yaml"):
+        shutil.copy(BROKEN / name, shili_copy / name)
+    with pytest.raises(ecograph.DataError) as info:
+        ecograph.load(shili_copy)
+    files = {p.file for p in info.value.problems}
+    assert {"unknown-kind.yaml", "dangling-reference.yaml", "bad-literal.yaml", "quote-not-found.yaml"} <= files
+
+
+def test_missing_folder_and_metadata(tmp_path: Path, runner) -> None:
+    result = runner.invoke(main, ["stats", "--data", str(tmp_path / "nowhere")])
+    assert result.exit_code == 1 and "dataset folder not found" in result.output
+    result = runner.invoke(main, ["stats", "--data", str(tmp_path)])
+    assert result.exit_code == 1 and "no dataset.yaml" in result.output
+
+
+def test_duplicate_yaml_key_is_an_error(shili_copy: Path) -> None:
+    (shili_copy / "dup.yaml").write_text(
+        "- id: dup-key\n  type: University\n  type: Laboratory\n  label: {zh: 示例大学, en: X}\n"
+        "  cite: {section: briefing-s1, quote: 示例大学}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ecograph.DataError, match=r"dup.yaml:3: duplicate key 'type'"):
+        ecograph.load(shili_copy)
+
+
+def test_relation_to_wrong_kind_is_an_error(shili_copy: Path) -> None:
+    (shili_copy / "wrong.yaml").write_text(
+        "- id: wrong-branch\n  type: TalentInnovationCentre\n  label: {zh: 北城分中心, en: X}\n"
+        "  cite: {section: briefing-s2, quote: 北城分中心}\n  relations:\n"
+        "    - {p: branchOf, o: shili, cite: {section: briefing-s2, quote: 北城分中心}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ecograph.DataError, match=r"wrong.yaml:6: \[wrong-branch\] branchOf 'shili' is of kind AdministrativeArea, expected Organization"):
+        ecograph.load(shili_copy)
