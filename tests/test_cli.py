@@ -86,8 +86,8 @@ def test_stats_table_and_json(runner) -> None:
     assert stats["dataset"] == "shili"
     assert stats["observations"] == 2
     assert stats["entities_by_class"]["TalentInnovationCentre"] == 2
-    assert stats["relations_by_status"] == {"done": 7, "ongoing": 0, "planned": 1}
-    assert stats["relations_by_basis"] == {"explicit": 6, "implied": 2}
+    assert stats["relations_by_status"] == {"done": 8, "ongoing": 0, "planned": 1}
+    assert stats["relations_by_basis"] == {"explicit": 7, "implied": 2}
 
 
 def test_validate_clean_dataset(runner) -> None:

@@ -54,6 +54,11 @@ _RELATION_KEYS = {"p", "o", "status", "basis", "cite", "note"}
 _CITE_KEYS = {"section", "quote"}
 _META_KEYS = {"id", "base", "title", "description", "license", "sources"}
 _WS = re.compile(r"\s+")
+#: ontology terms the loader writes itself; a curator may not use them as relations or kinds
+RESERVED_PROPERTIES = frozenset(
+    {"status", "basis", "citation", "assertionAbout", "section", "indicator", "refArea", "unit", "scope", "about"}
+)
+RESERVED_CLASSES = frozenset({"Assertion", "Citation", "Status", "Basis", "Dataset"})
 
 
 def normalize_text(text: str) -> str:
@@ -295,7 +300,9 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
         return None
     known_types = []
     for type_name in types:
-        if type_name not in vocab.classes:
+        if type_name in RESERVED_CLASSES:
+            out.add(file, line, rid, f"kind {type_name!r} is made by the loader and cannot be used in data")
+        elif type_name not in vocab.classes:
             close = _closest(type_name, vocab.classes)
             hint = f" (did you mean {close!r}?)" if close else ""
             out.add(file, line, rid, f"unknown kind {type_name!r}{hint}")
@@ -365,8 +372,11 @@ def _read_relation(item: Any, where: tuple[str, int, str], vocab: Any, out: _Col
     if not isinstance(prop, str) or not isinstance(target, str):
         out.add(file, line, rid, "a relation needs 'p' (a property) and 'o' (a target id)")
         return None
+    if prop in RESERVED_PROPERTIES:
+        out.add(file, line, rid, f"property {prop!r} is made by the loader and cannot be used as a relation")
+        return None
     if prop not in vocab.object_properties:
-        close = _closest(prop, vocab.object_properties)
+        close = _closest(prop, vocab.object_properties - RESERVED_PROPERTIES)
         hint = f" (did you mean {close!r}?)" if close else ""
         out.add(file, line, rid, f"unknown property {prop!r}{hint}")
         return None
@@ -585,6 +595,13 @@ def _check_quotes(meta: DatasetMeta, records: dict[str, Record], vocab: Any, out
 # --------------------------------------------------------------------------- RDF
 
 
+def decimal_lexical(value: str) -> str:
+    """The xsd:decimal lexical form of a number as printed: digits kept, a ``.0`` added to whole
+    numbers (``"120"`` → ``"120.0"``) because Turtle writes decimals that way and a round trip
+    must give back the same term."""
+    return value if "." in value else f"{value}.0"
+
+
 def _quote_hash(quote: str) -> str:
     return hashlib.sha1(normalize_text(quote).encode("utf-8")).hexdigest()[:10]
 
@@ -650,6 +667,8 @@ def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontolog
 
     def literal(value: str, datatype_iri: Any) -> Literal:
         name = _datatype_name(datatype_iri)
+        if name == "decimal":
+            value = decimal_lexical(value)
         if name in datatype_iris:
             return Literal(value, datatype=datatype_iris[name], normalize=False)
         return Literal(value)
@@ -670,7 +689,7 @@ def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontolog
                 if key in obs:
                     prop = ECO.refArea if key == "area" else ECO[key]
                     graph.add((subject, prop, iri(obs[key])))
-            graph.add((subject, ECO.value, Literal(obs["value"], datatype=XSD.decimal, normalize=False)))
+            graph.add((subject, ECO.value, literal(obs["value"], XSD.decimal)))
             if "year" in obs:
                 graph.add((subject, ECO.year, Literal(obs["year"], datatype=XSD.gYear, normalize=False)))
             for text in lit_map(obs.get("period", {})):

@@ -41,7 +41,6 @@ class _LineLoader(_Base):  # type: ignore[misc, valid-type]
 
 
 def _construct_mapping(loader: yaml.BaseLoader, node: yaml.MappingNode) -> Node:
-    loader.flatten_mapping(node)
     result = Node()
     result.line = node.start_mark.line + 1
     for key_node, value_node in node.value:
