@@ -97,7 +97,11 @@ class KnowledgeGraph:
         if format not in FORMATS:
             raise OutputError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
         serializer, _, keeps_graphs = FORMATS[format]
-        if keeps_graphs:
+        if format == "trig":
+            text = _sorted_trig(self.dataset)
+        elif format == "jsonld":
+            text = _sorted_jsonld(self.dataset)
+        elif keeps_graphs:
             text = self.dataset.serialize(format=serializer)
         else:
             from rdflib import Graph
@@ -155,6 +159,45 @@ class KnowledgeGraph:
             relations_by_basis=_ordered_counts(Counter(rel.basis for rel in relations), ("explicit", "implied")),
             files=list(self.data.files),
         )
+
+
+def _sorted_trig(dataset: Dataset) -> str:
+    """TriG with the default graph first and named graphs in IRI order (rdflib's own TriG
+    writer follows the store's hash order, which changes from one process to the next)."""
+    from io import BytesIO
+
+    from rdflib.plugins.serializers.trig import TrigSerializer
+
+    class _Sorted(TrigSerializer):
+        def __init__(self, store: Any):
+            super().__init__(store)
+            default = [c for c in self.contexts if c.identifier == self.default_context][:1]
+            named = sorted((c for c in self.contexts if c.identifier != self.default_context), key=lambda c: str(c.identifier))
+            self.contexts = default + named
+
+    buffer = BytesIO()
+    _Sorted(dataset).serialize(buffer, encoding="utf-8")
+    return buffer.getvalue().decode("utf-8")
+
+
+def _sorted_jsonld(dataset: Dataset) -> str:
+    """JSON-LD compacted with the ontology's prefixes, every array sorted, keys sorted."""
+    import json
+
+    from .ontology import PREFIXES
+
+    context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    data = json.loads(dataset.serialize(format="json-ld", context=context))
+
+    def canonical(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: canonical(item) for key, item in value.items()}
+        if isinstance(value, list):
+            items = [canonical(item) for item in value]
+            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
+        return value
+
+    return json.dumps(canonical(data), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 
 
 def _ordered_counts(counter: Counter[str], order: tuple[str, ...]) -> dict[str, int]:
