@@ -44,6 +44,10 @@ def test_build_writes_three_files(runner, tmp_path: Path) -> None:
     jsonld = Dataset()
     jsonld.parse(out / "ecograph.jsonld", format="json-ld")
     assert len(jsonld) == len(trig)
+    # the same bytes as `export`, whichever runs first in a process
+    for fmt, name in (("turtle", "ecograph.ttl"), ("trig", "ecograph.trig"), ("jsonld", "ecograph.jsonld")):
+        exported = runner.invoke(main, ["export", "--data", str(SHILI), "--format", fmt], catch_exceptions=False)
+        assert exported.output == (out / name).read_text(encoding="utf-8"), fmt
 
 
 def test_build_is_deterministic_across_processes(tmp_path: Path) -> None:

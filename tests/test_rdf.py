@@ -9,11 +9,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import XSD
 
-from ecograph.ontology import ECO, PREFIXES
+from ecograph.ontology import ECO, SPARQL_PREFIXES
 
 from .conftest import GOLDEN
 
-PREFIX_TEXT = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items())
+PREFIX_TEXT = "\n".join(f"PREFIX {p}: <{ns}>" for p, ns in SPARQL_PREFIXES.items())
 
 
 def test_golden_turtle_of_the_test_city(shili_kg, update_golden: bool) -> None:

@@ -71,16 +71,23 @@ class KnowledgeGraph:
         """The IRI of a record id."""
         return self.data.meta.entity_iri(slug)
 
-    def data_graph(self) -> Graph:
-        """All data triples (every graph but the ontology's) as one plain graph."""
+    def _empty_graph(self) -> Graph:
+        """A plain graph with the ontology's prefixes and the dataset's ``data:`` prefix bound."""
         from rdflib import Graph
 
-        from .ontology import ONTOLOGY_IRI, PREFIXES
+        from .ontology import PREFIXES
 
         graph = Graph()
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace, override=True, replace=True)
         graph.bind("data", self.meta.base + "id/")
+        return graph
+
+    def data_graph(self) -> Graph:
+        """All data triples (every graph but the ontology's) as one plain graph."""
+        from .ontology import ONTOLOGY_IRI
+
+        graph = self._empty_graph()
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
             identifier = getattr(g, "identifier", g)
             if identifier != ONTOLOGY_IRI:
@@ -104,11 +111,7 @@ class KnowledgeGraph:
         elif keeps_graphs:
             text = self.dataset.serialize(format=serializer)
         else:
-            from rdflib import Graph
-
-            flat = Graph()
-            for prefix, namespace in self.dataset.namespaces():
-                flat.bind(prefix, namespace, override=True, replace=True)
+            flat = self._empty_graph()
             for s, p, o, _ in self.dataset.quads((None, None, None, None)):
                 flat.add((s, p, o))
             text = flat.serialize(format=serializer)

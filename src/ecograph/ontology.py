@@ -20,6 +20,7 @@ __all__ = [
     "ECOSH",
     "ONTOLOGY_IRI",
     "PREFIXES",
+    "SPARQL_PREFIXES",
     "Vocabulary",
     "vocabulary",
     "OA",
@@ -44,7 +45,9 @@ SDMX_DIM = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
 SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
 SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 
-#: Prefixes bound in every serialization and predeclared for SPARQL.
+#: Prefixes bound in every serialization and predeclared for SPARQL. Dublin Core terms are
+#: written ``dcterms:`` in outputs because rdflib rebinds that prefix on every graph it touches;
+#: ``dct:`` is predeclared for SPARQL as well (see SPARQL_PREFIXES).
 PREFIXES: dict[str, Namespace] = {
     "eco": ECO,
     "ecosh": ECOSH,
@@ -53,7 +56,7 @@ PREFIXES: dict[str, Namespace] = {
     "owl": Namespace(str(OWL)),
     "xsd": Namespace(str(XSD)),
     "skos": Namespace(str(SKOS)),
-    "dct": Namespace(str(DCTERMS)),
+    "dcterms": Namespace(str(DCTERMS)),
     "prov": Namespace(str(PROV)),
     "foaf": Namespace(str(FOAF)),
     "org": ORG,
@@ -65,6 +68,8 @@ PREFIXES: dict[str, Namespace] = {
     "sdmx-measure": SDMX_MEASURE,
     "sdmx-attribute": SDMX_ATTR,
 }
+
+SPARQL_PREFIXES: dict[str, Namespace] = {**PREFIXES, "dct": Namespace(str(DCTERMS))}
 
 
 @dataclass(frozen=True)

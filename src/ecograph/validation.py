@@ -84,9 +84,11 @@ def validate(path: str | Path | None = None, *, shacl: bool = True) -> Validatio
         kg = load(path)
     except DataError as exc:
         findings = [
-            Finding("loader", f"{p.file}:{p.line}" if p.line else p.file, p.record_id, p.message) for p in exc.problems
+            Finding("loader", f"{p.file}:{p.line}" if p.line else p.file, p.record_id, p.message, "Error")
+            for p in exc.problems
         ]
-        return ValidationReport(dataset=str(path or "ordos"), conforms=False, findings=findings)
+        name = Path(path).name if path is not None else "ordos"
+        return ValidationReport(dataset=name, conforms=False, findings=findings)
     findings = _shacl_findings(kg) if shacl else []
     violations = [f for f in findings if f.severity == "Violation"]
     stats = kg.stats()
