@@ -191,5 +191,258 @@ def stats(data: Path | None, fmt: str) -> None:
     click.echo(_table(rows, ("relation status", "relations")))
 
 
+def _lang_option(func: Any) -> Any:
+    return click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        default="zh",
+        show_default=True,
+        help="Language of labels in human output (falls back to the other language).",
+    )(func)
+
+
+def _short(cell: dict[str, str], base: str) -> str:
+    """A result cell for a text table: entity IRIs as data:slug, known namespaces as prefixes."""
+    from ecograph.ontology import SPARQL_PREFIXES
+
+    value = cell["value"]
+    if cell["type"] != "uri":
+        return value.replace("\n", " ")
+    if value.startswith(base + "id/"):
+        return "data:" + value[len(base) + 3 :]
+    for prefix, namespace in SPARQL_PREFIXES.items():
+        if prefix != "dct" and value.startswith(str(namespace)) and len(value) > len(str(namespace)):
+            return f"{prefix}:{value[len(str(namespace)):]}"
+    return f"<{value}>"
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Read the query from a .rq file.")
+@click.option("-n", "--name", "name", help="Run a saved query of the gallery by name.")
+@click.option("--list", "list_", is_flag=True, help="List the gallery: name and title in Chinese and English.")
+@click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE", help="Bind a variable: <iri>, data:slug, or text (a plain literal). Repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True, help="Result format for SELECT/ASK (json = W3C SPARQL 1.1 Query Results JSON); CONSTRUCT/DESCRIBE give Turtle.")
+@data_option
+def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, binds: tuple[str, ...], fmt: str, data: Path | None) -> None:
+    """Run SPARQL 1.1 (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of all graphs.
+
+    The ontology's and the standard prefixes (eco, skos, dct, prov, org, schema, qb, oa, …) are
+    predeclared. SPARQL Update is refused.
+
+    \b
+    Examples:
+      ecograph query "SELECT ?name WHERE { ?x a eco:Academician ; skos:prefLabel ?name } ORDER BY ?name"
+      ecograph query --list
+      ecograph query --name platforms-by-kind --format csv
+      ecograph query --file my.rq --format json
+    """
+    from ecograph.query import gallery, parse_binding, saved_query
+
+    if list_:
+        rows = [(q.name, q.title.get("zh", ""), q.title.get("en", "")) for q in gallery()]
+        click.echo(_table(rows, ("name", "标题", "title")))
+        return
+    given = [x for x in (sparql, file, name) if x]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of: a query, --file FILE, --name NAME (or --list)")
+    if file is not None:
+        text = file.read_text(encoding="utf-8")
+    elif name is not None:
+        text = saved_query(name).text
+    else:
+        text = sparql  # type: ignore[assignment]
+    kg = ecograph.load(data)
+    bindings = dict(parse_binding(b, kg.meta.base) for b in binds)
+    result = kg.query(text, bindings)
+    if result.kind in ("construct", "describe"):
+        click.echo(result.turtle, nl=False)
+        return
+    if fmt == "json":
+        click.echo(json.dumps(result.to_sparql_json(), ensure_ascii=False, indent=2))
+    elif result.kind == "ask":
+        click.echo("true" if result.boolean else "false")
+    elif fmt in ("csv", "tsv"):
+        click.echo(result.to_delimited("," if fmt == "csv" else "\t"), nl=False)
+    else:
+        base = kg.meta.base
+        rows = [tuple(_short(r[v], base) if v in r else "" for v in result.variables) for r in result.rows]
+        click.echo(_table(rows, tuple(result.variables)))
+        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def _label(labels: dict[str, str], lang: str) -> str:
+    from ecograph.lookup import pick_label
+
+    return pick_label(labels, lang)
+
+
+def _cite_lines(citations: list[Any], lang: str, indent: str) -> list[str]:
+    return [f"{indent}“{c.quote}” — {_label(c.section_labels, lang) or c.section}" for c in citations]
+
+
+def _edge_text(edge: Any, lang: str, labels_of: dict[str, dict[str, str]]) -> list[str]:
+    predicate = _label(edge.predicate_labels, lang) or edge.predicate
+    source = _label(labels_of.get(edge.source, {}), lang) or edge.source
+    target = _label(labels_of.get(edge.target, {}), lang) or edge.target
+    flags = edge.status + ("" if edge.basis == "explicit" else f", {edge.basis}")
+    head = f"{source} —{predicate}→ {target}  [{flags}]"
+    return [head, *_cite_lines(edge.citations, lang, "    ")]
+
+
+def _match_line(match: Any, lang: str) -> str:
+    other = "en" if lang == "zh" else "zh"
+    second = match.labels.get(other, "")
+    return f"{match.label(lang)}{'  ' + second if second else ''}  ({match.id}; {', '.join(match.kinds)})"
+
+
+@main.command()
+@click.argument("text")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Exit 1 when the text is ambiguous instead of listing the candidates.")
+@_lang_option
+@data_option
+def lookup(text: str, fmt: str, strict: bool, lang: str, data: Path | None) -> None:
+    """Find an entity by Chinese name, alias, English name, pinyin (with or without tones and
+    spaces), id or a near miss, and show its card: kinds, labels, attributes, observations,
+    and every relation in and out with its status and the quote and section behind it.
+
+    \b
+    Examples:
+      ecograph lookup 鄂尔多斯实验室
+      ecograph lookup "eerduosi shiyanshi" --lang en
+      ecograph lookup 实验室 --strict
+    """
+    result = ecograph.load(data).lookup(text)
+    ctx = click.get_current_context()
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif result.status == "ambiguous":
+        click.echo(f"{text!r} matches {len(result.candidates)} entities; choose one by its name or id:")
+        for number, match in enumerate(result.candidates, 1):
+            click.echo(f"  {number}. {_match_line(match, lang)}")
+    elif result.status == "not_found":
+        click.echo(f"No entity is named {text!r}.", err=True)
+        if result.suggestions:
+            click.echo("Closest names:", err=True)
+            for match in result.suggestions:
+                click.echo(f"  {_match_line(match, lang)}", err=True)
+    else:
+        click.echo(_card_text(result.card, lang))
+    if result.status == "not_found" or (strict and result.status == "ambiguous"):
+        ctx.exit(1)
+
+
+def _card_text(card: Any, lang: str) -> str:
+    other = "en" if lang == "zh" else "zh"
+    lines = [f"{card.label(lang)}  {card.labels.get(other, '')}".rstrip(), f"  id: {card.id}  <{card.iri}>"]
+    kinds = ", ".join(f"{_label(card.kind_labels.get(k, {}), lang)} ({k})" for k in card.kinds)
+    lines.append(f"  kinds: {kinds}")
+    aliases = [a for values in card.alt_labels.values() for a in values]
+    if aliases:
+        lines.append(f"  aliases: {'; '.join(aliases)}")
+    if card.status:
+        lines.append(f"  status: {card.status}")
+    for name, values in card.attributes.items():
+        lines.append(f"  {name}: {'; '.join(values)}")
+    if card.definition:
+        lines.append(f"  definition: {_label(card.definition, lang)}")
+    if card.notes:
+        lines.append(f"  note: {_label(card.notes, lang)}")
+    lines += _cite_lines(card.citations, lang, "  source: ")
+    if card.observations:
+        lines.append(f"Observations ({len(card.observations)}):")
+        for obs in card.observations:
+            when = obs.year or _label(obs.period, lang) or "?"
+            qualifier = f"{obs.qualifier} " if obs.qualifier else ""
+            unit = _label(obs.unit_labels, lang)
+            area = "" if obs.area == card.id else f" [{_label(obs.area_labels, lang)}]"
+            lines.append(f"  {when}  {_label(obs.indicator_labels, lang)}{area}: {qualifier}{obs.value} {unit}")
+            lines += _cite_lines(obs.citations, lang, "      ")
+    for title, relations, arrow in (("Relations out", card.outgoing, "→"), ("Relations in", card.incoming, "←")):
+        if not relations:
+            continue
+        lines.append(f"{title} ({len(relations)}):")
+        for rel in relations:
+            flags = rel.status + ("" if rel.basis == "explicit" else f", {rel.basis}")
+            predicate = _label(rel.predicate_labels, lang) or rel.predicate
+            lines.append(f"  {arrow} {predicate} ({rel.predicate})  {_label(rel.other_labels, lang)} ({rel.other})  [{flags}]")
+            lines += _cite_lines(rel.citations, lang, "      ")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="How many relation steps away.")
+@click.option("--type", "kinds", multiple=True, metavar="KIND", help="Show only neighbours of this kind (e.g. Laboratory); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@_lang_option
+@data_option
+def neighbors(text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str, data: Path | None) -> None:
+    """Entities linked to the named one within --depth relation steps, in either direction, with
+    the relation and its citation at each step. Sections, citations, observations and literals
+    are not part of this network.
+
+    \b
+    Examples:
+      ecograph neighbors 鄂尔多斯人才科创中心
+      ecograph neighbors 鄂尔多斯实验室 --depth 2 --type Laboratory
+    """
+    result = ecograph.load(data).neighbors(text, depth, list(kinds) or None)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    labels_of = {result.center.id: result.center.labels, **{n.id: n.labels for n in result.neighbors}}
+    kinds_text = f" of kind {', '.join(result.kinds)}" if result.kinds else ""
+    click.echo(f"{result.center.label(lang)} ({result.center.id}): {len(result.neighbors)} neighbour(s){kinds_text} within {depth} step(s)")
+    for level in range(1, depth + 1):
+        items = [n for n in result.neighbors if n.depth == level]
+        if not items:
+            continue
+        click.echo(f"Depth {level}:")
+        for item in items:
+            click.echo(f"  {_label(item.labels, lang)} ({item.id}; {', '.join(item.kinds)})")
+            for edge in item.edges:
+                for line in _edge_text(edge, lang, labels_of):
+                    click.echo(f"      {line}")
+
+
+@main.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--max-length", type=click.IntRange(1, 10), default=6, show_default=True, help="Longest path to report, in relation steps.")
+@click.option("--all", "all_paths", is_flag=True, help="Every simple path up to --max-length, not only the shortest ones.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@_lang_option
+@data_option
+def path(source: str, target: str, max_length: int, all_paths: bool, fmt: str, lang: str, data: Path | None) -> None:
+    """How two entities are connected: the shortest relation paths between them (or all paths
+    with --all), each step with the relation's label, its direction, status and citation.
+
+    \b
+    Examples:
+      ecograph path 北京人才科创分中心 鄂尔多斯实验室
+      ecograph path 清华大学 鄂尔多斯实验室 --all --max-length 4 --lang en
+    """
+    result = ecograph.load(data).paths(source, target, max_length, all_paths)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    head = f"{result.source.label(lang)} → {result.target.label(lang)}"
+    if not result.paths:
+        click.echo(f"{head}: no path of at most {max_length} steps.", err=True)
+        click.get_current_context().exit(1)
+    kind = "path(s) up to" if all_paths else "shortest path(s) of"
+    length = max_length if all_paths else result.paths[0].length
+    click.echo(f"{head}: {len(result.paths)} {kind} {length} step(s){' (first 50 shown)' if result.truncated else ''}")
+    for number, found in enumerate(result.paths, 1):
+        click.echo(f"Path {number} ({found.length} steps):")
+        for step in found.steps:
+            labels_of = {step.source: step.source_labels, step.target: step.target_labels}
+            for edge in step.edges:
+                for line in _edge_text(edge, lang, labels_of):
+                    click.echo(f"  {line}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -58,6 +58,8 @@ class KnowledgeGraph:
     def __init__(self, data: LoadedData, dataset: Dataset):
         self.data = data
         self.dataset = dataset
+        self._index: Any = None
+        self._projection: Any = None
 
     @property
     def meta(self):  # noqa: ANN201 - DatasetMeta
@@ -119,6 +121,77 @@ class KnowledgeGraph:
             lines = sorted({line for line in text.splitlines() if line.strip()})
             text = "\n".join(lines) + "\n"
         return text
+
+    def query(self, text: str, bindings: dict[str, Any] | None = None):  # noqa: ANN201 - QueryResult
+        """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of all
+        graphs. ``bindings`` maps variable names to values (rdflib terms, or strings taken as
+        plain literals); they are bound, never pasted into the query text.
+
+        >>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }").values("n")  # doctest: +SKIP
+        ['5']
+        """
+        from rdflib import Literal
+        from rdflib.term import Identifier
+
+        from .query import run_query
+
+        terms = {k: v if isinstance(v, Identifier) else Literal(v) for k, v in (bindings or {}).items()}
+        return run_query(self.dataset, text, terms)
+
+    # ------------------------------------------------------------------ names and relations
+
+    def names(self):  # noqa: ANN201 - NameIndex
+        """The name index (labels, aliases, pinyin) of every entity, built once."""
+        if self._index is None:
+            from .lookup import NameIndex
+
+            self._index = NameIndex(self)
+        return self._index
+
+    def network(self):  # noqa: ANN201 - Projection
+        """The networkx projection of entity-to-entity relations, built once."""
+        if self._projection is None:
+            from .network import Projection
+
+            self._projection = Projection(self, self.names())
+        return self._projection
+
+    def lookup(self, text: str):  # noqa: ANN201 - LookupResult
+        """Find an entity by Chinese name, alias, English name, pinyin, id or a near miss.
+
+        Returns a :class:`~ecograph.lookup.LookupResult`: ``found`` with the entity's card,
+        ``ambiguous`` with candidates, or ``not_found`` with the closest names.
+        """
+        from .lookup import LookupResult, build_card
+
+        index = self.names()
+        best, others = index.search(text)
+        if len(best) == 1:
+            return LookupResult(text, "found", match=best[0], card=build_card(self, index, best[0].id))
+        if best:
+            return LookupResult(text, "ambiguous", candidates=best)
+        return LookupResult(text, "not_found", suggestions=others or index.suggest(text))
+
+    def neighbors(self, text: str, depth: int = 1, kinds: list[str] | None = None):  # noqa: ANN201
+        """Entities within ``depth`` relation steps of the entity ``text`` names."""
+        from .errors import NotFoundError
+
+        if depth < 1:
+            raise NotFoundError("depth must be at least 1")
+        unknown = sorted(set(kinds or []) - set(self._vocabulary().classes))
+        if unknown:
+            raise NotFoundError(f"unknown kind {unknown[0]!r}")
+        return self.network().neighbors(self.names().resolve(text), depth, kinds)
+
+    def paths(self, source: str, target: str, max_length: int = 6, all_paths: bool = False):  # noqa: ANN201
+        """Relation paths between the entities two names name (shortest, or all up to ``max_length``)."""
+        index = self.names()
+        return self.network().paths(index.resolve(source), index.resolve(target), max_length, all_paths)
+
+    def _vocabulary(self):  # noqa: ANN201
+        from .ontology import vocabulary
+
+        return vocabulary()
 
     def stats(self) -> Stats:
         """Counts of triples, entities per class, observations, citations and relations."""

@@ -602,6 +602,11 @@ def decimal_lexical(value: str) -> str:
     return value if "." in value else f"{value}.0"
 
 
+def printed_number(lexical: str) -> str:
+    """The number as the source prints it: the inverse of :func:`decimal_lexical`."""
+    return lexical[:-2] if lexical.endswith(".0") else lexical
+
+
 def _quote_hash(quote: str) -> str:
     return hashlib.sha1(normalize_text(quote).encode("utf-8")).hexdigest()[:10]
 

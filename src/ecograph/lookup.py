@@ -1,0 +1,500 @@
+"""Finding entities by name, and the card that shows everything the graph says about one.
+
+Names are matched in Python against an index read from the graph (Chinese preferred and
+alternative labels, English labels case-insensitively, pinyin with or without tones and spaces,
+record ids, and near misses). The card is then read with SPARQL queries in which the entity is a
+*bound variable*: text typed by a user never becomes part of a query.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import NotFoundError
+
+if TYPE_CHECKING:
+    from .kg import KnowledgeGraph
+
+__all__ = [
+    "Match",
+    "LookupResult",
+    "EntityCard",
+    "RelationView",
+    "CitationView",
+    "ObservationView",
+    "AmbiguousNameError",
+    "NameIndex",
+    "pick_label",
+]
+
+#: kinds that are bookkeeping, not things of the ecosystem: never offered by lookups
+NOT_LOOKED_UP = frozenset({"Observation", "Assertion", "Citation", "Dataset"})
+
+
+def pick_label(labels: dict[str, str], lang: str) -> str:
+    """The label in ``lang``, falling back to the other language, then to anything."""
+    other = "en" if lang == "zh" else "zh"
+    return labels.get(lang) or labels.get(other) or next(iter(labels.values()), "")
+
+
+@dataclass
+class Match:
+    """An entity a name matched, and how."""
+
+    id: str
+    iri: str
+    labels: dict[str, str]
+    kinds: list[str]
+    matched: str  # the name that matched
+    how: str  # id, label, alias, english, pinyin, partial, fuzzy
+    score: float
+
+    def label(self, lang: str = "zh") -> str:
+        return pick_label(self.labels, lang)
+
+
+@dataclass
+class CitationView:
+    quote: str
+    section: str  # section id
+    section_labels: dict[str, str]
+
+
+@dataclass
+class RelationView:
+    direction: str  # "out": this entity → other; "in": other → this entity
+    predicate: str  # local name, e.g. branchOf
+    predicate_labels: dict[str, str]
+    other: str  # id of the other end
+    other_labels: dict[str, str]
+    other_kinds: list[str]
+    status: str
+    basis: str
+    citations: list[CitationView] = field(default_factory=list)
+
+
+@dataclass
+class ObservationView:
+    id: str
+    role: str  # how the entity takes part: area, about, scope, indicator, unit
+    indicator: str
+    indicator_labels: dict[str, str]
+    value: str
+    unit: str
+    unit_labels: dict[str, str]
+    year: str | None
+    period: dict[str, str]
+    qualifier: str | None
+    area: str
+    area_labels: dict[str, str]
+    citations: list[CitationView] = field(default_factory=list)
+
+
+@dataclass
+class EntityCard:
+    id: str
+    iri: str
+    kinds: list[str]
+    kind_labels: dict[str, dict[str, str]]
+    labels: dict[str, str]
+    alt_labels: dict[str, list[str]]
+    definition: dict[str, str]
+    notes: dict[str, str]
+    status: str | None
+    attributes: dict[str, list[str]]
+    citations: list[CitationView]
+    observations: list[ObservationView]
+    outgoing: list[RelationView]
+    incoming: list[RelationView]
+
+    def label(self, lang: str = "zh") -> str:
+        return pick_label(self.labels, lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class LookupResult:
+    """``status`` is ``found`` (with ``card``), ``ambiguous`` (``candidates``) or ``not_found``
+    (``suggestions``: the closest names)."""
+
+    query: str
+    status: str
+    match: Match | None = None
+    card: EntityCard | None = None
+    candidates: list[Match] = field(default_factory=list)
+    suggestions: list[Match] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class AmbiguousNameError(NotFoundError):
+    """A name matches several entities equally well."""
+
+    def __init__(self, text: str, candidates: list[Match], lang: str = "zh"):
+        self.text = text
+        self.candidates = candidates
+        names = "; ".join(f"{c.label(lang)} ({c.id})" for c in candidates[:10])
+        super().__init__(f"{text!r} is ambiguous: {names}. Use a fuller name or the id.")
+
+
+# --------------------------------------------------------------------------- normalizing
+
+_PUNCT = re.compile(r"[\s\"'“”‘’《》〈〉()（）\[\]【】〔〕{}<>,，。.、:：;；!！?？·•\-–—_/\\|+＋&*#@$%^~`]+")
+
+
+def normalize_name(text: str) -> str:
+    """Case, width, spaces and punctuation do not matter when matching names."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).casefold())
+
+
+def normalize_pinyin(text: str) -> str:
+    """``Èěrduōsī Shíyànshì``, ``e4 er3 duo1 si1`` and ``eerduosi shiyanshi`` all become
+    ``eerduosishiyanshi``; ü is written v, as pypinyin does."""
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+    text = text.replace("u\u0308", "v").replace("u:", "v")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z]", "", text)
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def pinyin_keys(text: str, limit: int = 32) -> set[str]:
+    """Every toneless pinyin reading of ``text``, over the readings of polyphonic characters
+    (长 is chang or zhang, 朴 is piao or pu), at most ``limit`` of them."""
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(text, style=Style.NORMAL, heteronym=True, errors=lambda chars: [c for c in chars])
+    keys: set[str] = set()
+    for combo in itertools.islice(itertools.product(*readings), limit):
+        key = normalize_pinyin("".join(combo))
+        if key:
+            keys.add(key)
+    return keys
+
+
+# --------------------------------------------------------------------------- the name index
+
+
+@dataclass
+class _Entry:
+    id: str
+    iri: str
+    labels: dict[str, str] = field(default_factory=dict)
+    alt_labels: dict[str, list[str]] = field(default_factory=dict)
+    kinds: list[str] = field(default_factory=list)
+
+
+class NameIndex:
+    """Every entity's names, read from the graph once."""
+
+    def __init__(self, kg: KnowledgeGraph):
+        self.base = kg.meta.base + "id/"
+        self.entries: dict[str, _Entry] = {}
+        rows = kg.query(
+            """SELECT ?e ?prop ?label WHERE {
+                 VALUES ?prop { skos:prefLabel skos:altLabel }
+                 ?e ?prop ?label }"""
+        ).rows
+        for row in rows:
+            iri = row["e"]["value"]
+            if not iri.startswith(self.base):
+                continue
+            entry = self.entries.setdefault(iri[len(self.base) :], _Entry(iri[len(self.base) :], iri))
+            lang = row["label"].get("xml:lang", "")
+            if row["prop"]["value"].endswith("prefLabel"):
+                entry.labels[lang] = row["label"]["value"]
+            else:
+                entry.alt_labels.setdefault(lang, []).append(row["label"]["value"])
+        eco = "https://w3id.org/ecograph/ontology#"
+        for row in kg.query("SELECT ?e ?t WHERE { ?e a ?t }").rows:
+            iri, kind = row["e"]["value"], row["t"]["value"]
+            if iri.startswith(self.base) and kind.startswith(eco):
+                entry = self.entries.get(iri[len(self.base) :])
+                if entry is not None:
+                    entry.kinds.append(kind[len(eco) :])
+        for entry in self.entries.values():
+            entry.kinds.sort()
+            for values in entry.alt_labels.values():
+                values.sort()
+        self.entries = {k: v for k, v in self.entries.items() if not NOT_LOOKED_UP & set(v.kinds)}
+        self._names: list[tuple[str, str, str, str]] | None = None  # (key, how, id, shown name)
+        self._pinyin: list[tuple[str, str, str, str]] | None = None
+
+    def labels(self, entity_id: str) -> dict[str, str]:
+        entry = self.entries.get(entity_id)
+        return dict(entry.labels) if entry else {}
+
+    def kinds(self, entity_id: str) -> list[str]:
+        entry = self.entries.get(entity_id)
+        return list(entry.kinds) if entry else []
+
+    def _name_table(self) -> list[tuple[str, str, str, str]]:
+        if self._names is None:
+            table = []
+            for entry in self.entries.values():
+                table.append((normalize_name(entry.id), "id", entry.id, entry.id))
+                for lang, label in entry.labels.items():
+                    table.append((normalize_name(label), "label" if lang != "en" else "english", entry.id, label))
+                for lang, labels in entry.alt_labels.items():
+                    for label in labels:
+                        table.append((normalize_name(label), "alias", entry.id, label))
+            self._names = table
+        return self._names
+
+    def _pinyin_table(self) -> list[tuple[str, str, str, str]]:
+        if self._pinyin is None:
+            table = []
+            for entry in self.entries.values():
+                names = [entry.labels.get("zh", "")] + entry.alt_labels.get("zh", [])
+                for name in names:
+                    if name and _has_cjk(name):
+                        for key in pinyin_keys(name):
+                            table.append((key, "pinyin", entry.id, name))
+            self._pinyin = table
+        return self._pinyin
+
+    def _match(self, entity_id: str, matched: str, how: str, score: float) -> Match:
+        entry = self.entries[entity_id]
+        return Match(entry.id, entry.iri, dict(entry.labels), list(entry.kinds), matched, how, round(score, 3))
+
+    def search(self, text: str) -> tuple[list[Match], list[Match]]:
+        """(best matches, suggestions). Several best matches mean the text is ambiguous."""
+        key = normalize_name(text)
+        if not key:
+            return [], []
+        scored: dict[str, Match] = {}
+
+        def offer(entity_id: str, matched: str, how: str, score: float) -> None:
+            current = scored.get(entity_id)
+            if current is None or score > current.score:
+                scored[entity_id] = self._match(entity_id, matched, how, score)
+
+        weights = {"id": 1.0, "label": 1.0, "english": 1.0, "alias": 0.95}
+        names = self._name_table()
+        for name_key, how, entity_id, shown in names:
+            if name_key == key:
+                offer(entity_id, shown, how, weights[how])
+        pinyin_query = normalize_pinyin(text) if not _has_cjk(text) else ""
+        if pinyin_query and not scored:
+            for name_key, how, entity_id, shown in self._pinyin_table():
+                if name_key == pinyin_query:
+                    offer(entity_id, shown, how, 0.9)
+        if not scored:
+            # Near misses: a name inside the text or the text inside a name (partial), or a
+            # similar spelling (fuzzy). A clear winner decides; otherwise the text is ambiguous.
+            table = names + (self._pinyin_table() if pinyin_query else [])
+            for name_key, how, entity_id, shown in table:
+                probe = pinyin_query if how == "pinyin" else key
+                if not probe or not name_key:
+                    continue
+                shorter, longer = sorted((len(probe), len(name_key)))
+                if shorter >= 2 and (probe in name_key or name_key in probe):
+                    offer(entity_id, shown, "partial", 0.5 + 0.3 * shorter / longer)
+                ratio = difflib.SequenceMatcher(None, probe, name_key).ratio()
+                if ratio >= 0.75:
+                    offer(entity_id, shown, "fuzzy", 0.8 * ratio)
+        ranked = sorted(scored.values(), key=lambda m: (-m.score, m.labels.get("zh", ""), m.id))
+        if not ranked:
+            return [], self.suggest(text)
+        top = ranked[0].score
+        best = [m for m in ranked if m.score == top]
+        if ranked[0].how in ("partial", "fuzzy"):
+            # a near miss only decides when one entity is clearly the best
+            close = [m for m in ranked if m.score >= top - 0.05]
+            best = ranked[:1] if len(close) == 1 else ranked[:20]
+        return best, ranked[len(best) : len(best) + 5]
+
+    def suggest(self, text: str, n: int = 5) -> list[Match]:
+        """The closest names, for a text that matched nothing."""
+        key = normalize_name(text)
+        pinyin_query = normalize_pinyin(text) if not _has_cjk(text) else ""
+        best: dict[str, Match] = {}
+        table = self._name_table() + (self._pinyin_table() if pinyin_query else [])
+        for name_key, how, entity_id, shown in table:
+            probe = pinyin_query if how == "pinyin" else key
+            ratio = difflib.SequenceMatcher(None, probe, name_key).ratio()
+            current = best.get(entity_id)
+            if current is None or ratio > current.score:
+                best[entity_id] = self._match(entity_id, shown, "suggestion", ratio)
+        ranked = sorted(best.values(), key=lambda m: (-m.score, m.id))
+        return [m for m in ranked if m.score >= 0.4][:n]
+
+    def resolve(self, text: str, lang: str = "zh") -> Match:
+        """The one entity ``text`` names; raise if none or several."""
+        best, suggestions = self.search(text)
+        if len(best) == 1:
+            return best[0]
+        if best:
+            raise AmbiguousNameError(text, best, lang)
+        hint = "; ".join(f"{m.label(lang)} ({m.id})" for m in suggestions)
+        raise NotFoundError(f"no entity is named {text!r}" + (f". Closest: {hint}" if hint else ""))
+
+
+# --------------------------------------------------------------------------- cards
+
+_ECO = "https://w3id.org/ecograph/ontology#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+_ENTITY_QUERY = "SELECT ?p ?o WHERE { ?e ?p ?o }"
+_OWN_CITATIONS_QUERY = """
+SELECT ?quote ?section WHERE {
+  ?g a eco:Assertion ; eco:assertionAbout ?e ; eco:citation ?c .
+  GRAPH ?g { ?e a ?kind }
+  ?c oa:exact ?quote ; eco:section ?section .
+}"""
+_RELATIONS_QUERY = """
+SELECT ?dir ?p ?other ?status ?basis ?quote ?section WHERE {
+  { GRAPH ?g { ?e ?p ?other } BIND("out" AS ?dir) }
+  UNION
+  { GRAPH ?g { ?other ?p ?e } BIND("in" AS ?dir) }
+  ?g a eco:Assertion ; eco:status ?status ; eco:basis ?basis .
+  OPTIONAL { ?g eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section }
+  FILTER(isIRI(?other) && ?p != rdf:type)
+}"""
+_OBSERVATIONS_QUERY = """
+SELECT ?obs ?role ?ind ?value ?unit ?area ?year ?periodZh ?periodEn ?qual ?quote ?section WHERE {
+  { ?obs eco:refArea ?e BIND("area" AS ?role) } UNION { ?obs eco:about ?e BIND("about" AS ?role) }
+  UNION { ?obs eco:scope ?e BIND("scope" AS ?role) } UNION { ?obs eco:indicator ?e BIND("indicator" AS ?role) }
+  ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit ; eco:refArea ?area .
+  OPTIONAL { ?obs eco:year ?year }
+  OPTIONAL { ?obs eco:periodNote ?periodZh FILTER(lang(?periodZh) = "zh") }
+  OPTIONAL { ?obs eco:periodNote ?periodEn FILTER(lang(?periodEn) = "en") }
+  OPTIONAL { ?obs eco:qualifier ?qual }
+  OPTIONAL { ?g eco:assertionAbout ?obs ; eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section }
+}"""
+
+
+def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCard:
+    """Everything the graph says about one entity, with the citations behind it."""
+    from rdflib import URIRef
+
+    from .loader import RESERVED_PROPERTIES, printed_number
+    from .ontology import vocabulary
+
+    vocab = vocabulary()
+    entry = index.entries.get(entity_id)
+    if entry is None:
+        raise NotFoundError(f"no entity with id {entity_id!r}")
+    bound = {"e": URIRef(entry.iri)}
+    base = index.base
+
+    def local(iri: str) -> str:
+        return iri[len(base) :] if iri.startswith(base) else iri
+
+    def predicate_labels(name: str) -> dict[str, str]:
+        return dict(vocab.labels.get(URIRef(_ECO + name), {}))
+
+    def citation(quote: str | None, section: str | None) -> list[CitationView]:
+        if not quote or not section:
+            return []
+        return [CitationView(quote, local(section), index.labels(local(section)))]
+
+    definition: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    attributes: dict[str, list[str]] = {}
+    status = None
+    for row in kg.query(_ENTITY_QUERY, bound).rows:
+        p, o = row["p"]["value"], row["o"]
+        if p == _SKOS + "definition":
+            definition[o.get("xml:lang", "")] = o["value"]
+        elif p == _SKOS + "editorialNote":
+            notes[o.get("xml:lang", "")] = o["value"]
+        elif p == _ECO + "status":
+            status = o["value"][len(_ECO) :]
+        elif p.startswith(_ECO) and o["type"] == "literal":
+            name = p[len(_ECO) :]
+            shown = o["value"] + (f"@{o['xml:lang']}" if "xml:lang" in o else "")
+            attributes.setdefault(name, []).append(shown)
+    for values in attributes.values():
+        values.sort()
+
+    own = {(r["quote"]["value"], r["section"]["value"]) for r in kg.query(_OWN_CITATIONS_QUERY, bound).rows}
+    citations = [c for quote, section in sorted(own) for c in citation(quote, section)]
+
+    grouped: dict[tuple[str, str, str], RelationView] = {}
+    for row in kg.query(_RELATIONS_QUERY, bound).rows:
+        p = row["p"]["value"]
+        if not p.startswith(_ECO):
+            continue
+        name = p[len(_ECO) :]
+        other = local(row["other"]["value"])
+        if name in RESERVED_PROPERTIES or name not in vocab.object_properties or other not in index.entries:
+            continue
+        key = (row["dir"]["value"], name, other)
+        view = grouped.get(key)
+        if view is None:
+            view = grouped[key] = RelationView(
+                direction=key[0],
+                predicate=name,
+                predicate_labels=predicate_labels(name),
+                other=other,
+                other_labels=index.labels(other),
+                other_kinds=index.kinds(other),
+                status=row["status"]["value"][len(_ECO) :],
+                basis=row["basis"]["value"][len(_ECO) :],
+            )
+        for cite in citation(row.get("quote", {}).get("value"), row.get("section", {}).get("value")):
+            if cite not in view.citations:
+                view.citations.append(cite)
+    relations = sorted(grouped.values(), key=lambda r: (r.predicate, pick_label(r.other_labels, "zh"), r.other))
+    for view in relations:
+        view.citations.sort(key=lambda c: (c.section, c.quote))
+
+    observations: dict[str, ObservationView] = {}
+    for row in kg.query(_OBSERVATIONS_QUERY, bound).rows:
+        obs_id = local(row["obs"]["value"])
+        view = observations.get(obs_id)
+        if view is None:
+            indicator, unit, area = (local(row[k]["value"]) for k in ("ind", "unit", "area"))
+            period = {lang: row[k]["value"] for lang, k in (("zh", "periodZh"), ("en", "periodEn")) if k in row}
+            view = observations[obs_id] = ObservationView(
+                id=obs_id,
+                role=row["role"]["value"],
+                indicator=indicator,
+                indicator_labels=index.labels(indicator),
+                value=printed_number(row["value"]["value"]),
+                unit=unit,
+                unit_labels=index.labels(unit),
+                year=row["year"]["value"] if "year" in row else None,
+                period=period,
+                qualifier=row["qual"]["value"] if "qual" in row else None,
+                area=area,
+                area_labels=index.labels(area),
+            )
+        elif row["role"]["value"] not in view.role.split("+"):
+            view.role = "+".join(sorted(view.role.split("+") + [row["role"]["value"]]))
+        for cite in citation(row.get("quote", {}).get("value"), row.get("section", {}).get("value")):
+            if cite not in view.citations:
+                view.citations.append(cite)
+    ordered_obs = sorted(
+        observations.values(), key=lambda o: (pick_label(o.indicator_labels, "zh"), o.year or "", o.id)
+    )
+
+    kinds = list(entry.kinds)
+    return EntityCard(
+        id=entry.id,
+        iri=entry.iri,
+        kinds=kinds,
+        kind_labels={k: dict(vocab.labels.get(URIRef(_ECO + k), {})) for k in kinds},
+        labels=dict(entry.labels),
+        alt_labels={k: list(v) for k, v in sorted(entry.alt_labels.items())},
+        definition=definition,
+        notes=notes,
+        status=status,
+        attributes=dict(sorted(attributes.items())),
+        citations=citations,
+        observations=ordered_obs,
+        outgoing=[r for r in relations if r.direction == "out"],
+        incoming=[r for r in relations if r.direction == "in"],
+    )

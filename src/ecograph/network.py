@@ -1,0 +1,249 @@
+"""The graph as a network: a networkx projection of entity-to-entity relations.
+
+Only relations between entities become edges. Literals, classes, citations, document sections
+and observations are not nodes (otherwise everything would be two steps apart through the source
+document or a shared year). Each edge keeps its predicate, status, basis and citations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .lookup import CitationView, Match, NameIndex, pick_label
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .kg import KnowledgeGraph
+
+__all__ = ["Projection", "EdgeView", "Neighbor", "NeighborsResult", "PathStep", "RelationPath", "PathsResult", "NOT_NODES"]
+
+#: kinds that never become nodes of the projection
+NOT_NODES = frozenset({"DocumentSection", "Observation", "Indicator", "Unit", "Assertion", "Citation", "Dataset"})
+
+_ECO = "https://w3id.org/ecograph/ontology#"
+_EDGES_QUERY = """
+SELECT ?s ?p ?o ?g ?status ?basis WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  ?g a eco:Assertion ; eco:status ?status ; eco:basis ?basis .
+  FILTER(isIRI(?o) && ?p != rdf:type)
+}"""
+_CITATIONS_QUERY = """
+SELECT ?g ?quote ?section WHERE {
+  ?g a eco:Assertion ; eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section .
+}"""
+
+
+@dataclass
+class EdgeView:
+    """One relation between two consecutive nodes, seen from the first of them."""
+
+    source: str  # subject id of the RDF statement
+    target: str  # object id
+    predicate: str
+    predicate_labels: dict[str, str]
+    direction: str  # "forward" (step follows the statement) or "backward"
+    status: str
+    basis: str
+    citations: list[CitationView] = field(default_factory=list)
+
+
+@dataclass
+class Neighbor:
+    id: str
+    labels: dict[str, str]
+    kinds: list[str]
+    depth: int
+    via: str  # id of the node one step closer to the centre
+    edges: list[EdgeView] = field(default_factory=list)
+
+
+@dataclass
+class NeighborsResult:
+    center: Match
+    depth: int
+    kinds: list[str]
+    neighbors: list[Neighbor]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class PathStep:
+    source: str
+    source_labels: dict[str, str]
+    target: str
+    target_labels: dict[str, str]
+    edges: list[EdgeView]
+
+
+@dataclass
+class RelationPath:
+    nodes: list[str]
+    steps: list[PathStep]
+
+    @property
+    def length(self) -> int:
+        return len(self.steps)
+
+
+@dataclass
+class PathsResult:
+    source: Match
+    target: Match
+    max_length: int
+    all_paths: bool
+    paths: list[RelationPath]
+    truncated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Projection:
+    """A ``networkx.MultiDiGraph`` of entities (nodes carry ``kinds`` and ``labels``) and their
+    relations (edges carry ``predicate``, ``status``, ``basis`` and ``citations``), plus an
+    undirected simple view for paths and centrality."""
+
+    def __init__(self, kg: KnowledgeGraph, index: NameIndex):
+        import networkx as nx
+
+        from .loader import RESERVED_PROPERTIES
+        from .ontology import vocabulary
+
+        self.index = index
+        vocab = vocabulary()
+        self.predicate_labels = {
+            name: dict(labels)
+            for iri, labels in vocab.labels.items()
+            if str(iri).startswith(_ECO) and (name := str(iri)[len(_ECO) :]) in vocab.object_properties
+        }
+        base = index.base
+        citations: dict[str, list[CitationView]] = {}
+        for row in kg.query(_CITATIONS_QUERY).rows:
+            section = row["section"]["value"][len(base) :]
+            citations.setdefault(row["g"]["value"], []).append(
+                CitationView(row["quote"]["value"], section, index.labels(section))
+            )
+        graph = nx.MultiDiGraph()
+        for entity_id, entry in sorted(index.entries.items()):
+            if not NOT_NODES & set(entry.kinds):
+                graph.add_node(entity_id, kinds=list(entry.kinds), labels=dict(entry.labels))
+        edges = []
+        for row in kg.query(_EDGES_QUERY).rows:
+            s, p, o = row["s"]["value"], row["p"]["value"], row["o"]["value"]
+            if not (s.startswith(base) and o.startswith(base) and p.startswith(_ECO)):
+                continue
+            name = p[len(_ECO) :]
+            s_id, o_id = s[len(base) :], o[len(base) :]
+            if name in RESERVED_PROPERTIES or name not in vocab.object_properties:
+                continue
+            if s_id not in graph or o_id not in graph:
+                continue
+            edges.append(
+                (
+                    s_id,
+                    o_id,
+                    name,
+                    {
+                        "predicate": name,
+                        "status": row["status"]["value"][len(_ECO) :],
+                        "basis": row["basis"]["value"][len(_ECO) :],
+                        "citations": sorted(citations.get(row["g"]["value"], []), key=lambda c: (c.section, c.quote)),
+                    },
+                )
+            )
+        graph.add_edges_from(sorted(edges, key=lambda e: (e[0], e[1], e[2])))
+        self.graph: nx.MultiDiGraph = graph
+        self.undirected: nx.Graph = nx.Graph(graph.to_undirected(as_view=True))
+
+    # ------------------------------------------------------------------ steps
+
+    def edges_between(self, a: str, b: str) -> list[EdgeView]:
+        """Every relation linking ``a`` and ``b``, in either direction, seen from ``a``."""
+        views = []
+        for source, target, direction in ((a, b, "forward"), (b, a, "backward")):
+            data = self.graph.get_edge_data(source, target) or {}
+            for key in sorted(data):
+                attrs = data[key]
+                views.append(
+                    EdgeView(
+                        source=source,
+                        target=target,
+                        predicate=attrs["predicate"],
+                        predicate_labels=self.predicate_labels.get(attrs["predicate"], {}),
+                        direction=direction,
+                        status=attrs["status"],
+                        basis=attrs["basis"],
+                        citations=list(attrs["citations"]),
+                    )
+                )
+        return views
+
+    def _labels(self, node: str) -> dict[str, str]:
+        return dict(self.graph.nodes[node]["labels"])
+
+    # ------------------------------------------------------------------ queries
+
+    def neighbors(self, center: Match, depth: int = 1, kinds: list[str] | None = None) -> NeighborsResult:
+        """Entities within ``depth`` relation steps of ``center`` (either direction), nearest first;
+        ``kinds`` keeps only neighbours of those kinds (paths may pass through any kind)."""
+        from .ontology import vocabulary
+
+        vocab = vocabulary()
+        wanted = set(kinds or [])
+        found: list[Neighbor] = []
+        if center.id not in self.graph:
+            return NeighborsResult(center, depth, sorted(wanted), [])
+        seen = {center.id}
+        frontier = [center.id]
+        for level in range(1, depth + 1):
+            next_frontier = []
+            for node in frontier:
+                for other in sorted(self.undirected.neighbors(node)):
+                    if other in seen:
+                        continue
+                    seen.add(other)
+                    next_frontier.append(other)
+                    node_kinds = list(self.graph.nodes[other]["kinds"])
+                    if wanted and not any(vocab.is_a(k, w) for k in node_kinds for w in wanted):
+                        continue
+                    found.append(
+                        Neighbor(other, self._labels(other), node_kinds, level, node, self.edges_between(node, other))
+                    )
+            frontier = sorted(next_frontier)
+        found.sort(key=lambda n: (n.depth, n.kinds, pick_label(n.labels, "zh"), n.id))
+        return NeighborsResult(center, depth, sorted(wanted), found)
+
+    def paths(self, source: Match, target: Match, max_length: int = 6, all_paths: bool = False, limit: int = 50) -> PathsResult:
+        """Shortest relation paths from ``source`` to ``target`` (every shortest path, sorted), or
+        with ``all_paths`` every simple path up to ``max_length`` steps, shortest first."""
+        import networkx as nx
+
+        result = PathsResult(source, target, max_length, all_paths, [])
+        if source.id not in self.undirected or target.id not in self.undirected or source.id == target.id:
+            return result
+        try:
+            if all_paths:
+                candidates = nx.all_simple_paths(self.undirected, source.id, target.id, cutoff=max_length)
+            else:
+                candidates = nx.all_shortest_paths(self.undirected, source.id, target.id)
+            node_lists = []
+            for nodes in candidates:
+                if len(nodes) - 1 > max_length:
+                    break
+                node_lists.append(nodes)
+                if len(node_lists) > 10 * limit:
+                    break
+        except nx.NetworkXNoPath:
+            return result
+        node_lists.sort(key=lambda nodes: (len(nodes), nodes))
+        result.truncated = len(node_lists) > limit
+        for nodes in node_lists[:limit]:
+            steps = [
+                PathStep(a, self._labels(a), b, self._labels(b), self.edges_between(a, b)) for a, b in zip(nodes, nodes[1:])
+            ]
+            result.paths.append(RelationPath(list(nodes), steps))
+        return result

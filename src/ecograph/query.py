@@ -1,0 +1,229 @@
+"""SPARQL over a knowledge graph, and the gallery of saved queries.
+
+Queries run against the union of all graphs as the default graph, with the ontology's and the
+standard prefixes predeclared. Only SELECT, ASK, CONSTRUCT and DESCRIBE are run: SPARQL Update
+is refused. Values from users are passed as *bindings* (``initBindings``), never pasted into
+query text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import NotFoundError, QueryError
+
+__all__ = ["QueryResult", "SavedQuery", "gallery", "saved_query", "run_query", "parse_binding", "term_to_json"]
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+@dataclass
+class SavedQuery:
+    """A query of the gallery: ``queries/NAME.rq`` with its header comments."""
+
+    name: str
+    title: dict[str, str]
+    description: dict[str, str]
+    text: str
+    path: str
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query, as plain data.
+
+    ``kind`` is ``select``, ``ask``, ``construct`` or ``describe``. SELECT fills ``variables`` and
+    ``rows`` (each row maps a variable to a term in the SPARQL 1.1 JSON form
+    ``{"type": "uri"|"literal"|"bnode", "value": …, "xml:lang"?: …, "datatype"?: …}``;
+    unbound variables are absent). ASK fills ``boolean``; CONSTRUCT and DESCRIBE fill ``turtle``
+    and ``triples``.
+    """
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, dict[str, str]]] = field(default_factory=list)
+    boolean: bool | None = None
+    turtle: str | None = None
+    triples: int = 0
+
+    def to_sparql_json(self) -> dict[str, Any]:
+        """The W3C SPARQL 1.1 Query Results JSON document (SELECT and ASK)."""
+        if self.kind == "ask":
+            return {"head": {}, "boolean": bool(self.boolean)}
+        return {"head": {"vars": list(self.variables)}, "results": {"bindings": [dict(r) for r in self.rows]}}
+
+    def values(self, variable: str) -> list[str | None]:
+        """The plain values of one variable, row by row (``None`` where unbound)."""
+        return [row[variable]["value"] if variable in row else None for row in self.rows]
+
+    def to_delimited(self, delimiter: str = ",") -> str:
+        """CSV (plain values, as the SPARQL 1.1 CSV format) or TSV (terms in N-Triples syntax)."""
+        buffer = io.StringIO()
+        if delimiter == ",":
+            writer = csv.writer(buffer, lineterminator="\r\n")
+            writer.writerow(self.variables)
+            for row in self.rows:
+                writer.writerow([row[v]["value"] if v in row else "" for v in self.variables])
+        else:
+            buffer.write("\t".join(f"?{v}" for v in self.variables) + "\n")
+            for row in self.rows:
+                buffer.write("\t".join(_term_to_ntriples(row[v]) if v in row else "" for v in self.variables) + "\n")
+        return buffer.getvalue()
+
+
+def term_to_json(term: Any) -> dict[str, str]:
+    """An rdflib term in the SPARQL 1.1 JSON results form."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    if isinstance(term, Literal):
+        out = {"type": "literal", "value": str(term)}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype is not None:
+            out["datatype"] = str(term.datatype)
+        return out
+    return {"type": "literal", "value": str(term)}
+
+
+def _term_to_ntriples(cell: dict[str, str]) -> str:
+    value = cell["value"]
+    if cell["type"] == "uri":
+        return f"<{value}>"
+    if cell["type"] == "bnode":
+        return f"_:{value}"
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    if "xml:lang" in cell:
+        return f'"{escaped}"@{cell["xml:lang"]}'
+    if "datatype" in cell:
+        return f'"{escaped}"^^<{cell["datatype"]}>'
+    return f'"{escaped}"'
+
+
+def _prefix_header() -> str:
+    from .ontology import SPARQL_PREFIXES
+
+    return "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in SPARQL_PREFIXES.items())
+
+
+def _parse(text: str) -> Any:
+    """Parse a query with the prefixes predeclared; report syntax errors with line and column
+    of the user's text, and refuse SPARQL Update."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    from .ontology import SPARQL_PREFIXES
+
+    try:
+        return prepareQuery(text, initNs=dict(SPARQL_PREFIXES))
+    except ParseException as exc:
+        if _is_update(text):
+            raise QueryError("SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE") from None
+        raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}\n  {exc.line}") from None
+    except Exception as exc:  # rdflib raises plain exceptions for unknown prefixes and the like
+        if _is_update(text):
+            raise QueryError("SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE") from None
+        raise QueryError(f"SPARQL error: {exc}") from None
+
+
+def _is_update(text: str) -> bool:
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(_prefix_header() + text)
+    except Exception:
+        return False
+    return True
+
+
+def parse_binding(text: str, base: str) -> tuple[str, Any]:
+    """``NAME=VALUE`` → (name, term). ``<iri>`` is an IRI, ``data:slug`` an entity of the
+    dataset, anything else a plain literal. The value is never pasted into query text."""
+    from rdflib import Literal, URIRef
+
+    if "=" not in text:
+        raise QueryError(f"a binding must look like NAME=VALUE, not {text!r}")
+    name, value = text.split("=", 1)
+    name = name.strip().lstrip("?$")
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise QueryError(f"{name!r} is not a SPARQL variable name")
+    if value.startswith("<") and value.endswith(">"):
+        return name, URIRef(value[1:-1])
+    if value.startswith("data:"):
+        return name, URIRef(f"{base}id/{value[5:]}")
+    return name, Literal(value)
+
+
+def run_query(dataset: Any, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:
+    """Run a read-only SPARQL query over ``dataset`` (an rdflib Dataset with a union default
+    graph). ``bindings`` maps variable names to rdflib terms."""
+    from rdflib import Graph
+
+    prepared = _parse(text)
+    try:
+        result = dataset.query(prepared, initBindings=bindings or {})
+    except Exception as exc:  # evaluation errors (bad function arguments, …)
+        raise QueryError(f"SPARQL evaluation error: {exc}") from None
+    if result.type == "ASK":
+        return QueryResult(kind="ask", boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        from .ontology import PREFIXES
+
+        graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        for triple in result.graph or []:
+            graph.add(triple)
+        return QueryResult(kind=result.type.lower(), turtle=graph.serialize(format="turtle"), triples=len(graph))
+    variables = [str(v) for v in result.vars or []]
+    rows = []
+    for row in result:
+        rows.append({v: term_to_json(row[i]) for i, v in enumerate(variables) if row[i] is not None})
+    return QueryResult(kind="select", variables=variables, rows=rows)
+
+
+# --------------------------------------------------------------------------- gallery
+
+_HEADER = re.compile(r"^#\s*(title|description)\.(zh|en)\s*:\s*(.*)$")
+
+
+def _read_saved(path: Path) -> SavedQuery:
+    title: dict[str, str] = {}
+    description: dict[str, str] = {}
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        match = _HEADER.match(line.strip())
+        if match:
+            target = title if match.group(1) == "title" else description
+            key = match.group(2)
+            target[key] = (target.get(key, "") + " " + match.group(3).strip()).strip()
+    return SavedQuery(name=path.stem, title=title, description=description, text=text, path=str(path))
+
+
+def gallery(folder: Path | None = None) -> list[SavedQuery]:
+    """The saved queries (``queries/*.rq``), sorted by name."""
+    from .resources import resource_path
+
+    folder = folder or resource_path("queries")
+    return [_read_saved(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def saved_query(name: str, folder: Path | None = None) -> SavedQuery:
+    """One saved query by name; an unknown name suggests the closest ones."""
+    import difflib
+
+    queries = {q.name: q for q in gallery(folder)}
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; `ecograph query --list` shows them all"
+    raise NotFoundError(f"no saved query named {name!r}{hint}")

@@ -1,0 +1,213 @@
+"""Lookups by any name, entity cards with citations, neighbours and relation paths — through the
+API and the CLI — and proof that user text never reaches a SPARQL query."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import ecograph
+from ecograph.cli import main
+from ecograph.errors import NotFoundError
+from ecograph.lookup import AmbiguousNameError, normalize_pinyin
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("鄂尔多斯实验室", "ordos-laboratory"),  # preferred Chinese label
+        ("鄂尔多斯市实验室", "ordos-laboratory"),  # the source's other spelling, an alias
+        ("ordos laboratory", "ordos-laboratory"),  # English, any case
+        ("ORDOS LABORATORY", "ordos-laboratory"),
+        ("eerduosi shiyanshi", "ordos-laboratory"),  # pinyin without tones, with spaces
+        ("EerduosiShiyanshi", "ordos-laboratory"),  # without spaces
+        ("Èěrduōsī Shíyànshì", "ordos-laboratory"),  # with tone marks
+        ("e4 er3 duo1 si1 shi2 yan4 shi4", "ordos-laboratory"),  # with tone numbers
+        ("ordos labratory", "ordos-laboratory"),  # a near miss
+        ("ordos-laboratory", "ordos-laboratory"),  # the id
+        ("中科院", "cas"),  # the source's short form is the preferred label
+        ("中国科学院", "cas"),  # the full name is an alias
+        ("鄂尔多斯", "ordos"),
+        ("changsanjiao", "yangtze-river-delta"),  # 长 read as chang, not zhang
+        ("piao zhefan", "piao-zhefan"),  # 朴 as a surname is piao
+        ("九三学社", "jiusan-society"),
+    ],
+)
+def test_lookup_finds_by_every_kind_of_name(ordos_kg, text: str, expected: str) -> None:
+    result = ordos_kg.lookup(text)
+    assert result.status == "found", (text, [c.id for c in result.candidates])
+    assert result.match.id == expected
+    assert result.card.id == expected
+
+
+def test_pinyin_normalization() -> None:
+    assert normalize_pinyin("Èěrduōsī  Shíyànshì") == normalize_pinyin("e4er3duo1si1 shi2yan4shi4") == "eerduosishiyanshi"
+    assert normalize_pinyin("lǜ") == normalize_pinyin("lv") == "lv"
+
+
+def test_card_of_the_ordos_laboratory(ordos_kg) -> None:
+    card = ordos_kg.lookup("鄂尔多斯实验室").card
+    assert card.kinds == ["Laboratory", "NewTypeRDInstitution"]
+    assert card.labels == {"zh": "鄂尔多斯实验室", "en": "Ordos Laboratory"}
+    assert card.alt_labels["zh"] == ["鄂尔多斯市实验室"]
+    out = {(r.predicate, r.other): r for r in card.outgoing}
+    designation = out[("hasDesignation", "first-batch-inner-mongolia-laboratory")]
+    assert designation.status == "done" and designation.basis == "explicit"
+    assert [(c.quote, c.section_labels["zh"]) for c in designation.citations] == [
+        ("鄂尔多斯实验室获批首批内蒙古实验室", "二、重大创新平台快速发展")
+    ]
+    assert ("memberOf", "new-type-rd-institution-cluster") in out
+    incoming = {(r.predicate, r.other): r for r in card.incoming}
+    base = incoming[("branchOf", "ordos-laboratory-jungar-pilot-base")]
+    assert base.status == "planned" and base.basis == "implied"
+    assert base.other_labels["zh"] == "鄂尔多斯实验室准格尔中试基地"
+
+
+def test_card_observations_with_year_unit_and_qualifier(ordos_kg) -> None:
+    card = ordos_kg.lookup("鄂尔多斯市").card
+    by_value = {(o.value, o.year): o for o in card.observations}
+    spending = by_value[("24.82", "2024")]
+    assert spending.unit_labels["zh"] == "亿元"
+    assert spending.citations and "24.82" in spending.citations[0].quote
+    assert any(o.value == "9" and o.qualifier == "超" for o in card.observations)
+    assert any(o.value == "132" and o.year is None and o.period for o in card.observations)
+
+
+def test_card_attributes_of_a_policy(ordos_kg) -> None:
+    card = ordos_kg.lookup("关于加快培育新质生产力以科技创新引领高质量发展的实施意见").card
+    assert card.attributes["docNumber"] == ["鄂党办发〔2025〕6号"]
+
+
+def test_ambiguous_and_not_found(ordos_kg) -> None:
+    result = ordos_kg.lookup("实验室")
+    assert result.status == "ambiguous"
+    assert "ordos-laboratory" in [c.id for c in result.candidates]
+    missing = ordos_kg.lookup("量子计算研究中心")
+    assert missing.status == "not_found"
+    nothing = ordos_kg.lookup("xyzzy")
+    assert nothing.status == "not_found"
+
+
+def test_cli_lookup_text_json_and_exit_codes(runner) -> None:
+    result = runner.invoke(main, ["lookup", "鄂尔多斯实验室"], catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output.startswith("鄂尔多斯实验室  Ordos Laboratory")
+    assert "获得称号/资质 (hasDesignation)  首批内蒙古实验室" in result.output
+    assert "“鄂尔多斯实验室获批首批内蒙古实验室” — 二、重大创新平台快速发展" in result.output
+    english = runner.invoke(main, ["lookup", "eerduosi shiyanshi", "--lang", "en"], catch_exceptions=False)
+    assert english.output.startswith("Ordos Laboratory  鄂尔多斯实验室")
+    assert "has designation (hasDesignation)" in english.output.lower() or "(hasDesignation)" in english.output
+    data = json.loads(runner.invoke(main, ["lookup", "中科院", "--format", "json"]).output)
+    assert data["status"] == "found" and data["card"]["id"] == "cas"
+    ambiguous = runner.invoke(main, ["lookup", "实验室"])
+    assert ambiguous.exit_code == 0 and "choose one" in ambiguous.output and "ordos-laboratory" in ambiguous.output
+    assert runner.invoke(main, ["lookup", "实验室", "--strict"]).exit_code == 1
+    missing = runner.invoke(main, ["lookup", "鄂尔多斯实验宫殿"])
+    assert missing.exit_code in (0, 1)
+    none = runner.invoke(main, ["lookup", "量子计算研究中心"])
+    assert none.exit_code == 1 and "No entity is named" in none.output
+
+
+def test_near_miss_suggests_closest_names(ordos_kg) -> None:
+    result = ordos_kg.lookup("深部煤层气勘探示范工程")
+    ids = [m.id for m in ([result.match] if result.match else result.candidates + result.suggestions)]
+    assert any("coalbed" in i or "cbm" in i or "methane" in i for i in ids), ids
+
+
+def test_neighbors_of_the_talent_centre(ordos_kg) -> None:
+    result = ordos_kg.neighbors("鄂尔多斯人才科创中心")
+    branches = {n.id for n in result.neighbors if any(e.predicate == "branchOf" for e in n.edges)}
+    assert len(branches) == 4 and all(n.startswith("talent-centre-") for n in branches)
+    assert all(n.depth == 1 for n in result.neighbors)
+    assert not any("DocumentSection" in n.kinds or "Observation" in n.kinds for n in result.neighbors)
+    typed = ordos_kg.neighbors("鄂尔多斯实验室", depth=2, kinds=["Laboratory"])
+    assert typed.neighbors and all("Laboratory" in n.kinds for n in typed.neighbors)
+    with pytest.raises(NotFoundError, match="unknown kind"):
+        ordos_kg.neighbors("鄂尔多斯实验室", kinds=["Labratory"])
+
+
+def test_paths_between_branch_centre_and_laboratory(ordos_kg) -> None:
+    result = ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室")
+    assert result.paths and all(p.length == 3 for p in result.paths)
+    first = result.paths[0]
+    assert first.nodes[0] == "talent-centre-beijing-branch" and first.nodes[-1] == "ordos-laboratory"
+    for step in first.steps:
+        assert step.edges and all(e.citations for e in step.edges)
+        assert all(e.direction in ("forward", "backward") for e in step.edges)
+    longer = ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室", max_length=4, all_paths=True)
+    assert len(longer.paths) > len(result.paths)
+    assert [p.length for p in longer.paths] == sorted(p.length for p in longer.paths)
+    assert ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室", max_length=2).paths == []
+
+
+def test_cli_neighbors_and_path(runner) -> None:
+    result = runner.invoke(main, ["neighbors", "鄂尔多斯人才科创中心"], catch_exceptions=False)
+    assert result.exit_code == 0 and "北京人才科创分中心 —分支机构→ 鄂尔多斯人才科创中心" in result.output
+    data = json.loads(runner.invoke(main, ["neighbors", "鄂尔多斯人才科创中心", "--depth", "2", "--format", "json"]).output)
+    assert {n["depth"] for n in data["neighbors"]} == {1, 2}
+    path = runner.invoke(main, ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--lang", "en"], catch_exceptions=False)
+    assert path.exit_code == 0 and "shortest path(s) of 3 step(s)" in path.output and "—branch of→" in path.output
+    none = runner.invoke(main, ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--max-length", "2"])
+    assert none.exit_code == 1 and "no path" in none.output
+    ambiguous = runner.invoke(main, ["path", "实验室", "鄂尔多斯市"])
+    assert ambiguous.exit_code == 1 and "ambiguous" in ambiguous.output and "Traceback" not in ambiguous.output
+
+
+HOSTILE = [
+    '鄂尔多斯实验室" } UNION { ?s ?p ?o } #',
+    "} UNION { ?x ?y ?z",
+    "'; DROP GRAPH <x>; '",
+    "鄂尔多斯\n实验室",
+    "\\u0022 \\\\ \\",
+    '"""<script>{}</script>"""',
+    "?e a eco:Laboratory",
+]
+
+
+def _record_queries(monkeypatch, work) -> list[tuple[str, dict]]:
+    import ecograph.query as query_module
+
+    seen: list[tuple[str, dict]] = []
+    real = query_module.run_query
+
+    def spy(dataset, query_text, bindings=None):
+        seen.append((query_text, dict(bindings or {})))
+        return real(dataset, query_text, bindings)
+
+    monkeypatch.setattr(query_module, "run_query", spy)
+    work(ecograph.load())  # a fresh graph, so that its name index and network are built under the spy
+    monkeypatch.setattr(query_module, "run_query", real)
+    return seen
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_user_text_never_reaches_sparql(monkeypatch, text: str) -> None:
+    def benign(kg) -> None:
+        kg.lookup("鄂尔多斯实验室")
+        kg.paths("鄂尔多斯市", "鄂尔多斯实验室")
+
+    def hostile(kg) -> None:
+        kg.lookup(text)
+        for call in (lambda: kg.paths(text, "鄂尔多斯实验室"), lambda: kg.neighbors(text)):
+            try:
+                call()  # a near miss may resolve the text to an entity; that is fine
+            except NotFoundError:
+                pass
+        kg.lookup("鄂尔多斯实验室")
+        kg.paths("鄂尔多斯市", "鄂尔多斯实验室")
+
+    baseline = {q for q, _ in _record_queries(monkeypatch, benign)}
+    seen = _record_queries(monkeypatch, hostile)
+    assert seen
+    for query_text, bindings in seen:
+        assert query_text in baseline, "a query differs from the fixed ones"
+        assert text not in query_text
+        for value in bindings.values():
+            assert str(value).startswith("https://w3id.org/ecograph/ordos/id/"), value
+
+
+def test_ambiguous_name_error_lists_candidates(ordos_kg) -> None:
+    with pytest.raises(AmbiguousNameError) as info:
+        ordos_kg.paths("实验室", "鄂尔多斯市")
+    assert "ordos-laboratory" in str(info.value)
