@@ -281,10 +281,10 @@ def _cite_lines(citations: list[Any], lang: str, indent: str) -> list[str]:
     return [f"{indent}“{c.quote}” — {_label(c.section_labels, lang) or c.section}" for c in citations]
 
 
-def _edge_text(edge: Any, lang: str, labels_of: dict[str, dict[str, str]]) -> list[str]:
+def _edge_text(edge: Any, lang: str) -> list[str]:
     predicate = _label(edge.predicate_labels, lang) or edge.predicate
-    source = _label(labels_of.get(edge.source, {}), lang) or edge.source
-    target = _label(labels_of.get(edge.target, {}), lang) or edge.target
+    source = _label(edge.source_labels, lang) or edge.source
+    target = _label(edge.target_labels, lang) or edge.target
     flags = edge.status + ("" if edge.basis == "explicit" else f", {edge.basis}")
     head = f"{source} —{predicate}→ {target}  [{flags}]"
     return [head, *_cite_lines(edge.citations, lang, "    ")]
@@ -392,7 +392,6 @@ def neighbors(text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
-    labels_of = {result.center.id: result.center.labels, **{n.id: n.labels for n in result.neighbors}}
     kinds_text = f" of kind {', '.join(result.kinds)}" if result.kinds else ""
     click.echo(f"{result.center.label(lang)} ({result.center.id}): {len(result.neighbors)} neighbour(s){kinds_text} within {depth} step(s)")
     for level in range(1, depth + 1):
@@ -403,7 +402,7 @@ def neighbors(text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str
         for item in items:
             click.echo(f"  {_label(item.labels, lang)} ({item.id}; {', '.join(item.kinds)})")
             for edge in item.edges:
-                for line in _edge_text(edge, lang, labels_of):
+                for line in _edge_text(edge, lang):
                     click.echo(f"      {line}")
 
 
@@ -438,9 +437,8 @@ def path(source: str, target: str, max_length: int, all_paths: bool, fmt: str, l
     for number, found in enumerate(result.paths, 1):
         click.echo(f"Path {number} ({found.length} steps):")
         for step in found.steps:
-            labels_of = {step.source: step.source_labels, step.target: step.target_labels}
             for edge in step.edges:
-                for line in _edge_text(edge, lang, labels_of):
+                for line in _edge_text(edge, lang):
                     click.echo(f"  {line}")
 
 

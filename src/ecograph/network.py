@@ -41,6 +41,8 @@ class EdgeView:
 
     source: str  # subject id of the RDF statement
     target: str  # object id
+    source_labels: dict[str, str]
+    target_labels: dict[str, str]
     predicate: str
     predicate_labels: dict[str, str]
     direction: str  # "forward" (step follows the statement) or "backward"
@@ -172,6 +174,8 @@ class Projection:
                     EdgeView(
                         source=source,
                         target=target,
+                        source_labels=self._labels(source),
+                        target_labels=self._labels(target),
                         predicate=attrs["predicate"],
                         predicate_labels=self.predicate_labels.get(attrs["predicate"], {}),
                         direction=direction,
