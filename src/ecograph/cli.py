@@ -133,26 +133,42 @@ def validate(data: Path | None, fmt: str, no_shacl: bool) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld"]),
+    type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld", "graphml", "gexf", "csv"]),
     default="trig",
     show_default=True,
-    help="trig, nquads and jsonld keep the provenance graphs; turtle and ntriples are flattened.",
+    help="RDF: trig, nquads and jsonld keep the provenance graphs; turtle and ntriples are flattened. "
+    "Network (for Gephi, Cytoscape): graphml, gexf, or csv (nodes.csv and edges.csv in the -o folder).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="File to write (default: standard output).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: standard output); a folder for csv.")
 def export(data: Path | None, fmt: str, output: Path | None) -> None:
-    """Serialize the graph in an RDF format.
+    """Serialize the graph in an RDF format, or the entity network for Gephi and Cytoscape
+    (with labels in both languages, kind, community and centrality on every node).
 
     \b
     Examples:
       ecograph export --format turtle -o ordos.ttl
       ecograph export --format nquads | head
+      ecograph export --format graphml -o ordos.graphml
+      ecograph export --format csv -o network/
     """
-    text = ecograph.load(data).serialize(fmt)
+    from ecograph.output import write_atomic, write_many_atomic
+
+    if output is not None and output.is_dir() and fmt != "csv":
+        raise click.UsageError(f"{output} is a folder; -o takes a file for {fmt}")
+    if fmt in ("graphml", "gexf", "csv"):
+        files = ecograph.load(data).export_network(fmt)
+        if fmt == "csv":
+            if output is None:
+                raise click.UsageError("csv writes nodes.csv and edges.csv: give a folder with -o")
+            written = write_many_atomic({output / name: text for name, text in files.items()})
+            click.echo(f"Wrote {', '.join(str(p) for p in written)}.", err=True)
+            return
+        [text] = files.values()
+    else:
+        text = ecograph.load(data).serialize(fmt)
     if output is None:
         click.echo(text, nl=False)
     else:
-        from ecograph.output import write_atomic
-
         write_atomic(output, text)
         click.echo(f"Wrote {output} ({len(text.encode('utf-8')):,} bytes, {fmt}).", err=True)
 
@@ -440,6 +456,161 @@ def path(source: str, target: str, max_length: int, all_paths: bool, fmt: str, l
             for edge in step.edges:
                 for line in _edge_text(edge, lang):
                     click.echo(f"  {line}")
+
+
+EXCLUDE_HELP = (
+    "Leave out entities of this kind (subclasses too); repeatable. Default: AdministrativeArea and "
+    "Region, because the city itself links to almost everything and would dominate every measure. "
+    "Use --exclude-type none to keep every kind."
+)
+
+
+def _exclude_option(func: Any) -> Any:
+    return click.option("--exclude-type", "exclude", multiple=True, metavar="KIND", help=EXCLUDE_HELP)(func)
+
+
+def _exclusions(exclude: tuple[str, ...]) -> list[str] | None:
+    if not exclude:
+        return None  # the library's default
+    return [] if [x.lower() for x in exclude] == ["none"] else list(exclude)
+
+
+def _write_rows(fmt: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    import csv
+    import io
+
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows(rows)
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        click.echo(_table(rows, headers))
+
+
+@main.command()
+@click.option("--measure", type=click.Choice(["degree", "betweenness", "closeness", "pagerank", "eigenvector", "all"]), default="pagerank", show_default=True, help="Centrality measure (all: every measure, ordered by PageRank).")
+@click.option("--type", "kinds", multiple=True, metavar="KIND", help="List only entities of this kind (measures are computed on the whole network); repeatable.")
+@_exclude_option
+@click.option("--top", type=click.IntRange(1, None), default=20, show_default=True, help="How many entities to list.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@_lang_option
+@data_option
+def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path | None) -> None:
+    """Rank entities by centrality in the relation network; ties are broken by id.
+
+    \b
+    Examples:
+      ecograph rank
+      ecograph rank --measure betweenness --top 10
+      ecograph rank --measure all --type Laboratory --format csv
+    """
+    result = ecograph.load(data).rank(measure, list(kinds) or None, _exclusions(exclude), top)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    headers = ("rank", "id", "label", "kinds", *result.measures)
+    rows = [(r.rank, r.id, r.label(lang), ";".join(r.kinds), *(f"{r.scores[m]:.6f}" for m in result.measures)) for r in result.rows]
+    if fmt == "table":
+        excluded = ", ".join(result.excluded) or "nothing"
+        click.echo(f"{result.nodes} entities, {result.edges} links (excluded: {excluded}); ordered by {result.measure}")
+    _write_rows(fmt, headers, rows)
+
+
+@main.command()
+@_exclude_option
+@click.option("--seed", type=int, default=42, show_default=True, help="Random seed of the Louvain method.")
+@click.option("--resolution", type=float, default=1.0, show_default=True, help="Louvain resolution (above 1: smaller communities).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@_lang_option
+@data_option
+def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str, lang: str, data: Path | None) -> None:
+    """Groups of closely linked entities (Louvain, fixed seed), each named by its most central
+    member, with the modularity of the partition.
+
+    \b
+    Examples:
+      ecograph communities
+      ecograph communities --format csv > communities.csv
+    """
+    result = ecograph.load(data).communities(_exclusions(exclude), seed, resolution)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        rows = [(c.number, c.name, m["id"], _label(m["labels"], lang), ";".join(m["kinds"]), m["degree"]) for c in result.communities for m in c.members]
+        _write_rows("csv", ("community", "named_by", "id", "label", "kinds", "degree"), rows)
+        return
+    click.echo(f"{len(result.communities)} communities, modularity {result.modularity:.4f} (Louvain, seed {result.seed}); {len(result.isolates)} entities without links")
+    for c in result.communities:
+        members = ", ".join(_label(m["labels"], lang) for m in c.members)
+        click.echo(f"{c.number:>3}. {_label(c.name_labels, lang)} ({c.size}): {members}")
+
+
+@main.command()
+@_exclude_option
+@click.option("--top", type=click.IntRange(1, None), default=15, show_default=True, help="How many entities per list.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@_lang_option
+@data_option
+def brokers(exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path | None) -> None:
+    """Who bridges the network: articulation points, bridges, and Burt's structural holes
+    (effective size: high means a broker; constraint: low means a broker).
+
+    \b
+    Examples:
+      ecograph brokers
+      ecograph brokers --format json
+    """
+    result = ecograph.load(data).brokers(_exclusions(exclude), top)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    rows = [(h["id"], _label(h["labels"], lang), h["degree"], f"{h['effective_size']:.3f}", f"{h['constraint']:.3f}") for h in result.structural_holes]
+    if fmt == "csv":
+        _write_rows("csv", ("id", "label", "degree", "effective_size", "constraint"), rows)
+        return
+    points = ", ".join(_label(p["labels"], lang) for p in result.articulation_points)
+    click.echo(f"Articulation points ({len(result.articulation_points)}): {points}")
+    click.echo(f"Bridges: {len(result.bridges)}")
+    for bridge in result.bridges[:top]:
+        click.echo(f"  {_label(bridge['source']['labels'], lang)} — {_label(bridge['target']['labels'], lang)}")
+    click.echo("Structural holes (Burt):")
+    click.echo(_table(rows, ("id", "label", "degree", "effective size", "constraint")))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@_lang_option
+@data_option
+def gaps(fmt: str, lang: str, data: Path | None) -> None:
+    """Which fields have no lab, pilot platform, project, programme, policy, talent centre or
+    achievement behind them: a matrix of direct links (any relation, any status) and the list
+    of fields with none of each kind.
+
+    \b
+    Examples:
+      ecograph gaps
+      ecograph gaps --format csv > gaps.csv
+    """
+    result = ecograph.load(data).gaps()
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    from ecograph.analysis import SUPPORT_KINDS
+
+    names = {k: (result.kind_labels[k] if lang == "zh" else SUPPORT_KINDS[k]) for k in result.kinds}
+    rows = [(r.field, _label(r.labels, lang), *(r.counts[k] for k in result.kinds)) for r in result.rows]
+    if fmt == "csv":
+        _write_rows("csv", ("field", "label", *result.kinds), rows)
+        return
+    click.echo(_table(rows, ("field", "label", *(names[k] for k in result.kinds))))
+    labels = {r.field: _label(r.labels, lang) for r in result.rows}
+    click.echo()
+    click.echo(f"No support of any kind: {', '.join(labels[f] for f in result.unsupported) or '-'}")
+    for kind in result.kinds:
+        click.echo(f"No {names[kind]}: {', '.join(labels[f] for f in result.missing[kind]) or '-'}")
 
 
 if __name__ == "__main__":  # pragma: no cover

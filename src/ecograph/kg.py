@@ -188,6 +188,41 @@ class KnowledgeGraph:
         index = self.names()
         return self.network().paths(index.resolve(source), index.resolve(target), max_length, all_paths)
 
+    # ------------------------------------------------------------------ network analysis
+
+    def rank(self, measure: str = "pagerank", kinds: list[str] | None = None, exclude: list[str] | None = None, top: int | None = 20):  # noqa: ANN201
+        """Entities by centrality (degree, betweenness, closeness, pagerank, eigenvector or all).
+        ``exclude`` defaults to :data:`ecograph.analysis.DEFAULT_EXCLUDE`; pass ``[]`` to keep all."""
+        from .analysis import DEFAULT_EXCLUDE, rank
+
+        return rank(self.network(), measure, kinds, DEFAULT_EXCLUDE if exclude is None else exclude, top)
+
+    def communities(self, exclude: list[str] | None = None, seed: int = 42, resolution: float = 1.0):  # noqa: ANN201
+        """Louvain communities with a fixed seed, each named by its most central member."""
+        from .analysis import DEFAULT_EXCLUDE, communities
+
+        return communities(self.network(), DEFAULT_EXCLUDE if exclude is None else exclude, seed, resolution)
+
+    def brokers(self, exclude: list[str] | None = None, top: int | None = 20):  # noqa: ANN201
+        """Articulation points, bridges, and Burt's effective size and constraint."""
+        from .analysis import DEFAULT_EXCLUDE, brokers
+
+        return brokers(self.network(), DEFAULT_EXCLUDE if exclude is None else exclude, top)
+
+    def gaps(self):  # noqa: ANN201
+        """Fields × kinds of support (lab, pilot platform, project, programme, policy, talent
+        centre, achievement): link counts, and the fields with none of a kind."""
+        from .analysis import gaps
+
+        return gaps(self.network())
+
+    def export_network(self, fmt: str) -> dict[str, str]:
+        """The entity network as ``graphml``, ``gexf`` or ``csv`` (nodes.csv and edges.csv):
+        file name → text."""
+        from .analysis import export_network
+
+        return export_network(self.network(), fmt)
+
     def _vocabulary(self):  # noqa: ANN201
         from .ontology import vocabulary
 

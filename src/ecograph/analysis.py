@@ -1,0 +1,417 @@
+"""Network analysis of the entity projection: centrality, communities, brokers and support gaps.
+
+All measures run on the *analysis view* of :class:`~ecograph.network.Projection`: the entity
+network without the kinds left out (by default administrative areas and regions, because the
+city itself is linked to almost everything and would dominate every measure). Centrality uses the
+undirected simple view (parallel relations between two entities count once), except PageRank,
+which follows the direction of relations (a branch points to its centre, a project to its field).
+Every ordering breaks ties by id, and scores are rounded to 9 decimals, so the same data gives
+the same output on every machine.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .errors import NotFoundError
+from .lookup import pick_label
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .network import Projection
+
+__all__ = [
+    "DEFAULT_EXCLUDE",
+    "MEASURES",
+    "SUPPORT_KINDS",
+    "NodeScore",
+    "RankResult",
+    "Community",
+    "CommunitiesResult",
+    "BrokersResult",
+    "GapsResult",
+    "analysis_view",
+    "measures",
+    "rank",
+    "communities",
+    "brokers",
+    "gaps",
+    "export_network",
+]
+
+#: kinds left out of the analysis unless the user says otherwise
+DEFAULT_EXCLUDE = ("AdministrativeArea", "Region")
+MEASURES = ("degree", "betweenness", "closeness", "pagerank", "eigenvector")
+#: the kinds of support counted by :func:`gaps`, in column order
+SUPPORT_KINDS: dict[str, str] = {
+    "Laboratory": "laboratory",
+    "PilotPlatform": "pilot platform",
+    "ResearchProject": "project",
+    "Programme": "programme",
+    "PolicyDocument": "policy",
+    "TalentInnovationCentre": "talent centre",
+    "TechnologyAchievement": "achievement",
+}
+DIGITS = 9
+
+
+def _node_info(graph: Any, node: str) -> dict[str, Any]:
+    data = graph.nodes[node]
+    return {"id": node, "labels": dict(data["labels"]), "kinds": list(data["kinds"])}
+
+
+def _check_kinds(kinds: list[str]) -> None:
+    from .ontology import vocabulary
+
+    known = vocabulary().classes
+    for kind in kinds:
+        if kind not in known:
+            raise NotFoundError(f"unknown kind {kind!r}")
+
+
+def analysis_view(projection: Projection, exclude: list[str] | tuple[str, ...] | None = DEFAULT_EXCLUDE):
+    """(directed simple graph, undirected simple graph) of the projection without the nodes of
+    the ``exclude`` kinds (subclasses included)."""
+    import networkx as nx
+
+    from .ontology import vocabulary
+
+    vocab = vocabulary()
+    excluded = list(exclude or [])
+    _check_kinds(excluded)
+    keep = [
+        n
+        for n, data in projection.graph.nodes(data=True)
+        if not any(vocab.is_a(kind, x) for kind in data["kinds"] for x in excluded)
+    ]
+    sub = projection.graph.subgraph(keep)
+    directed = nx.DiGraph()
+    directed.add_nodes_from(sorted((n, sub.nodes[n]) for n in sub.nodes))
+    directed.add_edges_from(sorted({(u, v) for u, v, _ in sub.edges(keys=True) if u != v}))
+    undirected = nx.Graph(directed.to_undirected(as_view=True))
+    return directed, undirected
+
+
+def measures(directed: nx.DiGraph, undirected: nx.Graph, names: tuple[str, ...] = MEASURES) -> dict[str, dict[str, float]]:
+    """The requested centrality measures of every node, rounded."""
+    import networkx as nx
+
+    results: dict[str, dict[str, float]] = {}
+    for name in names:
+        if name == "degree":
+            values = nx.degree_centrality(undirected) if len(undirected) > 1 else dict.fromkeys(undirected, 0.0)
+        elif name == "betweenness":
+            values = nx.betweenness_centrality(undirected, normalized=True)
+        elif name == "closeness":
+            values = nx.closeness_centrality(undirected)
+        elif name == "pagerank":
+            values = nx.pagerank(directed, alpha=0.85, tol=1e-12, max_iter=1000) if len(directed) else {}
+        elif name == "eigenvector":
+            values = _eigenvector(undirected)
+        else:
+            raise NotFoundError(f"unknown measure {name!r}; choose one of {', '.join(MEASURES)}")
+        results[name] = {node: round(float(value), DIGITS) + 0.0 for node, value in values.items()}
+    return results
+
+
+def _eigenvector(graph: nx.Graph) -> dict[str, float]:
+    """Eigenvector centrality of each connected component, scaled by the component's share of
+    nodes (the measure is undefined across disconnected parts; isolated nodes score 0)."""
+    import networkx as nx
+
+    values = dict.fromkeys(graph, 0.0)
+    total = len(graph) or 1
+    for component in nx.connected_components(graph):
+        if len(component) < 2:
+            continue
+        part = graph.subgraph(component)
+        scores = nx.eigenvector_centrality(part, max_iter=10000, tol=1e-12)
+        norm = sum(abs(v) for v in scores.values()) or 1.0
+        for node, value in scores.items():
+            values[node] = abs(value) / norm * len(component) / total
+    return values
+
+
+@dataclass
+class NodeScore:
+    rank: int
+    id: str
+    labels: dict[str, str]
+    kinds: list[str]
+    scores: dict[str, float]
+
+    def label(self, lang: str = "zh") -> str:
+        return pick_label(self.labels, lang)
+
+
+@dataclass
+class RankResult:
+    measure: str  # the measure rows are ordered by
+    measures: list[str]
+    excluded: list[str]
+    kinds: list[str]
+    nodes: int
+    edges: int
+    rows: list[NodeScore] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def rank(
+    projection: Projection,
+    measure: str = "pagerank",
+    kinds: list[str] | None = None,
+    exclude: list[str] | tuple[str, ...] | None = DEFAULT_EXCLUDE,
+    top: int | None = 20,
+) -> RankResult:
+    """Entities ordered by a centrality measure (``all`` computes every measure and orders by
+    PageRank); ties are broken by id. ``kinds`` keeps only entities of those kinds in the list
+    (the measures are computed on the whole analysis view)."""
+    from .ontology import vocabulary
+
+    names = MEASURES if measure == "all" else (measure,)
+    order_by = "pagerank" if measure == "all" else measure
+    wanted = list(kinds or [])
+    _check_kinds(wanted)
+    directed, undirected = analysis_view(projection, exclude)
+    values = measures(directed, undirected, names)
+    vocab = vocabulary()
+    nodes = [
+        n for n in undirected.nodes if not wanted or any(vocab.is_a(k, w) for k in undirected.nodes[n]["kinds"] for w in wanted)
+    ]
+    nodes.sort(key=lambda n: (-values[order_by][n], n))
+    if top is not None:
+        nodes = nodes[:top]
+    rows = [
+        NodeScore(i, n, dict(undirected.nodes[n]["labels"]), list(undirected.nodes[n]["kinds"]), {m: values[m][n] for m in names})
+        for i, n in enumerate(nodes, 1)
+    ]
+    return RankResult(order_by, list(names), list(exclude or []), wanted, len(undirected), undirected.number_of_edges(), rows)
+
+
+@dataclass
+class Community:
+    number: int
+    name: str  # id of the most central member
+    name_labels: dict[str, str]
+    size: int
+    kinds: dict[str, int]
+    members: list[dict[str, Any]]
+
+
+@dataclass
+class CommunitiesResult:
+    algorithm: str
+    seed: int
+    resolution: float
+    modularity: float
+    excluded: list[str]
+    communities: list[Community]
+    isolates: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def communities(
+    projection: Projection,
+    exclude: list[str] | tuple[str, ...] | None = DEFAULT_EXCLUDE,
+    seed: int = 42,
+    resolution: float = 1.0,
+) -> CommunitiesResult:
+    """Louvain communities (fixed seed) of the analysis view. Each community is named by its most
+    central member (highest degree, ties by id); entities with no relation are listed apart."""
+    import networkx as nx
+
+    _, undirected = analysis_view(projection, exclude)
+    isolates = sorted(n for n in undirected if undirected.degree(n) == 0)
+    connected = undirected.subgraph([n for n in undirected if undirected.degree(n) > 0])
+    parts = nx.community.louvain_communities(connected, seed=seed, resolution=resolution) if len(connected) else []
+    modularity = nx.community.modularity(connected, parts, resolution=resolution) if parts else 0.0
+    found = []
+    for part in parts:
+        members = sorted(part, key=lambda n: (-connected.degree(n), n))
+        kinds = Counter(k for n in members for k in connected.nodes[n]["kinds"])
+        found.append(
+            Community(
+                number=0,
+                name=members[0],
+                name_labels=dict(connected.nodes[members[0]]["labels"]),
+                size=len(members),
+                kinds=dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
+                members=[{**_node_info(connected, n), "degree": connected.degree(n)} for n in members],
+            )
+        )
+    found.sort(key=lambda c: (-c.size, c.name))
+    for number, community in enumerate(found, 1):
+        community.number = number
+    return CommunitiesResult(
+        "louvain",
+        seed,
+        resolution,
+        round(modularity, DIGITS),
+        list(exclude or []),
+        found,
+        [_node_info(undirected, n) for n in isolates],
+    )
+
+
+@dataclass
+class BrokersResult:
+    excluded: list[str]
+    articulation_points: list[dict[str, Any]]
+    bridges: list[dict[str, Any]]
+    structural_holes: list[dict[str, Any]]  # id, labels, kinds, degree, effective_size, constraint
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def brokers(projection: Projection, exclude: list[str] | tuple[str, ...] | None = DEFAULT_EXCLUDE, top: int | None = 20) -> BrokersResult:
+    """Who holds the network together: articulation points (removing one splits a component),
+    bridges (relations whose removal splits one), and Burt's structural-hole measures: effective
+    size (non-redundant contacts, high = broker) and constraint (low = broker)."""
+    import networkx as nx
+
+    _, undirected = analysis_view(projection, exclude)
+    points = sorted(nx.articulation_points(undirected), key=lambda n: (-undirected.degree(n), n))
+    bridge_list = sorted(tuple(sorted(edge)) for edge in nx.bridges(undirected))
+    active = [n for n in undirected if undirected.degree(n) > 0]
+    effective = nx.effective_size(undirected, nodes=active)
+    constraint = nx.constraint(undirected, nodes=active)
+    holes = [
+        {
+            **_node_info(undirected, n),
+            "degree": undirected.degree(n),
+            "effective_size": round(float(effective[n]), DIGITS) + 0.0,
+            "constraint": round(float(constraint[n]), DIGITS) + 0.0,
+        }
+        for n in active
+    ]
+    holes.sort(key=lambda h: (-h["effective_size"], h["constraint"], h["id"]))
+    cut = [{**_node_info(undirected, n), "degree": undirected.degree(n)} for n in points]
+    return BrokersResult(
+        list(exclude or []),
+        cut[:top] if top else cut,
+        [{"source": _node_info(undirected, a), "target": _node_info(undirected, b)} for a, b in bridge_list],
+        holes[:top] if top else holes,
+    )
+
+
+@dataclass
+class GapRow:
+    field: str
+    labels: dict[str, str]
+    counts: dict[str, int]
+    linked: dict[str, list[str]]
+
+
+@dataclass
+class GapsResult:
+    kinds: list[str]
+    kind_labels: dict[str, str]
+    rows: list[GapRow]
+    missing: dict[str, list[str]]  # kind -> fields with no link to an entity of that kind
+    unsupported: list[str]  # fields with no link to any kind of support
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def gaps(projection: Projection) -> GapsResult:
+    """Fields × kinds of support: how many entities of each kind are directly linked to each field
+    (any relation, either direction, any status), and which fields have none of a kind."""
+    from .ontology import vocabulary
+
+    vocab = vocabulary()
+    graph = projection.graph
+    fields = sorted(
+        (n for n, d in graph.nodes(data=True) if any(vocab.is_a(k, "Field") for k in d["kinds"])),
+        key=lambda n: (pick_label(graph.nodes[n]["labels"], "zh"), n),
+    )
+    kinds = list(SUPPORT_KINDS)
+    rows = []
+    for field_id in fields:
+        linked: dict[str, list[str]] = {kind: [] for kind in kinds}
+        others = set(graph.predecessors(field_id)) | set(graph.successors(field_id))
+        for other in sorted(others):
+            for kind in kinds:
+                if any(vocab.is_a(k, kind) for k in graph.nodes[other]["kinds"]):
+                    linked[kind].append(other)
+        rows.append(GapRow(field_id, dict(graph.nodes[field_id]["labels"]), {k: len(v) for k, v in linked.items()}, linked))
+    missing = {kind: [r.field for r in rows if r.counts[kind] == 0] for kind in kinds}
+    unsupported = [r.field for r in rows if not any(r.counts.values())]
+    labels = {kind: pick_label(dict(vocab.labels.get(_eco(kind), {})), "zh") for kind in kinds}
+    return GapsResult(kinds, labels, rows, missing, unsupported)
+
+
+def _eco(name: str) -> Any:
+    from .ontology import ECO
+
+    return ECO[name]
+
+
+def export_network(projection: Projection, fmt: str) -> dict[str, str]:
+    """The whole projection for Gephi and Cytoscape, with both labels, the kind and the measures
+    (computed on the whole projection) on every node: ``graphml`` and ``gexf`` give one file,
+    ``csv`` gives ``nodes.csv`` and ``edges.csv``. Returns file name → text."""
+    import csv
+    import io
+
+    import networkx as nx
+
+    directed, undirected = analysis_view(projection, exclude=())
+    values = measures(directed, undirected)
+    parts = communities(projection, exclude=())
+    community_of = {m["id"]: c.number for c in parts.communities for m in c.members}
+    graph = nx.MultiDiGraph()
+    for node in sorted(projection.graph.nodes):
+        data = projection.graph.nodes[node]
+        graph.add_node(
+            node,
+            label=pick_label(data["labels"], "zh"),
+            label_zh=data["labels"].get("zh", ""),
+            label_en=data["labels"].get("en", ""),
+            kind=data["kinds"][0] if data["kinds"] else "",
+            kinds=";".join(data["kinds"]),
+            community=community_of.get(node, 0),
+            **{m: values[m].get(node, 0.0) for m in MEASURES},
+        )
+    for source, target, key, data in sorted(projection.graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        labels = projection.predicate_labels.get(data["predicate"], {})
+        first = data["citations"][0] if data["citations"] else None
+        graph.add_edge(
+            source,
+            target,
+            key=key,
+            predicate=data["predicate"],
+            label=labels.get("zh", data["predicate"]),
+            label_en=labels.get("en", data["predicate"]),
+            status=data["status"],
+            basis=data["basis"],
+            quote=first.quote if first else "",
+            section=first.section if first else "",
+        )
+    if fmt == "graphml":
+        return {"ecograph.graphml": "\n".join(nx.generate_graphml(graph)) + "\n"}
+    if fmt == "gexf":
+        return {"ecograph.gexf": "\n".join(nx.generate_gexf(graph)) + "\n"}
+    if fmt != "csv":
+        raise NotFoundError(f"unknown network format {fmt!r}")
+    node_columns = ["id", "label_zh", "label_en", "kind", "kinds", "community", *MEASURES]
+    nodes = io.StringIO()
+    writer = csv.writer(nodes, lineterminator="\n")
+    writer.writerow(node_columns)
+    for node, data in graph.nodes(data=True):
+        writer.writerow([node] + [data[c] for c in node_columns[1:]])
+    edge_columns = ["source", "target", "predicate", "label", "label_en", "status", "basis", "quote", "section"]
+    edges = io.StringIO()
+    writer = csv.writer(edges, lineterminator="\n")
+    writer.writerow(edge_columns)
+    for source, target, data in graph.edges(data=True):
+        writer.writerow([source, target] + [data[c] for c in edge_columns[2:]])
+    return {"nodes.csv": nodes.getvalue(), "edges.csv": edges.getvalue()}

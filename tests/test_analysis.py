@@ -1,0 +1,199 @@
+"""Network analysis: every measure checked against values worked out by hand on small graphs,
+invariants on the Ordos network, the commands, and the Gephi/Cytoscape exports read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from ecograph.analysis import analysis_view, brokers, communities, export_network, gaps, measures, rank
+from ecograph.cli import main
+from ecograph.lookup import CitationView
+
+
+class FakeProjection:
+    """A hand-made projection: the analysis functions need only ``graph`` and ``predicate_labels``."""
+
+    def __init__(self, edges: list[tuple[str, str]], kinds: dict[str, str] | None = None):
+        self.graph = nx.MultiDiGraph()
+        self.predicate_labels = {"collaboratesWith": {"zh": "合作", "en": "collaborates with"}}
+        nodes = sorted({n for edge in edges for n in edge} | set(kinds or {}))
+        for node in nodes:
+            kind = (kinds or {}).get(node, "University")
+            self.graph.add_node(node, kinds=[kind], labels={"zh": f"节点{node}", "en": f"node {node}"})
+        for source, target in edges:
+            self.graph.add_edge(
+                source, target, key="collaboratesWith", predicate="collaboratesWith", status="done", basis="explicit",
+                citations=[CitationView(f"{source}与{target}合作", "s1", {"zh": "一", "en": "1"})],
+            )  # fmt: skip
+
+
+def scores(projection, *names):
+    directed, undirected = analysis_view(projection, exclude=())
+    return measures(directed, undirected, names)
+
+
+def test_path_of_three_by_hand() -> None:
+    # a — b — c: b is in the middle of everything
+    values = scores(FakeProjection([("a", "b"), ("b", "c")]), "degree", "betweenness", "closeness", "eigenvector")
+    assert values["degree"] == {"a": 0.5, "b": 1.0, "c": 0.5}
+    assert values["betweenness"] == {"a": 0.0, "b": 1.0, "c": 0.0}
+    assert values["closeness"]["b"] == 1.0 and values["closeness"]["a"] == pytest.approx(2 / 3)
+    # the adjacency eigenvector of a path of three is (1, √2, 1); shares of its sum
+    assert values["eigenvector"]["b"] == pytest.approx(math.sqrt(2) / (2 + math.sqrt(2)), abs=1e-6)
+    assert values["eigenvector"]["a"] == pytest.approx(1 / (2 + math.sqrt(2)), abs=1e-6)
+
+
+def test_pagerank_by_hand() -> None:
+    # a → b ← c, b dangles: p_b = 0.9 / (1 + 0.85 - 0.85/3), p_a = p_c = (1 - p_b) / 2
+    values = scores(FakeProjection([("a", "b"), ("c", "b")]), "pagerank")["pagerank"]
+    p_b = 0.9 / (1 + 0.85 - 0.85 / 3)
+    assert values["b"] == pytest.approx(p_b, abs=1e-8)
+    assert values["a"] == values["c"] == pytest.approx((1 - p_b) / 2, abs=1e-8)
+
+
+TWO_TRIANGLES = [("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"), ("d", "e"), ("e", "f"), ("d", "f")]
+
+
+def test_communities_by_hand() -> None:
+    result = communities(FakeProjection(TWO_TRIANGLES), exclude=())
+    assert [sorted(m["id"] for m in c.members) for c in result.communities] == [["a", "b", "c"], ["d", "e", "f"]]
+    # m = 7; each triangle has 3 inner links and degree sum 7: Q = 2 (3/7 - (7/14)^2)
+    assert result.modularity == pytest.approx(2 * (3 / 7 - 0.25), abs=1e-9)
+    assert [c.name for c in result.communities] == ["c", "d"]  # the most central member names it
+
+
+def test_brokers_by_hand() -> None:
+    result = brokers(FakeProjection(TWO_TRIANGLES), exclude=(), top=None)
+    assert sorted(p["id"] for p in result.articulation_points) == ["c", "d"]
+    assert [(b["source"]["id"], b["target"]["id"]) for b in result.bridges] == [("c", "d")]
+    hole = {h["id"]: h for h in result.structural_holes}
+    # c has contacts a, b, d and one tie among them (a–b): effective size 3 - 2·1/3
+    assert hole["c"]["effective_size"] == pytest.approx(3 - 2 / 3, abs=1e-9)
+    # constraint of c: (1/3 + 1/3·1/2)² twice for a and b, (1/3)² for d
+    assert hole["c"]["constraint"] == pytest.approx(2 * 0.25 + 1 / 9, abs=1e-9)
+    assert hole["a"]["effective_size"] == pytest.approx(1.0)
+
+
+def test_rank_orders_ties_by_id_and_filters_kinds() -> None:
+    projection = FakeProjection([("b", "a"), ("c", "a"), ("d", "a")], kinds={"a": "Laboratory"})
+    result = rank(projection, "degree", exclude=())
+    assert [r.id for r in result.rows] == ["a", "b", "c", "d"]  # b, c, d tie: by id
+    only = rank(projection, "degree", kinds=["Laboratory"], exclude=())
+    assert [r.id for r in only.rows] == ["a"]
+    without = rank(projection, "degree", exclude=("Laboratory",))
+    assert [r.id for r in without.rows] == ["b", "c", "d"] and without.edges == 0
+
+
+def test_gaps_by_hand() -> None:
+    projection = FakeProjection(
+        [("lab", "hydrogen"), ("project", "hydrogen"), ("project2", "hydrogen")],
+        kinds={"lab": "Laboratory", "project": "ResearchProject", "project2": "ResearchProject", "hydrogen": "Field", "storage": "Field"},
+    )
+    result = gaps(projection)
+    rows = {r.field: r for r in result.rows}
+    assert rows["hydrogen"].counts["Laboratory"] == 1 and rows["hydrogen"].counts["ResearchProject"] == 2
+    assert rows["hydrogen"].linked["ResearchProject"] == ["project", "project2"]
+    assert result.unsupported == ["storage"]
+    assert "hydrogen" in result.missing["PolicyDocument"] and "hydrogen" not in result.missing["Laboratory"]
+
+
+# --------------------------------------------------------------------------- the Ordos network
+
+
+def test_projection_has_no_sections_observations_or_literals(ordos_kg) -> None:
+    graph = ordos_kg.network().graph
+    kinds = {k for _, d in graph.nodes(data=True) for k in d["kinds"]}
+    assert not kinds & {"DocumentSection", "Observation", "Indicator", "Unit"}
+    assert all(isinstance(n, str) and n in ordos_kg.data.records for n in graph.nodes)
+    for _, _, data in graph.edges(data=True):
+        assert data["predicate"] and data["status"] in ("done", "ongoing", "planned") and data["citations"]
+
+
+def test_invariants_on_the_ordos_network(ordos_kg) -> None:
+    result = ordos_kg.rank("all", top=None, exclude=[])
+    assert sum(r.scores["pagerank"] for r in result.rows) == pytest.approx(1.0, abs=1e-6)
+    directed, undirected = analysis_view(ordos_kg.network(), exclude=())
+    leaves = [n for n in undirected if undirected.degree(n) == 1]
+    by_id = {r.id: r for r in result.rows}
+    assert leaves and all(by_id[n].scores["betweenness"] == 0.0 for n in leaves)
+    parts = ordos_kg.communities(exclude=[])
+    members = [m["id"] for c in parts.communities for m in c.members] + [i["id"] for i in parts.isolates]
+    assert len(members) == len(set(members)) == len(undirected)
+    default = ordos_kg.rank(top=None)
+    assert "ordos" not in {r.id for r in default.rows}  # the city is left out by default
+    assert ordos_kg.rank("pagerank", top=None, exclude=[]).rows[0].id == "ordos"  # and would lead
+
+
+def test_rank_is_deterministic(ordos_kg) -> None:
+    first = ordos_kg.rank("all", top=None)
+    second = ordos_kg.rank("all", top=None)
+    assert first.to_dict() == second.to_dict()
+
+
+def test_gaps_on_ordos(ordos_kg) -> None:
+    result = ordos_kg.gaps()
+    rows = {r.labels["zh"]: r for r in result.rows}
+    assert rows["现代煤化工"].counts["PilotPlatform"] == 2
+    assert rows["氢能"].counts["TechnologyAchievement"] >= 1
+    assert rows["低空经济"].field in result.missing["Laboratory"]
+
+
+@pytest.mark.parametrize("command", [
+    ["rank"], ["rank", "--measure", "all", "--format", "csv"], ["rank", "--format", "json"],
+    ["rank", "--exclude-type", "none", "--top", "3"], ["communities"], ["communities", "--format", "csv"],
+    ["brokers"], ["brokers", "--format", "json"], ["gaps"], ["gaps", "--format", "csv"], ["gaps", "--format", "json", "--lang", "en"],
+])  # fmt: skip
+def test_analysis_commands(runner, command: list[str]) -> None:
+    result = runner.invoke(main, command, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    if "json" in command:
+        json.loads(result.output)
+    if "csv" in command:
+        rows = list(csv.reader(io.StringIO(result.output)))
+        assert len(rows) > 2 and len({len(r) for r in rows}) == 1
+
+
+def test_rank_cli_output(runner) -> None:
+    result = runner.invoke(main, ["rank", "--exclude-type", "none", "--top", "1"], catch_exceptions=False)
+    assert "1     ordos  " in result.output and "excluded: nothing" in result.output
+    bad = runner.invoke(main, ["rank", "--exclude-type", "Nonsense"])
+    assert bad.exit_code == 1 and "unknown kind 'Nonsense'" in bad.output
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_network_export_reads_back(fmt: str, runner, tmp_path: Path, ordos_kg) -> None:
+    target = tmp_path / f"ordos.{fmt}"
+    result = runner.invoke(main, ["export", "--format", fmt, "-o", str(target)], catch_exceptions=False)
+    assert result.exit_code == 0
+    graph = nx.read_graphml(target) if fmt == "graphml" else nx.read_gexf(target)
+    projection = ordos_kg.network().graph
+    assert graph.number_of_nodes() == projection.number_of_nodes()
+    assert graph.number_of_edges() == projection.number_of_edges()
+    node = graph.nodes["ordos-laboratory"]
+    assert node["label_zh"] == "鄂尔多斯实验室" and node["label_en"] == "Ordos Laboratory"
+    assert float(node["pagerank"]) > 0
+
+
+def test_network_csv_export(runner, tmp_path: Path, ordos_kg) -> None:
+    result = runner.invoke(main, ["export", "--format", "csv", "-o", str(tmp_path / "net")], catch_exceptions=False)
+    assert result.exit_code == 0
+    nodes = list(csv.DictReader((tmp_path / "net" / "nodes.csv").open(encoding="utf-8")))
+    edges = list(csv.DictReader((tmp_path / "net" / "edges.csv").open(encoding="utf-8")))
+    projection = ordos_kg.network().graph
+    assert len(nodes) == projection.number_of_nodes() and len(edges) == projection.number_of_edges()
+    lab = next(n for n in nodes if n["id"] == "ordos-laboratory")
+    assert lab["kinds"] == "Laboratory;NewTypeRDInstitution" and lab["label_zh"] == "鄂尔多斯实验室"
+    graph = nx.from_edgelist([(e["source"], e["target"]) for e in edges], create_using=nx.MultiDiGraph)
+    assert graph.number_of_edges() == len(edges)
+    assert runner.invoke(main, ["export", "--format", "csv"]).exit_code == 2  # csv needs a folder
+
+
+def test_export_network_is_deterministic(ordos_kg) -> None:
+    assert export_network(ordos_kg.network(), "graphml") == export_network(ordos_kg.network(), "graphml")
