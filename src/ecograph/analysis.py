@@ -266,6 +266,7 @@ class BrokersResult:
     articulation_points: list[dict[str, Any]]
     bridges: list[dict[str, Any]]
     structural_holes: list[dict[str, Any]]  # id, labels, kinds, degree, effective_size, constraint
+    articulation_total: int = 0  # how many articulation points there are (the list may be cut at top)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -299,6 +300,7 @@ def brokers(projection: Projection, exclude: list[str] | tuple[str, ...] | None 
         cut[:top] if top else cut,
         [{"source": _node_info(undirected, a), "target": _node_info(undirected, b)} for a, b in bridge_list],
         holes[:top] if top else holes,
+        len(cut),
     )
 
 

@@ -572,7 +572,8 @@ def brokers(exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path 
         _write_rows("csv", ("id", "label", "degree", "effective_size", "constraint"), rows)
         return
     points = ", ".join(_label(p["labels"], lang) for p in result.articulation_points)
-    click.echo(f"Articulation points ({len(result.articulation_points)}): {points}")
+    shown = "" if len(result.articulation_points) == result.articulation_total else f", {len(result.articulation_points)} with most links shown"
+    click.echo(f"Articulation points ({result.articulation_total}{shown}): {points}")
     click.echo(f"Bridges: {len(result.bridges)}")
     for bridge in result.bridges[:top]:
         click.echo(f"  {_label(bridge['source']['labels'], lang)} — {_label(bridge['target']['labels'], lang)}")
