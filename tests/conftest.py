@@ -18,6 +18,14 @@ BROKEN = TESTS / "data" / "broken"
 GOLDEN = TESTS / "golden"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Tests never read or write the user's build cache.
+    import os
+    import tempfile
+
+    os.environ["ECOGRAPH_CACHE_DIR"] = tempfile.mkdtemp(prefix="ecograph-test-cache-")
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="Rewrite golden files from current output.")
 

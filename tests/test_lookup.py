@@ -166,18 +166,20 @@ HOSTILE = [
 
 
 def _record_queries(monkeypatch, work) -> list[tuple[str, dict]]:
-    import ecograph.query as query_module
+    """Every query the library sends to its store while ``work`` runs (all go through
+    KnowledgeGraph.query, whatever the store)."""
+    from ecograph.kg import KnowledgeGraph
 
     seen: list[tuple[str, dict]] = []
-    real = query_module.run_query
+    real = KnowledgeGraph.query
 
-    def spy(dataset, query_text, bindings=None):
+    def spy(self, query_text, bindings=None):
         seen.append((query_text, dict(bindings or {})))
-        return real(dataset, query_text, bindings)
+        return real(self, query_text, bindings)
 
-    monkeypatch.setattr(query_module, "run_query", spy)
+    monkeypatch.setattr(KnowledgeGraph, "query", spy)
     work(ecograph.load())  # a fresh graph, so that its name index and network are built under the spy
-    monkeypatch.setattr(query_module, "run_query", real)
+    monkeypatch.setattr(KnowledgeGraph, "query", real)
     return seen
 
 

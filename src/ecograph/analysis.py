@@ -64,7 +64,7 @@ def _node_info(graph: Any, node: str) -> dict[str, Any]:
 
 
 def _check_kinds(kinds: list[str]) -> None:
-    from .ontology import vocabulary
+    from .vocab import vocabulary
 
     known = vocabulary().classes
     for kind in kinds:
@@ -77,7 +77,7 @@ def analysis_view(projection: Projection, exclude: list[str] | tuple[str, ...] |
     the ``exclude`` kinds (subclasses included)."""
     import networkx as nx
 
-    from .ontology import vocabulary
+    from .vocab import vocabulary
 
     vocab = vocabulary()
     excluded = list(exclude or [])
@@ -171,7 +171,7 @@ def rank(
     """Entities ordered by a centrality measure (``all`` computes every measure and orders by
     PageRank); ties are broken by id. ``kinds`` keeps only entities of those kinds in the list
     (the measures are computed on the whole analysis view)."""
-    from .ontology import vocabulary
+    from .vocab import vocabulary
 
     names = MEASURES if measure == "all" else (measure,)
     order_by = "pagerank" if measure == "all" else measure
@@ -327,7 +327,7 @@ class GapsResult:
 def gaps(projection: Projection) -> GapsResult:
     """Fields × kinds of support: how many entities of each kind are directly linked to each field
     (any relation, either direction, any status), and which fields have none of a kind."""
-    from .ontology import vocabulary
+    from .vocab import vocabulary
 
     vocab = vocabulary()
     graph = projection.graph
@@ -347,14 +347,8 @@ def gaps(projection: Projection) -> GapsResult:
         rows.append(GapRow(field_id, dict(graph.nodes[field_id]["labels"]), {k: len(v) for k, v in linked.items()}, linked))
     missing = {kind: [r.field for r in rows if r.counts[kind] == 0] for kind in kinds}
     unsupported = [r.field for r in rows if not any(r.counts.values())]
-    labels = {kind: pick_label(dict(vocab.labels.get(_eco(kind), {})), "zh") for kind in kinds}
+    labels = {kind: pick_label(vocab.term_labels(kind), "zh") for kind in kinds}
     return GapsResult(kinds, labels, rows, missing, unsupported)
-
-
-def _eco(name: str) -> Any:
-    from .ontology import ECO
-
-    return ECO[name]
 
 
 def export_network(projection: Projection, fmt: str) -> dict[str, str]:

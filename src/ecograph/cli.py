@@ -26,7 +26,26 @@ class EcographGroup(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
+STORE_HELP = (
+    "Triple store: memory (rdflib), oxigraph (in memory; the default) or oxigraph:PATH (kept on disk)."
+)
+
+
+def _remember_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    ctx.meta["ecograph.store"] = value
+
+
 def data_option(func: Any) -> Any:
+    """``--data DIR`` and ``--store SPEC``, shared by every command that reads a dataset."""
+    func = click.option(
+        "--store",
+        default=None,
+        envvar="ECOGRAPH_STORE",
+        show_envvar=True,
+        expose_value=False,
+        callback=_remember_store,
+        help=STORE_HELP,
+    )(func)
     return click.option(
         "--data",
         "data",
@@ -36,6 +55,11 @@ def data_option(func: Any) -> Any:
         show_envvar=True,
         help=DATA_HELP,
     )(func)
+
+
+def _load(data: Path | None) -> Any:
+    """ecograph.load with the --store of the current command."""
+    return ecograph.load(data, click.get_current_context().meta.get("ecograph.store"))
 
 
 def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> str:
@@ -88,7 +112,7 @@ def build(out: Path, data: Path | None) -> None:
     Example:
       ecograph build --out out/
     """
-    result = ecograph.build(out, data)
+    result = ecograph.build(out, data, click.get_current_context().meta.get("ecograph.store"))
     stats = result.stats
     click.echo(
         f"Built dataset {stats.dataset}: {stats.entities} entities, {stats.observations} observations, "
@@ -156,7 +180,7 @@ def export(data: Path | None, fmt: str, output: Path | None) -> None:
     if output is not None and output.is_dir() and fmt != "csv":
         raise click.UsageError(f"{output} is a folder; -o takes a file for {fmt}")
     if fmt in ("graphml", "gexf", "csv"):
-        files = ecograph.load(data).export_network(fmt)
+        files = _load(data).export_network(fmt)
         if fmt == "csv":
             if output is None:
                 raise click.UsageError("csv writes nodes.csv and edges.csv: give a folder with -o")
@@ -165,7 +189,7 @@ def export(data: Path | None, fmt: str, output: Path | None) -> None:
             return
         [text] = files.values()
     else:
-        text = ecograph.load(data).serialize(fmt)
+        text = _load(data).serialize(fmt)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -183,7 +207,7 @@ def stats(data: Path | None, fmt: str) -> None:
     Example:
       ecograph stats --format json
     """
-    result = ecograph.load(data).stats()
+    result = _load(data).stats()
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -219,16 +243,16 @@ def _lang_option(func: Any) -> Any:
 
 def _short(cell: dict[str, str], base: str) -> str:
     """A result cell for a text table: entity IRIs as data:slug, known namespaces as prefixes."""
-    from ecograph.ontology import SPARQL_PREFIXES
+    from ecograph.namespaces import SPARQL_PREFIX_IRIS
 
     value = cell["value"]
     if cell["type"] != "uri":
         return value.replace("\n", " ")
     if value.startswith(base + "id/"):
         return "data:" + value[len(base) + 3 :]
-    for prefix, namespace in SPARQL_PREFIXES.items():
-        if prefix != "dct" and value.startswith(str(namespace)) and len(value) > len(str(namespace)):
-            return f"{prefix}:{value[len(str(namespace)):]}"
+    for prefix, namespace in SPARQL_PREFIX_IRIS.items():
+        if prefix != "dct" and value.startswith(namespace) and len(value) > len(namespace):
+            return f"{prefix}:{value[len(namespace):]}"
     return f"<{value}>"
 
 
@@ -268,7 +292,7 @@ def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, 
         text = saved_query(name).text
     else:
         text = sparql  # type: ignore[assignment]
-    kg = ecograph.load(data)
+    kg = _load(data)
     bindings = dict(parse_binding(b, kg.meta.base) for b in binds)
     result = kg.query(text, bindings)
     if result.kind in ("construct", "describe"):
@@ -329,7 +353,7 @@ def lookup(text: str, fmt: str, strict: bool, lang: str, data: Path | None) -> N
       ecograph lookup "eerduosi shiyanshi" --lang en
       ecograph lookup 实验室 --strict
     """
-    result = ecograph.load(data).lookup(text)
+    result = _load(data).lookup(text)
     ctx = click.get_current_context()
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
@@ -404,7 +428,7 @@ def neighbors(text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str
       ecograph neighbors 鄂尔多斯人才科创中心
       ecograph neighbors 鄂尔多斯实验室 --depth 2 --type Laboratory
     """
-    result = ecograph.load(data).neighbors(text, depth, list(kinds) or None)
+    result = _load(data).neighbors(text, depth, list(kinds) or None)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -439,7 +463,7 @@ def path(source: str, target: str, max_length: int, all_paths: bool, fmt: str, l
       ecograph path 北京人才科创分中心 鄂尔多斯实验室
       ecograph path 清华大学 鄂尔多斯实验室 --all --max-length 4 --lang en
     """
-    result = ecograph.load(data).paths(source, target, max_length, all_paths)
+    result = _load(data).paths(source, target, max_length, all_paths)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -506,7 +530,7 @@ def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: in
       ecograph rank --measure betweenness --top 10
       ecograph rank --measure all --type Laboratory --format csv
     """
-    result = ecograph.load(data).rank(measure, list(kinds) or None, _exclusions(exclude), top)
+    result = _load(data).rank(measure, list(kinds) or None, _exclusions(exclude), top)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -534,7 +558,7 @@ def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str
       ecograph communities
       ecograph communities --format csv > communities.csv
     """
-    result = ecograph.load(data).communities(_exclusions(exclude), seed, resolution)
+    result = _load(data).communities(_exclusions(exclude), seed, resolution)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -563,7 +587,7 @@ def brokers(exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path 
       ecograph brokers
       ecograph brokers --format json
     """
-    result = ecograph.load(data).brokers(_exclusions(exclude), top)
+    result = _load(data).brokers(_exclusions(exclude), top)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -595,7 +619,7 @@ def gaps(fmt: str, lang: str, data: Path | None) -> None:
       ecograph gaps
       ecograph gaps --format csv > gaps.csv
     """
-    result = ecograph.load(data).gaps()
+    result = _load(data).gaps()
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -55,11 +55,28 @@ class KnowledgeGraph:
     the union of every graph; each statement sits in its own named graph that the default graph
     describes (status, basis, citations)."""
 
-    def __init__(self, data: LoadedData, dataset: Dataset):
+    def __init__(self, data: LoadedData, dataset: Dataset | None = None, *, nquads: bytes | None = None, key: str = ""):
         self.data = data
-        self.dataset = dataset
+        self._dataset = dataset
+        self._nquads = nquads
+        self.key = key  # the content key of the build (see ecograph.cache)
+        self.cache_hit = False
+        self.store: Any = None  # set by load(); an rdflib store over .dataset otherwise
         self._index: Any = None
         self._projection: Any = None
+
+    @property
+    def dataset(self) -> Dataset:
+        """The rdflib ``Dataset`` (built on first use when the graph came from the cache)."""
+        if self._dataset is None:
+            self._dataset = _dataset_from_nquads(self._nquads or b"", self.meta.base)
+        return self._dataset
+
+    def nquads(self) -> bytes:
+        """The whole build as sorted N-Quads (what the cache and the stores load)."""
+        if self._nquads is None:
+            self._nquads = self.serialize("nquads").encode("utf-8")
+        return self._nquads
 
     @property
     def meta(self):  # noqa: ANN201 - DatasetMeta
@@ -130,13 +147,11 @@ class KnowledgeGraph:
         >>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }").values("n")  # doctest: +SKIP
         ['5']
         """
-        from rdflib import Literal
-        from rdflib.term import Identifier
+        if self.store is None:
+            from .store import RdflibStore
 
-        from .query import run_query
-
-        terms = {k: v if isinstance(v, Identifier) else Literal(v) for k, v in (bindings or {}).items()}
-        return run_query(self.dataset, text, terms)
+            self.store = RdflibStore(self.dataset)
+        return self.store.query(text, bindings)
 
     # ------------------------------------------------------------------ names and relations
 
@@ -224,7 +239,7 @@ class KnowledgeGraph:
         return export_network(self.network(), fmt)
 
     def _vocabulary(self):  # noqa: ANN201
-        from .ontology import vocabulary
+        from .vocab import vocabulary
 
         return vocabulary()
 
@@ -315,18 +330,54 @@ def _ordered_counts(counter: Counter[str], order: tuple[str, ...]) -> dict[str, 
     return {key: counter.get(key, 0) for key in order}
 
 
-def load(path: str | Path | None = None) -> KnowledgeGraph:
+def load(path: str | Path | None = None, store: str | None = None, *, cache: bool = True) -> KnowledgeGraph:
     """Load a dataset folder (default: the bundled Ordos data) into a :class:`KnowledgeGraph`.
 
-    Raises :class:`ecograph.DataError` listing every problem (file, line, record id) if the
-    data is not valid.
+    ``store`` is ``memory`` (rdflib), ``oxigraph`` (in memory) or ``oxigraph:PATH`` (on disk);
+    default ``$ECOGRAPH_STORE``, else Oxigraph. Unchanged data is read from the build cache
+    (see :mod:`ecograph.cache`) instead of being parsed again. Raises
+    :class:`ecograph.DataError` listing every problem (file, line, record id) if the data is
+    not valid.
 
     >>> kg = load()                                   # doctest: +SKIP
     >>> kg.stats().entities_by_class["Laboratory"]    # doctest: +SKIP
     """
+    from . import cache as build_cache
+    from .errors import DataError, Problem
+    from .resources import ontology_file
+    from .store import open_store, store_spec
+
     folder = Path(path) if path is not None else default_dataset_dir()
-    data = read_dataset(folder)
-    return KnowledgeGraph(data, build_rdf(data))
+    spec = store_spec(store)
+    if not folder.is_dir():
+        raise DataError([Problem(str(folder), 0, "", "dataset folder not found")])
+    key = build_cache.content_key(folder, ontology_file(), extra="dataset")
+    entry = build_cache.get("dataset", key) if cache else None
+    if entry is not None and isinstance(entry.get("data"), LoadedData) and isinstance(entry.get("nquads"), bytes):
+        data = entry["data"]
+        data.meta.folder = folder
+        kg = KnowledgeGraph(data, nquads=entry["nquads"], key=key)
+        kg.cache_hit = True
+    else:
+        data = read_dataset(folder)
+        kg = KnowledgeGraph(data, build_rdf(data), key=key)
+        if cache:
+            build_cache.put("dataset", key, {"data": data, "nquads": kg.nquads()})
+    kg.store = open_store(spec, None if spec == "memory" else kg.nquads(), key, lambda: kg.dataset)
+    return kg
+
+
+def _dataset_from_nquads(nquads: bytes, base: str) -> Dataset:
+    from rdflib import Dataset
+
+    from .ontology import PREFIXES
+
+    dataset = Dataset(default_union=True)
+    for prefix, namespace in PREFIXES.items():
+        dataset.bind(prefix, namespace, override=True, replace=True)
+    dataset.bind("data", base + "id/")
+    dataset.parse(data=nquads.decode("utf-8"), format="nquads")
+    return dataset
 
 
 @dataclass
@@ -343,13 +394,13 @@ class BuildResult:
 BUILD_FORMATS = ("trig", "turtle", "jsonld")
 
 
-def build(out: str | Path, path: str | Path | None = None) -> BuildResult:
+def build(out: str | Path, path: str | Path | None = None, store: str | None = None) -> BuildResult:
     """Load a dataset and write ``ecograph.trig`` (with provenance graphs), ``ecograph.ttl``
     (flattened) and ``ecograph.jsonld`` into ``out``. All three are serialized before any is
     written, and each is written atomically."""
     from .output import write_many_atomic
 
-    kg = load(path)
+    kg = load(path, store)
     out = Path(out)
     texts = {out / f"ecograph.{FORMATS[fmt][1]}": kg.serialize(fmt) for fmt in BUILD_FORMATS}
     written = write_many_atomic(texts)

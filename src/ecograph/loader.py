@@ -441,7 +441,7 @@ def _closest(word: str, choices: Iterable[str]) -> str | None:
 
 def read_dataset(folder: Path, ontology: Path | None = None) -> LoadedData:
     """Read and check every record of a dataset folder; raise :class:`DataError` listing all problems."""
-    from .ontology import vocabulary
+    from .vocab import vocabulary
 
     folder = Path(folder)
     if not folder.is_dir():
@@ -616,7 +616,8 @@ def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontolog
     from rdflib import RDF, XSD, Dataset, Literal, URIRef
     from rdflib.namespace import DCTERMS, SKOS
 
-    from .ontology import ECO, OA, ONTOLOGY_IRI, PREFIXES, QB, vocabulary
+    from .ontology import ECO, OA, ONTOLOGY_IRI, PREFIXES, QB, ontology_graph
+    from .vocab import vocabulary
 
     vocab = vocabulary(ontology)
     meta, records = data.meta, data.records
@@ -727,9 +728,9 @@ def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontolog
         document = _document_of(section, records, meta.sources)
         if document:
             default.add((node, DCTERMS.source, iri(document)))
-    if include_ontology and vocab.graph is not None:
+    if include_ontology:
         onto = ds.graph(ONTOLOGY_IRI)
-        for triple in vocab.graph:
+        for triple in ontology_graph(ontology):
             onto.add(triple)
     return ds
 

@@ -346,15 +346,16 @@ _ECO = "https://w3id.org/ecograph/ontology#"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-_ENTITY_QUERY = "SELECT ?p ?o WHERE { ?e ?p ?o }"
+_ENTITY_QUERY = "SELECT ?e ?p ?o WHERE { ?e ?p ?o }"
+# The bound variable ?e is projected: SEP-0007 substitution (Oxigraph) requires it.
 _OWN_CITATIONS_QUERY = """
-SELECT ?quote ?section WHERE {
+SELECT ?e ?quote ?section WHERE {
   ?g a eco:Assertion ; eco:assertionAbout ?e ; eco:citation ?c .
   GRAPH ?g { ?e a ?kind }
   ?c oa:exact ?quote ; eco:section ?section .
 }"""
 _RELATIONS_QUERY = """
-SELECT ?dir ?p ?other ?status ?basis ?quote ?section WHERE {
+SELECT ?e ?dir ?p ?other ?status ?basis ?quote ?section WHERE {
   { GRAPH ?g { ?e ?p ?other } BIND("out" AS ?dir) }
   UNION
   { GRAPH ?g { ?other ?p ?e } BIND("in" AS ?dir) }
@@ -363,7 +364,7 @@ SELECT ?dir ?p ?other ?status ?basis ?quote ?section WHERE {
   FILTER(isIRI(?other) && ?p != rdf:type)
 }"""
 _OBSERVATIONS_QUERY = """
-SELECT ?obs ?role ?ind ?value ?unit ?area ?year ?periodZh ?periodEn ?qual ?quote ?section WHERE {
+SELECT ?e ?obs ?role ?ind ?value ?unit ?area ?year ?periodZh ?periodEn ?qual ?quote ?section WHERE {
   { ?obs eco:refArea ?e BIND("area" AS ?role) } UNION { ?obs eco:about ?e BIND("about" AS ?role) }
   UNION { ?obs eco:scope ?e BIND("scope" AS ?role) } UNION { ?obs eco:indicator ?e BIND("indicator" AS ?role) }
   ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit ; eco:refArea ?area .
@@ -377,23 +378,22 @@ SELECT ?obs ?role ?ind ?value ?unit ?area ?year ?periodZh ?periodEn ?qual ?quote
 
 def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCard:
     """Everything the graph says about one entity, with the citations behind it."""
-    from rdflib import URIRef
-
     from .loader import RESERVED_PROPERTIES, printed_number
-    from .ontology import vocabulary
+    from .query import Iri
+    from .vocab import vocabulary
 
     vocab = vocabulary()
     entry = index.entries.get(entity_id)
     if entry is None:
         raise NotFoundError(f"no entity with id {entity_id!r}")
-    bound = {"e": URIRef(entry.iri)}
+    bound = {"e": Iri(entry.iri)}
     base = index.base
 
     def local(iri: str) -> str:
         return iri[len(base) :] if iri.startswith(base) else iri
 
     def predicate_labels(name: str) -> dict[str, str]:
-        return dict(vocab.labels.get(URIRef(_ECO + name), {}))
+        return vocab.term_labels(name)
 
     def citation(quote: str | None, section: str | None) -> list[CitationView]:
         if not quote or not section:
@@ -486,7 +486,7 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
         id=entry.id,
         iri=entry.iri,
         kinds=kinds,
-        kind_labels={k: dict(vocab.labels.get(URIRef(_ECO + k), {})) for k in kinds},
+        kind_labels={k: vocab.term_labels(k) for k in kinds},
         labels=dict(entry.labels),
         alt_labels={k: list(v) for k, v in sorted(entry.alt_labels.items())},
         definition=definition,

@@ -113,14 +113,12 @@ class Projection:
         import networkx as nx
 
         from .loader import RESERVED_PROPERTIES
-        from .ontology import vocabulary
+        from .vocab import vocabulary
 
         self.index = index
         vocab = vocabulary()
         self.predicate_labels = {
-            name: dict(labels)
-            for iri, labels in vocab.labels.items()
-            if str(iri).startswith(_ECO) and (name := str(iri)[len(_ECO) :]) in vocab.object_properties
+            name: vocab.term_labels(name) for name in sorted(vocab.object_properties)
         }
         base = index.base
         citations: dict[str, list[CitationView]] = {}
@@ -194,7 +192,7 @@ class Projection:
     def neighbors(self, center: Match, depth: int = 1, kinds: list[str] | None = None) -> NeighborsResult:
         """Entities within ``depth`` relation steps of ``center`` (either direction), nearest first;
         ``kinds`` keeps only neighbours of those kinds (paths may pass through any kind)."""
-        from .ontology import vocabulary
+        from .vocab import vocabulary
 
         vocab = vocabulary()
         wanted = set(kinds or [])

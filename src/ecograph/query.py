@@ -18,9 +18,16 @@ from typing import Any
 
 from .errors import NotFoundError, QueryError
 
-__all__ = ["QueryResult", "SavedQuery", "gallery", "saved_query", "run_query", "parse_binding", "term_to_json"]
+__all__ = ["Iri", "QueryResult", "SavedQuery", "gallery", "saved_query", "run_query", "parse_binding", "term_to_json"]
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+class Iri(str):
+    """An IRI to bind to a query variable (a plain ``str`` binds as a literal). Every store
+    turns it into its own term type, so callers need not import rdflib or pyoxigraph."""
+
+    __slots__ = ()
 
 
 @dataclass

@@ -42,11 +42,11 @@ def _shacl_findings(kg: Any) -> list[Finding]:
     from rdflib import Graph, Literal
     from rdflib.namespace import SH
 
-    from .ontology import vocabulary
+    from .ontology import ontology_graph
     from .resources import shapes_file
 
     shapes = Graph().parse(shapes_file(), format="turtle")
-    ontology = vocabulary().graph
+    ontology = ontology_graph()
     conforms, results, _ = pyshacl.validate(
         kg.data_graph(),
         shacl_graph=shapes,
