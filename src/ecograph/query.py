@@ -131,7 +131,7 @@ def _parse(text: str) -> Any:
     from .ontology import SPARQL_PREFIXES
 
     try:
-        return prepareQuery(text, initNs=dict(SPARQL_PREFIXES))
+        prepared = prepareQuery(text, initNs=dict(SPARQL_PREFIXES))
     except ParseException as exc:
         if _is_update(text):
             raise QueryError("SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE") from None
@@ -140,6 +140,24 @@ def _parse(text: str) -> Any:
         if _is_update(text):
             raise QueryError("SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE") from None
         raise QueryError(f"SPARQL error: {exc}") from None
+    _lazy_joins(prepared.algebra)
+    return prepared
+
+
+def _lazy_joins(algebra: Any) -> None:
+    """Evaluate every join of an rdflib query as a nested loop that passes the left side's
+    bindings into the right side. rdflib does this only for joins without nested joins and
+    otherwise evaluates both sides unbound and compares every pair: for the provenance
+    queries of the gallery (a BGP, a GRAPH block, then more triples) that took 15-60 s instead
+    of 0.2 s. The answers are checked against Oxigraph, a conformant engine, by the tests."""
+    from rdflib.plugins.sparql.algebra import traverse
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def visit(node: Any) -> None:
+        if isinstance(node, CompValue) and node.name == "Join":
+            node["lazy"] = True
+
+    traverse(algebra, visitPost=visit)
 
 
 def _is_update(text: str) -> bool:

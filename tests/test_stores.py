@@ -1,0 +1,110 @@
+"""The stores give the same answers; the build cache is keyed by content and invalidated by any
+change; a persistent Oxigraph store is reused."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+import ecograph
+from ecograph.cli import main
+from ecograph.errors import QueryError
+from ecograph.query import Iri, gallery
+
+from .conftest import SHILI
+
+STORES = ["memory", "oxigraph"]
+
+
+@pytest.fixture(scope="module")
+def both() -> dict[str, ecograph.KnowledgeGraph]:
+    return {name: ecograph.load(store=name) for name in STORES}
+
+
+def _canonical(result) -> tuple:
+    rows = [json.dumps(r, sort_keys=True, ensure_ascii=False) for r in result.rows]
+    return result.kind, result.variables, rows, result.boolean, result.triples
+
+
+@pytest.mark.parametrize("saved", gallery(), ids=lambda q: q.name)
+def test_gallery_gives_the_same_answers_on_every_store(both, saved) -> None:
+    memory, oxigraph = (both[name].query(saved.text) for name in STORES)
+    assert _canonical(memory) == _canonical(oxigraph)
+
+
+@pytest.mark.parametrize("text", ["鄂尔多斯实验室", "eerduosi shiyanshi", "实验室", "鄂尔多斯市", "量子"])
+def test_lookup_is_the_same_on_every_store(both, text: str) -> None:
+    assert both["memory"].lookup(text).to_dict() == both["oxigraph"].lookup(text).to_dict()
+
+
+@pytest.mark.parametrize("pair", [("北京人才科创分中心", "鄂尔多斯实验室"), ("清华大学", "九三学社")])
+def test_paths_and_network_are_the_same_on_every_store(both, pair) -> None:
+    assert both["memory"].paths(*pair, max_length=5, all_paths=True).to_dict() == both["oxigraph"].paths(*pair, max_length=5, all_paths=True).to_dict()
+    assert both["memory"].rank("all", top=None).to_dict() == both["oxigraph"].rank("all", top=None).to_dict()
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_query_errors_on_every_store(both, store: str) -> None:
+    kg = both[store]
+    with pytest.raises(QueryError, match=r"syntax error at line 2, column \d+"):
+        kg.query("SELECT ?x WHERE {\n  ?x a }")
+    with pytest.raises(QueryError, match="SPARQL Update is not allowed"):
+        kg.query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    result = kg.query("SELECT ?e ?label WHERE { ?e skos:prefLabel ?label FILTER(lang(?label) = 'zh') }", {"e": Iri(kg.iri("ordos"))})
+    assert result.values("label") == ["鄂尔多斯市"]
+    assert kg.query("ASK { ?x a eco:Laboratory }").boolean is True
+    described = kg.query("CONSTRUCT { ?x a eco:Academician } WHERE { ?x a eco:Academician }")
+    assert described.kind == "construct" and described.triples == 5 and "eco:Academician" in described.turtle
+
+
+def test_store_option_and_environment(runner, monkeypatch) -> None:
+    memory = runner.invoke(main, ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }", "--store", "memory", "--format", "csv"])
+    oxigraph = runner.invoke(main, ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }", "--store", "oxigraph", "--format", "csv"])
+    assert memory.output == oxigraph.output and memory.output.splitlines() == ["n", "5"]
+    bad = runner.invoke(main, ["stats", "--store", "virtuoso"])
+    assert bad.exit_code == 1 and "unknown store 'virtuoso'" in bad.output
+    monkeypatch.setenv("ECOGRAPH_STORE", "memory")
+    assert type(ecograph.load().store).__name__ == "RdflibStore"
+
+
+def test_persistent_oxigraph_store_is_reused(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    first = ecograph.load(SHILI, store=f"oxigraph:{path}")
+    count = len(first.store)
+    assert count > 100 and first.store.stamp() == first.key
+    del first
+    second = ecograph.load(SHILI, store=f"oxigraph:{path}")
+    assert len(second.store) == count and second.lookup("示例市实验室").status == "found"
+
+
+def test_build_cache_hit_miss_and_invalidation(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ECOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    data = tmp_path / "shili"
+    shutil.copytree(SHILI, data)
+    first = ecograph.load(data)
+    assert not first.cache_hit and any((tmp_path / "cache").iterdir())
+    second = ecograph.load(data)
+    assert second.cache_hit and second.key == first.key
+    assert second.serialize("trig") == first.serialize("trig")  # same bytes from the cache
+    assert second.stats().to_dict() == first.stats().to_dict()
+    (data / "concepts.yaml").write_text((data / "concepts.yaml").read_text(encoding="utf-8").replace("Shili}", "Shili City}"), encoding="utf-8")
+    third = ecograph.load(data)
+    assert not third.cache_hit and third.key != first.key
+    assert third.lookup("shili city").status == "found"
+    source = data / "sources" / "briefing.txt"
+    source.write_text(source.read_text(encoding="utf-8") + "\n附注。\n", encoding="utf-8")
+    assert not ecograph.load(data).cache_hit  # the source text is part of the key
+    monkeypatch.setenv("ECOGRAPH_NO_CACHE", "1")
+    assert not ecograph.load(data).cache_hit
+
+
+def test_damaged_cache_entry_is_a_miss(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ECOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    ecograph.load(SHILI)
+    for entry in (tmp_path / "cache").glob("dataset-*"):
+        (entry / "data.pickle").write_bytes(b"not a pickle")
+    again = ecograph.load(SHILI)
+    assert not again.cache_hit and again.lookup("示例大学").status == "found"

@@ -1,0 +1,597 @@
+"""The interactive HTML viewer (ecograph.view): one offline file, escaped data, and the page's
+behaviour checked in a real headless Chromium (search, kind filter, highlight, tooltips, and
+the injection payloads of tests/data/xss staying inert).
+
+Browser tests use Debian's Chromium at /usr/bin/chromium through playwright (no browser
+download); they are skipped only when that binary is absent.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+import ecograph
+from ecograph.errors import NotFoundError
+from ecograph.view import build_view, compute_layout, prepare_view, render_html, script_json
+
+from .conftest import TESTS
+
+XSS = TESTS / "data" / "xss"  # a fictional city whose names and quotes are injection payloads
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PAYLOADS = ("<img src=x onerror=alert(1)>", "<script>alert(2)</script>", '"onmouseover=alert(3)')
+FLAG_PAYLOADS = (
+    "<img src=x onerror=window.__ecographXss=1>",
+    "</script><script>window.__ecographXss=2</script>",
+    "<svg onload=window.__ecographXss=3>",
+    "<svg onload=window.__ecographXss=4>",
+)
+READY = "() => window.ecographView !== undefined && window.ecographView.ready === true"
+
+
+def payload_of(text: str) -> dict[str, Any]:
+    """The JSON data block of a rendered page."""
+    match = re.search(r'<script type="application/json" id="ecograph-data">(.*?)</script>', text, re.S)
+    assert match, "no data block"
+    return json.loads(match.group(1))
+
+
+# --------------------------------------------------------------------------- a synthetic projection
+
+
+class FakeProjection:
+    """What the viewer needs of a projection: ``graph`` (MultiDiGraph with ``kinds`` and
+    ``labels`` on nodes; ``predicate``, ``status``, ``basis``, ``citations`` on edges) and
+    ``predicate_labels``. No name index, so no --focus."""
+
+    index = None
+
+    def __init__(self, graph: nx.MultiDiGraph):
+        self.graph = graph
+        self.predicate_labels = {
+            "memberOf": {"zh": "成员", "en": "member of"},
+            "locatedIn": {"zh": "位于", "en": "located in"},
+            "focusesOn": {"zh": "聚焦", "en": "focuses on"},
+        }
+
+
+def synthetic_projection(n: int, seed: int = 7) -> FakeProjection:
+    """A scale-free (skewed degree) network of ``n`` entities of real kinds."""
+    rng = random.Random(seed)
+    base = nx.barabasi_albert_graph(n, 2, seed=seed)
+    kinds = ["Laboratory", "University", "Field", "ResearchProject", "PolicyDocument", "Person"]
+    graph = nx.MultiDiGraph()
+    for i in range(n):
+        graph.add_node(f"n{i:05d}", kinds=[kinds[i % len(kinds)]], labels={"zh": f"机构{i}", "en": f"Institution {i}"})
+    statuses = ["done", "done", "ongoing", "planned"]
+    for u, v in sorted(base.edges()):
+        a, b = (f"n{max(u, v):05d}", f"n{min(u, v):05d}")
+        p = ("memberOf", "locatedIn", "focusesOn")[rng.randrange(3)]
+        graph.add_edge(a, b, key=p, predicate=p, status=rng.choice(statuses), basis="explicit",
+                       citations=[{"quote": f"机构{a}与机构{b}", "section": "s1", "section_labels": {"zh": "一、概况", "en": "1. Overview"}}])  # fmt: skip
+    return FakeProjection(graph)
+
+
+# --------------------------------------------------------------------------- page without a browser
+
+
+@pytest.fixture(scope="module")
+def ordos_html(ordos_kg: ecograph.KnowledgeGraph) -> str:
+    return render_html(ordos_kg)
+
+
+@pytest.fixture(scope="module")
+def xss_kg() -> ecograph.KnowledgeGraph:
+    return ecograph.load(XSS)
+
+
+REMOTE = re.compile(
+    r"""(?:\bsrc\s*=|\bhref\s*=|\burl\(|@import)\s*["']?\s*(?:https?:|//)""",
+    re.IGNORECASE,
+)
+
+
+def elements(text: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Every start tag of a page, as a browser's tokenizer sees them (script bodies are text)."""
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, dict(attrs)))
+
+    Collector(convert_charrefs=True).feed(text)
+    return found
+
+
+def test_no_remote_reference(ordos_html: str) -> None:
+    assert not REMOTE.search(ordos_html), REMOTE.search(ordos_html)
+    tags = elements(ordos_html)
+    assert not [t for t, _ in tags if t in ("link", "iframe", "object", "embed", "img", "base", "frame", "audio", "video")]
+    assert not [a for _, a in tags if "src" in a or "href" in a]
+    # the only scripts: the data block, vis-network and the page script
+    assert [(t, a) for t, a in tags if t == "script"] == [
+        ("script", {"type": "application/json", "id": "ecograph-data"}),
+        ("script", {}),
+        ("script", {}),
+    ]
+    assert "@font-face" not in ordos_html
+
+
+def test_remote_check_catches_cdn_links() -> None:
+    """The check above is not vacuous: pyvis's own templates would fail it."""
+    for bad in (
+        '<script src="https://cdn.jsdelivr.net/npm/vis.js"></script>',
+        "<link href='http://example.org/a.css'>",
+        "a { background: url(https://x.org/a.png) }",
+        '@import "https://x.org/a.css";',
+        '<img src="//x.org/a.png">',
+    ):
+        assert REMOTE.search(bad), bad
+
+
+def test_content_security_policy_pins_the_scripts(ordos_html: str) -> None:
+    csp = next(a["content"] for t, a in elements(ordos_html) if a.get("http-equiv") == "Content-Security-Policy")
+    assert "default-src 'none'" in csp and "connect-src 'none'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    scripts = re.findall(r"<script>(.*?)</script>", ordos_html, re.S)
+    assert len(scripts) == 2
+    for body in scripts:
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        assert f"'sha256-{digest}'" in csp
+
+
+def test_written_as_utf8_atomically(ordos_kg: ecograph.KnowledgeGraph, tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "ordos.html"
+    result = build_view(ordos_kg, out)
+    raw = out.read_bytes()
+    text = raw.decode("utf-8")  # strict: fails on anything that is not UTF-8
+    assert text.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in text
+    assert "鄂尔多斯实验室".encode() in raw
+    assert result.path == str(out) and result.bytes == len(raw)
+    assert [p.name for p in out.parent.iterdir()] == ["ordos.html"]  # no temporary file left
+
+
+def test_deterministic(ordos_kg: ecograph.KnowledgeGraph, ordos_html: str, tmp_path: Path) -> None:
+    build_view(ordos_kg, tmp_path / "a.html")
+    build_view(ecograph.load(), tmp_path / "b.html")
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes() == ordos_html.encode("utf-8")
+    big = synthetic_projection(1200)
+    assert render_html(big) == render_html(synthetic_projection(1200))
+
+
+@pytest.mark.slow
+def test_same_bytes_from_either_store_and_any_hash_seed(tmp_path: Path) -> None:
+    """No order leaks in from a triple store's row order or from Python's set ordering."""
+    import inspect
+    import subprocess
+    import sys
+
+    if "store" in inspect.signature(ecograph.load).parameters:
+        for folder in (None, XSS):
+            assert render_html(ecograph.load(folder, store="memory")) == render_html(ecograph.load(folder, store="oxigraph"))
+    code = (
+        "import hashlib, ecograph, tests.test_view as t; from ecograph.view import render_html; "
+        "print(hashlib.sha256((render_html(ecograph.load()) + render_html(t.synthetic_projection(1200))).encode()).hexdigest())"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", code], cwd=TESTS.parent, env=env, capture_output=True, text=True, check=True)
+        digests.add(done.stdout.strip())
+    assert len(digests) == 1
+
+
+def test_directory_as_output_is_an_error(shili_kg: ecograph.KnowledgeGraph, tmp_path: Path) -> None:
+    from ecograph.errors import OutputError
+
+    with pytest.raises(OutputError):
+        build_view(shili_kg, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_summary(ordos_kg: ecograph.KnowledgeGraph, tmp_path: Path) -> None:
+    from ecograph.analysis import analysis_view, measures
+
+    projection = ordos_kg.network()
+    result = build_view(ordos_kg, tmp_path / "o.html")
+    assert result.nodes == projection.graph.number_of_nodes()
+    assert result.edges == projection.graph.number_of_edges()
+    assert sum(result.counts_by_kind.values()) == result.nodes
+    assert list(result.counts_by_kind.values()) == sorted(result.counts_by_kind.values(), reverse=True)
+    assert result.physics is True and result.seconds >= 0
+    pagerank = measures(*analysis_view(projection, exclude=()), ("pagerank",))["pagerank"]
+    expected = sorted(pagerank, key=lambda n: (-pagerank[n], n))[:5]
+    assert [t[0] for t in result.top] == expected
+    assert result.top[0] == ("ordos", "鄂尔多斯市", pagerank["ordos"])
+    assert result.to_dict()["top"][0][0] == "ordos"
+
+
+def test_nodes_carry_labels_kinds_observations_and_quotes(ordos_html: str) -> None:
+    data = payload_of(ordos_html)
+    nodes = {n["id"]: n for n in data["nodes"]}
+    lab = nodes["ordos-laboratory"]
+    assert lab["labels"] == {"zh": "鄂尔多斯实验室", "en": "Ordos Laboratory"}
+    assert lab["kind"] == "Laboratory" and sorted(lab["kinds"]) == ["Laboratory", "NewTypeRDInstitution"]
+    assert "鄂尔多斯市实验室" in lab["aliases"]
+    assert any("鄂尔多斯实验室获批首批内蒙古实验室" == c["quote"] for c in lab["cites"])
+    assert all(c["section"].get("zh") for c in lab["cites"])
+    ordos = nodes["ordos"]
+    assert ordos["obs"] and all({"indicator", "value", "unit"} <= set(o) for o in ordos["obs"])
+    assert any(o.get("qualifier") for o in ordos["obs"])
+    assert any(o.get("year") == "2024" for o in ordos["obs"])
+    # sizes follow PageRank
+    assert max(data["nodes"], key=lambda n: n["size"])["id"] == "ordos"
+    kinds = {k["kind"]: k for k in data["kinds"]}
+    assert kinds["Laboratory"]["labels"] == {"zh": "实验室", "en": "Laboratory"}
+    assert len({(k["color"], k["shape"]) for k in data["kinds"]}) == len(data["kinds"])
+    statuses = {e["status"] for e in data["edges"]}
+    assert statuses == {"done", "ongoing", "planned"}
+    assert data["predicates"]["branchOf"]["zh"] == "分支机构"
+    assert "Noto Sans CJK SC" in data["meta"]["font"] and "Microsoft YaHei" in ordos_html
+
+
+def test_focus_and_depth_use_the_neighbourhood(ordos_kg: ecograph.KnowledgeGraph) -> None:
+    projection = ordos_kg.network()
+    center = ordos_kg.names().resolve("鄂尔多斯实验室")
+    for depth in (1, 2):
+        model = prepare_view(ordos_kg, focus="鄂尔多斯实验室", depth=depth)
+        expected = {center.id} | {n.id for n in projection.neighbors(center, depth).neighbors}
+        assert {n["id"] for n in model.payload["nodes"]} == expected
+        assert model.focus == "ordos-laboratory" and model.payload["meta"]["focus"] == "ordos-laboratory"
+        for edge in model.payload["edges"]:
+            assert edge["from"] in expected and edge["to"] in expected
+    assert len(prepare_view(ordos_kg, focus="ordos-laboratory", depth=2).payload["nodes"]) > len(
+        prepare_view(ordos_kg, focus="ordos-laboratory", depth=1).payload["nodes"]
+    )
+    with pytest.raises(NotFoundError):
+        prepare_view(ordos_kg, focus="没有这个机构的名字")
+
+
+def test_type_restricts_kinds(ordos_kg: ecograph.KnowledgeGraph) -> None:
+    from ecograph.vocab import vocabulary
+
+    vocab = vocabulary()
+    model = prepare_view(ordos_kg, kinds=["Laboratory", "University"])
+    ids = {n["id"] for n in model.payload["nodes"]}
+    assert "ordos-laboratory" in ids and "tsinghua-university" in ids
+    for node in model.payload["nodes"]:
+        assert any(vocab.is_a(k, w) for k in node["kinds"] for w in ("Laboratory", "University"))
+    # a superclass takes in its subclasses
+    platforms = {n["id"] for n in prepare_view(ordos_kg, kinds=["InnovationPlatform"]).payload["nodes"]}
+    assert "ordos-laboratory" in platforms and "ordos-talent-centre" in platforms
+    # with a focus: the focus and its neighbours of that kind
+    focused = prepare_view(ordos_kg, focus="鄂尔多斯实验室", depth=2, kinds=["Laboratory"])
+    assert {n["id"] for n in focused.payload["nodes"]} == {"ordos-laboratory", "tsinghua-skl-ordos-base"}
+    with pytest.raises(NotFoundError, match="Labratory"):
+        prepare_view(ordos_kg, kinds=["Labratory"])
+    with pytest.raises(NotFoundError):
+        prepare_view(ordos_kg, size_by="closeness")
+
+
+def test_size_by_and_language(ordos_kg: ecograph.KnowledgeGraph) -> None:
+    for measure in ("degree", "betweenness"):
+        model = prepare_view(ordos_kg, size_by=measure)
+        best = max(model.payload["nodes"], key=lambda n: n["score"][measure])
+        assert max(n["size"] for n in model.payload["nodes"]) == best["size"] == 40.0
+    english = prepare_view(ordos_kg, lang="en")
+    assert english.payload["meta"]["ui"]["search"].startswith("Search")
+    assert english.top[0][1] == "Ordos"
+
+
+def test_large_graph_turns_physics_off() -> None:
+    projection = synthetic_projection(1500)
+    model = prepare_view(projection)
+    assert model.physics is False and model.payload["meta"]["physics"] is False
+    assert all("x" in n and "y" in n for n in model.payload["nodes"])
+    small = prepare_view(synthetic_projection(300))
+    assert small.physics is True and not any("x" in n for n in small.payload["nodes"])
+    assert prepare_view(synthetic_projection(300), physics_threshold=100).physics is False
+
+
+def test_layout_places_every_node() -> None:
+    projection = synthetic_projection(2000)
+    graph = projection.graph
+    graph.add_node("lonely", kinds=["Field"], labels={"zh": "孤点", "en": "Lonely"})
+    nodes = sorted(graph)
+    pos = compute_layout(nodes, [(u, v) for u, v in graph.edges()])
+    assert set(pos) == set(nodes)
+    assert len(set(pos.values())) > 0.99 * len(nodes)  # hardly any two nodes on one spot
+    assert pos == compute_layout(nodes, [(u, v) for u, v in graph.edges()])
+    assert compute_layout([], []) == {}
+
+
+def test_script_json_cannot_close_the_script() -> None:
+    value = {"a": "</script><!-- <script>alert(1)</script> & \u2028\u2029 ]]>"}
+    text = script_json(value)
+    for bad in ("</", "<!--", "<script", "\u2028", "\u2029", ">"):
+        assert bad not in text
+    assert json.loads(text) == value
+
+
+def test_xss_dataset_is_escaped_in_the_file(xss_kg: ecograph.KnowledgeGraph) -> None:
+    text = render_html(xss_kg)
+    for payload in PAYLOADS[:2] + FLAG_PAYLOADS:
+        assert payload not in text
+    assert "<title>注入市创新生态（虚构安全测试数据）&lt;img src=x onerror=alert(1)&gt;</title>" in text
+    # the quote-breaking payload appears only inside the JSON block, as a JSON string
+    data_block = re.search(r'id="ecograph-data">(.*?)</script>', text, re.S)
+    outside = text[: data_block.start(1)] + text[data_block.end(1) :]
+    assert "onmouseover=alert(3)" not in outside
+    data = payload_of(text)
+    labels = {n["id"]: n["labels"]["zh"] for n in data["nodes"]}
+    assert labels["xss-laboratory"] == "<img src=x onerror=alert(1)>实验室"
+    assert labels["xss-branch"] == "</script><script>window.__ecographXss=2</script>分中心"
+
+
+# --------------------------------------------------------------------------- in the browser
+
+
+@pytest.fixture(scope="module")
+def browser():  # noqa: ANN201
+    if not CHROMIUM.exists():
+        pytest.skip("no Chromium at /usr/bin/chromium (CI installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Page:
+    """A page of the viewer, with everything it logged and requested."""
+
+    def __init__(self, browser: Any, path: Path, *, bypass_csp: bool = False):
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=bypass_csp)
+        self.page = self.context.new_page()
+        self.console: list[tuple[str, str]] = []
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.console.append((m.type, m.text)))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+
+        def on_dialog(dialog: Any) -> None:
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        self.page.on("dialog", on_dialog)
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_function(READY, timeout=60_000)
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+    def node_point(self, node: str, scale: float = 2.0) -> tuple[float, float]:
+        """Centre the view on a node, zoomed in, and return its position on the page."""
+        return tuple(
+            self.js(
+                """([id, scale]) => {
+                  const net = window.ecographView.network;
+                  const pos = net.getPositions([id])[id];
+                  net.moveTo({position: pos, scale: scale, animation: false});
+                  net.redraw();
+                  const dom = net.canvasToDOM(pos);
+                  const box = document.getElementById("ecograph-graph").getBoundingClientRect();
+                  return [box.left + dom.x, box.top + dom.y];
+                }""",
+                [node, scale],
+            )
+        )
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def ordos_file(ordos_kg: ecograph.KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return Path(build_view(ordos_kg, tmp_path_factory.mktemp("view") / "ordos.html").path)
+
+
+@pytest.fixture
+def ordos_page(browser: Any, ordos_file: Path):  # noqa: ANN201
+    page = Page(browser, ordos_file)
+    yield page
+    page.close()
+
+
+def test_page_loads_offline_without_errors(ordos_page: Page, ordos_kg: ecograph.KnowledgeGraph) -> None:
+    graph = ordos_kg.network().graph
+    assert ordos_page.errors == []
+    assert [m for m in ordos_page.console if m[0] in ("error", "warning")] == []
+    assert ordos_page.requests and all(u.startswith(("file:", "data:", "about:")) for u in ordos_page.requests), ordos_page.requests
+    assert ordos_page.js("window.ecographView.nodes.length") == graph.number_of_nodes()
+    assert ordos_page.js("window.ecographView.edges.length") == graph.number_of_edges()
+    assert ordos_page.js("window.ecographView.visibleCount()") == graph.number_of_nodes()
+    assert ordos_page.page.title() == "鄂尔多斯市创新生态知识图谱" or "鄂尔多斯" in ordos_page.page.title()
+
+
+def test_search_selects_the_institution(ordos_page: Page) -> None:
+    page = ordos_page.page
+    page.fill("#ecograph-search", "鄂尔多斯实验室")
+    assert ordos_page.js("window.ecographView.network.getSelectedNodes()") == ["ordos-laboratory"]
+    assert ordos_page.js("window.ecographView.highlighted") == "ordos-laboratory"
+    details = page.inner_text("#ecograph-details")
+    assert "鄂尔多斯实验室" in details and "Ordos Laboratory" in details
+    assert "首批内蒙古实验室" in details  # what it links to ...
+    assert "鄂尔多斯实验室获批首批内蒙古实验室" in details  # ... and why
+    assert "鄂尔多斯实验室准格尔中试基地" in details  # what links to it
+    # the result list offers the longer names that contain the text too
+    assert "鄂尔多斯实验室准格尔中试基地" in page.inner_text("#ecograph-results")
+    # English, any case; an alias; typing key by key; Enter takes the best match
+    for text, expected in (("ORDOS laboratory", "ordos-laboratory"), ("鄂尔多斯市实验室", "ordos-laboratory"), ("清华大学", "tsinghua-university")):
+        page.fill("#ecograph-search", "")
+        page.fill("#ecograph-search", text)
+        assert ordos_page.js("window.ecographView.network.getSelectedNodes()") == [expected], text
+    page.fill("#ecograph-search", "")
+    page.type("#ecograph-search", "人才科创中心")
+    page.press("#ecograph-search", "Enter")
+    assert ordos_page.js("window.ecographView.network.getSelectedNodes()") == ["ordos-talent-centre"]
+    page.fill("#ecograph-search", "zzzz-no-such-name")
+    assert "没有匹配" in page.inner_text("#ecograph-results")
+
+
+def test_kind_filter_hides_nodes(ordos_page: Page, ordos_html: str) -> None:
+    data = payload_of(ordos_html)
+    total = len(data["nodes"])
+    fields = sum(1 for n in data["nodes"] if n["kind"] == "Field")
+    page = ordos_page.page
+    page.uncheck('input[data-kind="Field"]')
+    assert ordos_page.js("window.ecographView.visibleCount()") == total - fields
+    hidden = ordos_page.js("window.ecographView.nodes.get({filter: n => n.hidden}).map(n => n.id)")
+    assert sorted(hidden) == sorted(n["id"] for n in data["nodes"] if n["kind"] == "Field")
+    page.check('input[data-kind="Field"]')
+    assert ordos_page.js("window.ecographView.visibleCount()") == total
+    page.click("#ecograph-legend .buttons button:nth-child(2)")  # none
+    assert ordos_page.js("window.ecographView.visibleCount()") == 0
+    page.click("#ecograph-legend .buttons button:nth-child(1)")  # all
+    assert ordos_page.js("window.ecographView.visibleCount()") == total
+    # searching for a hidden kind shows it again
+    page.uncheck('input[data-kind="Laboratory"]')
+    page.fill("#ecograph-search", "鄂尔多斯实验室")
+    assert ordos_page.js("window.ecographView.nodes.get('ordos-laboratory').hidden") is False
+    assert page.is_checked('input[data-kind="Laboratory"]')
+
+
+def test_click_highlights_the_neighbourhood(ordos_page: Page, ordos_kg: ecograph.KnowledgeGraph) -> None:
+    undirected = ordos_kg.network().undirected
+    node = "ordos-talent-centre"
+    x, y = ordos_page.node_point(node)
+    assert ordos_page.js(
+        "([x, y]) => { const b = document.getElementById('ecograph-graph').getBoundingClientRect();"
+        " return window.ecographView.network.getNodeAt({x: x - b.left, y: y - b.top}); }",
+        [x, y],
+    ) == node
+    ordos_page.page.mouse.click(x, y)
+    ordos_page.page.wait_for_function("() => window.ecographView.highlighted !== null")
+    assert ordos_page.js("window.ecographView.highlighted") == node
+    expected = sorted({node, *undirected.neighbors(node)})
+    assert ordos_page.js("window.ecographView.neighbourhood") == expected
+    colors = ordos_page.js("Object.fromEntries(window.ecographView.nodes.get().map(n => [n.id, n.color.background]))")
+    dim = {n for n, c in colors.items() if c == "#eceff3"}
+    assert dim == set(colors) - set(expected)
+    assert "北京人才科创分中心" in ordos_page.page.inner_text("#ecograph-details")
+    # hovering shows a tooltip with both labels, the kind and the quotes
+    ordos_page.page.mouse.move(x + 1, y + 1)
+    ordos_page.page.wait_for_selector("#ecograph-tooltip:not([hidden])")
+    tip = ordos_page.page.inner_text("#ecograph-tooltip")
+    assert "鄂尔多斯人才科创中心" in tip and "Ordos Talent and Innovation Centre" in tip and "人才科创中心" in tip
+    assert "先后建成鄂尔多斯人才科创中心" in tip
+    # clicking the background restores every colour
+    ordos_page.page.mouse.click(1390, 890)
+    ordos_page.page.wait_for_function("() => window.ecographView.highlighted === null")
+    colors = ordos_page.js("window.ecographView.nodes.get().map(n => n.color.background)")
+    assert "#eceff3" not in colors
+
+
+def test_tooltip_shows_observations(ordos_page: Page) -> None:
+    x, y = ordos_page.node_point("ordos", 1.5)
+    ordos_page.page.mouse.move(x, y)
+    ordos_page.page.wait_for_selector("#ecograph-tooltip:not([hidden])")
+    tip = ordos_page.page.inner_text("#ecograph-tooltip")
+    assert "鄂尔多斯市" in tip and "Ordos" in tip and "行政区" in tip
+    assert "数据" in tip and "2024年" in tip
+
+
+def test_screenshot(ordos_page: Page, tmp_path: Path) -> None:
+    shot = tmp_path / "ordos.png"
+    ordos_page.js("window.ecographView.network.fit({animation: false})")
+    ordos_page.page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+
+
+def test_focus_page_starts_on_the_focus(browser: Any, ordos_kg: ecograph.KnowledgeGraph, tmp_path: Path) -> None:
+    out = build_view(ordos_kg, tmp_path / "focus.html", focus="鄂尔多斯实验室", depth=2, lang="en").path
+    page = Page(browser, Path(out))
+    try:
+        assert page.js("window.ecographView.network.getSelectedNodes()") == ["ordos-laboratory"]
+        assert "Focus: Ordos Laboratory" in page.page.inner_text("#ecograph-header")
+        assert page.errors == [] and not [m for m in page.console if m[0] == "error"]
+    finally:
+        page.close()
+
+
+def test_large_graph_draws_with_physics_off(browser: Any, tmp_path: Path) -> None:
+    projection = synthetic_projection(1500)
+    result = build_view(projection, tmp_path / "big.html")
+    assert result.physics is False
+    page = Page(browser, Path(result.path))
+    try:
+        assert page.js("window.ecographView.nodes.length") == 1500
+        assert page.js("window.ecographView.network.physics.physicsEnabled") is False
+        assert page.errors == [] and not [m for m in page.console if m[0] == "error"]
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "csp-bypassed"])
+def test_xss_dataset_stays_inert(browser: Any, xss_kg: ecograph.KnowledgeGraph, tmp_path: Path, bypass_csp: bool) -> None:
+    """With the page's Content-Security-Policy and without it (so the escaping alone is tested):
+    hover and click every node and edge, search for the payloads; no dialog, no flag set, the
+    payloads shown as text."""
+    path = Path(build_view(xss_kg, tmp_path / "xss.html").path)
+    page = Page(browser, path, bypass_csp=bypass_csp)
+    try:
+        view_nodes = page.js("window.ecographView.nodes.getIds()")
+        graph = xss_kg.network().graph
+        assert sorted(view_nodes) == sorted(graph)
+        seen_text = []
+        for node in sorted(graph):
+            x, y = page.node_point(node)
+            page.page.mouse.move(x, y)
+            page.page.wait_for_selector("#ecograph-tooltip:not([hidden])")
+            page.page.wait_for_timeout(150)  # longer than vis-network's tooltip delay
+            tip = page.page.inner_text("#ecograph-tooltip")
+            assert graph.nodes[node]["labels"]["zh"] in tip and graph.nodes[node]["labels"]["en"] in tip
+            page.page.mouse.click(x, y)
+            page.page.wait_for_function("(id) => window.ecographView.highlighted === id", arg=node)
+            seen_text.append(tip + page.page.inner_text("#ecograph-details"))
+        for u, v in graph.edges():
+            mid = page.js(
+                """([u, v]) => { const net = window.ecographView.network; const p = net.getPositions([u, v]);
+                   const c = {x: (p[u].x + p[v].x) / 2, y: (p[u].y + p[v].y) / 2};
+                   net.moveTo({position: c, scale: 1.5, animation: false}); net.redraw();
+                   const d = net.canvasToDOM(c); const b = document.getElementById('ecograph-graph').getBoundingClientRect();
+                   return [b.left + d.x, b.top + d.y]; }""",
+                [u, v],
+            )
+            page.page.mouse.move(*mid)
+            page.page.mouse.click(*mid)
+            seen_text.append(page.page.inner_text("#ecograph-details"))
+        for query in ("<img", "<script>", '"onmouseover', "onload", "</script>"):
+            page.page.fill("#ecograph-search", query)
+            seen_text.append(page.page.inner_text("#ecograph-results"))
+            page.page.press("#ecograph-search", "Enter")
+            seen_text.append(page.page.inner_text("#ecograph-details"))
+        everything = "\n".join(seen_text) + page.page.inner_text("body")
+        for payload in PAYLOADS + FLAG_PAYLOADS:
+            assert payload in everything, payload  # shown, as text
+        assert "“2024年，全市研发经费投入超3.5亿元\"onmouseover=alert(3)”" in everything  # an observation's quote
+        assert page.page.title() == "注入市创新生态（虚构安全测试数据）<img src=x onerror=alert(1)>"
+        assert page.dialogs == []
+        assert page.js("typeof window.__ecographXss") == "undefined"
+        assert page.js("document.querySelectorAll('img, svg, iframe, object, embed').length") == 0
+        assert page.js("document.querySelectorAll('script').length") == 3
+        assert page.js("[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length") == 0
+        assert page.errors == []
+        assert all(u.startswith(("file:", "data:", "about:")) for u in page.requests), page.requests
+    finally:
+        page.close()
