@@ -197,3 +197,54 @@ def test_network_csv_export(runner, tmp_path: Path, ordos_kg) -> None:
 
 def test_export_network_is_deterministic(ordos_kg) -> None:
     assert export_network(ordos_kg.network(), "graphml") == export_network(ordos_kg.network(), "graphml")
+
+
+# --------------------------------------------------------------------------- the fast engine
+
+
+def _random_projection(n: int, seed: int) -> FakeProjection:
+    graph = nx.barabasi_albert_graph(n, 2, seed=seed)
+    return FakeProjection([(f"n{u:04d}", f"n{v:04d}") for u, v in graph.edges])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_igraph_gives_the_networkx_values(seed: int) -> None:
+    projection = _random_projection(400, seed)
+    projection.graph.add_node("lonely", kinds=["Field"], labels={"zh": "孤", "en": "alone"})
+    directed, undirected = analysis_view(projection, exclude=())
+    slow = measures(directed, undirected, ("degree", "betweenness", "closeness", "pagerank"), engine="networkx")
+    fast = measures(directed, undirected, ("degree", "betweenness", "closeness", "pagerank"), engine="igraph")
+    for name in slow:
+        assert max(abs(slow[name][n] - fast[name][n]) for n in undirected) < 1e-6, name
+    assert rank(projection, "all", exclude=(), top=None, engine="igraph").to_dict()["rows"][0]["id"] == (
+        rank(projection, "all", exclude=(), top=None, engine="networkx").to_dict()["rows"][0]["id"]
+    )
+
+
+def test_igraph_communities_match_networkx_on_clear_structure() -> None:
+    edges = []
+    for block in range(4):  # four 5-cliques in a ring
+        members = [f"b{block}m{i}" for i in range(5)]
+        edges += [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+        edges.append((members[0], f"b{(block + 1) % 4}m1"))
+    projection = FakeProjection(edges)
+    slow = communities(projection, exclude=(), engine="networkx")
+    fast = communities(projection, exclude=(), engine="igraph")
+    as_sets = lambda r: sorted(sorted(m["id"] for m in c.members) for c in r.communities)  # noqa: E731
+    assert as_sets(slow) == as_sets(fast) and len(fast.communities) == 4
+    assert fast.modularity == pytest.approx(slow.modularity)
+
+
+def test_sampled_betweenness_estimates_the_exact_value(monkeypatch) -> None:
+    import ecograph.analysis as analysis
+
+    projection = _random_projection(1500, 7)
+    directed, undirected = analysis_view(projection, exclude=())
+    exact = measures(directed, undirected, ("betweenness",), engine="igraph")["betweenness"]
+    monkeypatch.setattr(analysis, "FAST_ENGINE_THRESHOLD", 1000)
+    monkeypatch.setattr(analysis, "BETWEENNESS_SAMPLES", 300)
+    for engine in ("igraph", "networkx"):
+        estimate = measures(directed, undirected, ("betweenness",), engine=engine)["betweenness"]
+        top = sorted(exact, key=lambda n: (-exact[n], n))[:5]
+        for node in top:
+            assert estimate[node] == pytest.approx(exact[node], rel=0.25), (engine, node)

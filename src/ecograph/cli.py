@@ -499,6 +499,16 @@ def _exclusions(exclude: tuple[str, ...]) -> list[str] | None:
     return [] if [x.lower() for x in exclude] == ["none"] else list(exclude)
 
 
+def _engine_option(func: Any) -> Any:
+    return click.option(
+        "--engine",
+        type=click.Choice(["auto", "networkx", "igraph"]),
+        default="auto",
+        show_default=True,
+        help="Graph library: auto uses igraph above 5,000 entities, networkx below.",
+    )(func)
+
+
 def _write_rows(fmt: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     import csv
     import io
@@ -519,9 +529,10 @@ def _write_rows(fmt: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]])
 @_exclude_option
 @click.option("--top", type=click.IntRange(1, None), default=20, show_default=True, help="How many entities to list.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@_engine_option
 @_lang_option
 @data_option
-def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path | None) -> None:
+def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: int, fmt: str, engine: str, lang: str, data: Path | None) -> None:
     """Rank entities by centrality in the relation network; ties are broken by id.
 
     \b
@@ -530,7 +541,7 @@ def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: in
       ecograph rank --measure betweenness --top 10
       ecograph rank --measure all --type Laboratory --format csv
     """
-    result = _load(data).rank(measure, list(kinds) or None, _exclusions(exclude), top)
+    result = _load(data).rank(measure, list(kinds) or None, _exclusions(exclude), top, engine)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -547,9 +558,10 @@ def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: in
 @click.option("--seed", type=int, default=42, show_default=True, help="Random seed of the Louvain method.")
 @click.option("--resolution", type=float, default=1.0, show_default=True, help="Louvain resolution (above 1: smaller communities).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@_engine_option
 @_lang_option
 @data_option
-def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str, lang: str, data: Path | None) -> None:
+def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str, engine: str, lang: str, data: Path | None) -> None:
     """Groups of closely linked entities (Louvain, fixed seed), each named by its most central
     member, with the modularity of the partition.
 
@@ -558,7 +570,7 @@ def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str
       ecograph communities
       ecograph communities --format csv > communities.csv
     """
-    result = _load(data).communities(_exclusions(exclude), seed, resolution)
+    result = _load(data).communities(_exclusions(exclude), seed, resolution, engine)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
@@ -566,7 +578,7 @@ def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str
         rows = [(c.number, c.name, m["id"], _label(m["labels"], lang), ";".join(m["kinds"]), m["degree"]) for c in result.communities for m in c.members]
         _write_rows("csv", ("community", "named_by", "id", "label", "kinds", "degree"), rows)
         return
-    click.echo(f"{len(result.communities)} communities, modularity {result.modularity:.4f} (Louvain, seed {result.seed}); {len(result.isolates)} entities without links")
+    click.echo(f"{len(result.communities)} communities, modularity {result.modularity:.4f} ({result.algorithm}, seed {result.seed}); {len(result.isolates)} entities without links")
     for c in result.communities:
         members = ", ".join(_label(m["labels"], lang) for m in c.members)
         click.echo(f"{c.number:>3}. {_label(c.name_labels, lang)} ({c.size}): {members}")

@@ -205,18 +205,26 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ network analysis
 
-    def rank(self, measure: str = "pagerank", kinds: list[str] | None = None, exclude: list[str] | None = None, top: int | None = 20):  # noqa: ANN201
+    def rank(
+        self,
+        measure: str = "pagerank",
+        kinds: list[str] | None = None,
+        exclude: list[str] | None = None,
+        top: int | None = 20,
+        engine: str = "auto",
+    ):  # noqa: ANN201
         """Entities by centrality (degree, betweenness, closeness, pagerank, eigenvector or all).
-        ``exclude`` defaults to :data:`ecograph.analysis.DEFAULT_EXCLUDE`; pass ``[]`` to keep all."""
+        ``exclude`` defaults to :data:`ecograph.analysis.DEFAULT_EXCLUDE`; pass ``[]`` to keep all.
+        ``engine``: networkx, igraph, or auto (igraph above 5,000 entities)."""
         from .analysis import DEFAULT_EXCLUDE, rank
 
-        return rank(self.network(), measure, kinds, DEFAULT_EXCLUDE if exclude is None else exclude, top)
+        return rank(self.network(), measure, kinds, DEFAULT_EXCLUDE if exclude is None else exclude, top, engine)
 
-    def communities(self, exclude: list[str] | None = None, seed: int = 42, resolution: float = 1.0):  # noqa: ANN201
+    def communities(self, exclude: list[str] | None = None, seed: int = 42, resolution: float = 1.0, engine: str = "auto"):  # noqa: ANN201
         """Louvain communities with a fixed seed, each named by its most central member."""
         from .analysis import DEFAULT_EXCLUDE, communities
 
-        return communities(self.network(), DEFAULT_EXCLUDE if exclude is None else exclude, seed, resolution)
+        return communities(self.network(), DEFAULT_EXCLUDE if exclude is None else exclude, seed, resolution, engine)
 
     def brokers(self, exclude: list[str] | None = None, top: int | None = 20):  # noqa: ANN201
         """Articulation points, bridges, and Burt's effective size and constraint."""
