@@ -338,7 +338,9 @@ def _ordered_counts(counter: Counter[str], order: tuple[str, ...]) -> dict[str, 
     return {key: counter.get(key, 0) for key in order}
 
 
-def load(path: str | Path | None = None, store: str | None = None, *, cache: bool = True) -> KnowledgeGraph:
+def load(
+    path: str | Path | None = None, store: str | None = None, *, cache: bool = True, progress: Any = None
+) -> KnowledgeGraph:
     """Load a dataset folder (default: the bundled Ordos data) into a :class:`KnowledgeGraph`.
 
     ``store`` is ``memory`` (rdflib), ``oxigraph`` (in memory) or ``oxigraph:PATH`` (on disk);
@@ -367,10 +369,14 @@ def load(path: str | Path | None = None, store: str | None = None, *, cache: boo
         kg = KnowledgeGraph(data, nquads=entry["nquads"], key=key)
         kg.cache_hit = True
     else:
-        data = read_dataset(folder)
+        data = read_dataset(folder, progress=progress)
+        if progress:
+            progress("building RDF", 0, 1)
         kg = KnowledgeGraph(data, build_rdf(data), key=key)
         if cache:
             build_cache.put("dataset", key, {"data": data, "nquads": kg.nquads()})
+    if progress:
+        progress(f"loading the {spec} store", 1, 1)
     kg.store = open_store(spec, None if spec == "memory" else kg.nquads(), key, lambda: kg.dataset)
     return kg
 
@@ -402,13 +408,13 @@ class BuildResult:
 BUILD_FORMATS = ("trig", "turtle", "jsonld")
 
 
-def build(out: str | Path, path: str | Path | None = None, store: str | None = None) -> BuildResult:
+def build(out: str | Path, path: str | Path | None = None, store: str | None = None, progress: Any = None) -> BuildResult:
     """Load a dataset and write ``ecograph.trig`` (with provenance graphs), ``ecograph.ttl``
     (flattened) and ``ecograph.jsonld`` into ``out``. All three are serialized before any is
     written, and each is written atomically."""
     from .output import write_many_atomic
 
-    kg = load(path, store)
+    kg = load(path, store, progress=progress)
     out = Path(out)
     texts = {out / f"ecograph.{FORMATS[fmt][1]}": kg.serialize(fmt) for fmt in BUILD_FORMATS}
     written = write_many_atomic(texts)

@@ -439,8 +439,10 @@ def _closest(word: str, choices: Iterable[str]) -> str | None:
     return match[0] if match else None
 
 
-def read_dataset(folder: Path, ontology: Path | None = None) -> LoadedData:
-    """Read and check every record of a dataset folder; raise :class:`DataError` listing all problems."""
+def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = None) -> LoadedData:
+    """Read and check every record of a dataset folder; raise :class:`DataError` listing all problems.
+
+    ``progress``, if given, is called as ``progress(step, done, total)`` while files are read."""
     from .vocab import vocabulary
 
     folder = Path(folder)
@@ -453,7 +455,9 @@ def read_dataset(folder: Path, ontology: Path | None = None) -> LoadedData:
     files = sorted(p for p in folder.glob("*.yaml") if p.name != METADATA_FILE)
     syntax_problems: list[Problem] = []
     places: dict[str, list[tuple[str, int]]] = {}
-    for path in files:
+    for number, path in enumerate(files, 1):
+        if progress:
+            progress(f"reading {path.name}", number, len(files))
         try:
             raw = read_yaml(path)
         except DataError as exc:

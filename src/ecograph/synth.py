@@ -157,7 +157,7 @@ def synthesize(
     entities: int = 1000,
     seed: int = 1,
     fmt: str = "yaml",
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> SynthResult:
     """Write a synthetic dataset of about ``entities`` entities into ``out``: a dataset folder
     (``yaml``), one N-Quads file ``synth.nq`` with provenance graphs (``nquads``), or the same
@@ -173,7 +173,7 @@ def synthesize(
     items, sections = _entities(entities, seed, per_section=200)
     observations = list(_observations(items, seed))
     if progress:
-        progress(len(items) // 2)
+        progress("generating", 1, 3)
     if fmt == "yaml":
         files = _yaml_files(items, sections, observations)
     elif fmt == "nquads":
@@ -181,9 +181,11 @@ def synthesize(
     else:  # the same statements without their graphs
         flat = sorted({_drop_graph(line) for line in _nquads(items, sections, observations).splitlines()})
         files = {"synth.nt": "\n".join(flat) + "\n"}
+    if progress:
+        progress("writing", 2, 3)
     written = write_many_atomic({out / name: text for name, text in files.items()})
     if progress:
-        progress(len(items) - len(items) // 2)
+        progress("done", 3, 3)
     relations = sum(len(e.relations) for e in items)
     return SynthResult(str(out), fmt, len(items), relations, len(observations), [str(p) for p in written])
 

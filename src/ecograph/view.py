@@ -37,7 +37,7 @@ import re
 import time
 import zlib
 from collections import Counter, deque
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -232,7 +232,6 @@ class ViewModel:
     focus: str | None = None
     title: str = "ecograph"
     lang: str = "zh"
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def nodes(self) -> int:
@@ -367,7 +366,7 @@ def prepare_view(
     counts = Counter(main_kind.values())
     kind_order = sorted(counts, key=lambda k: (-counts[k], k))
     kind_list = []
-    for i, kind in enumerate(kind_order):
+    for kind in kind_order:
         color = _KIND_COLORS.get(kind) or _PALETTE[zlib.crc32(kind.encode("utf-8")) % len(_PALETTE)]
         kind_list.append(
             {

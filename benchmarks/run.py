@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Speed and memory of ecograph's stores and graph engines, side by side, in one run.
+
+    python benchmarks/run.py                         # 10k and 100k triples
+    python benchmarks/run.py --triples 10000,100000,1000000 --json results.json
+
+For each size a synthetic national-scale dataset (``ecograph synth --format nquads``) is made
+once; every store is then measured in its own subprocess so that peak memory (max RSS) belongs
+to that store alone. Columns:
+
+* ``rdflib``: rdflib's in-memory Dataset (ecograph's ``--store memory``).
+* ``oxigraph raw``: pyoxigraph used directly, the floor ecograph's store should stay near.
+* ``oxigraph``: ecograph's Oxigraph store (``--store oxigraph``, the default), through the
+  same interface the commands use.
+* ``networkx`` / ``igraph``: the analytics engines on the same entity network.
+
+Queries are the gallery's shapes: an entity by label with its relations in and out, a 2-hop
+neighbourhood, a group-by count and a label search; each is run 7 times and the median (p50)
+reported. Targets (README, "Performance") are checked by reading this table, never by tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BASE = "https://w3id.org/ecograph/synth/"
+PREFIXES = (
+    "PREFIX eco: <https://w3id.org/ecograph/ontology#>\n"
+    "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
+)
+QUERIES = {
+    "entity+relations": """SELECT ?name ?e ?p ?other ?label WHERE {
+        ?e skos:prefLabel ?name .
+        { ?e ?p ?other } UNION { ?other ?p ?e }
+        ?other skos:prefLabel ?label FILTER(lang(?label) = "zh") }""",
+    "2-hop": """SELECT DISTINCT ?name ?e ?far WHERE {
+        ?e skos:prefLabel ?name . ?e ?p1 ?near . ?near ?p2 ?far . ?far skos:prefLabel ?l
+        FILTER(?far != ?e && lang(?l) = "zh") }""",
+    "group-by count": """SELECT ?kind (COUNT(?x) AS ?n) WHERE { ?x a ?kind } GROUP BY ?kind ORDER BY DESC(?n) ?kind""",
+    "label search": """SELECT ?x ?l WHERE { ?x skos:prefLabel ?l FILTER(CONTAINS(STR(?l), "科创中心")) } ORDER BY ?x LIMIT 50""",
+}
+REPEAT = 7
+
+
+def _p50(fn) -> float:
+    times = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _max_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --------------------------------------------------------------------------- workers
+
+
+def worker(kind: str, nquads_path: str, label: str) -> dict:
+    data = Path(nquads_path).read_bytes()
+    result: dict = {}
+    if kind == "oxigraph-raw":
+        import pyoxigraph as ox
+
+        start = time.perf_counter()
+        store = ox.Store()
+        store.load(input=data, format=ox.RdfFormat.N_QUADS)
+        result["load"] = time.perf_counter() - start
+        name = ox.Literal(label, language="zh")
+        for qname, text in QUERIES.items():
+            subs = {ox.Variable("name"): name} if "?name" in text else None
+            result[qname] = _p50(
+                lambda: list(store.query(PREFIXES + text, use_default_graph_as_union=True, substitutions=subs))
+            )
+    else:
+        kg = _knowledge_graph(kind, data, result)
+        for qname, text in QUERIES.items():
+            bindings = {"name": label} if "?name" in text else None
+            result[qname] = _p50(lambda: kg.query(PREFIXES + text, _literal(bindings)))
+        start = time.perf_counter()
+        kg.lookup(label)
+        result["lookup (first, builds the name index)"] = time.perf_counter() - start
+        result["lookup"] = _p50(lambda: kg.lookup(label))
+        start = time.perf_counter()
+        network = kg.network()
+        result["network projection"] = time.perf_counter() - start
+        nodes = sorted(network.graph.nodes)
+        result["path"] = _p50(lambda: kg.paths(nodes[0], nodes[-1], max_length=6))
+        result["nodes"] = network.graph.number_of_nodes()
+        result["edges"] = network.graph.number_of_edges()
+    result["peak MB"] = _max_rss_mb()
+    return result
+
+
+def _literal(bindings: dict | None):
+    if not bindings:
+        return None
+    from rdflib import Literal
+
+    return {k: Literal(v, lang="zh") for k, v in bindings.items()}
+
+
+def _knowledge_graph(kind: str, data: bytes, result: dict):
+    from ecograph.kg import KnowledgeGraph
+    from ecograph.loader import DatasetMeta, LoadedData
+    from ecograph.store import OxigraphStore, RdflibStore
+
+    meta = DatasetMeta("synth", BASE, {"zh": "合成", "en": "synthetic"}, {}, None, {}, Path("."))
+    kg = KnowledgeGraph(LoadedData(meta, {}, []), nquads=data)
+    start = time.perf_counter()
+    if kind == "rdflib":
+        kg.store = RdflibStore(kg.dataset)
+    else:
+        store = OxigraphStore()
+        store.load_nquads(data)
+        kg.store = store
+    result["load"] = time.perf_counter() - start
+    return kg
+
+
+def analytics(nquads_path: str) -> dict:
+    """PageRank, approximate betweenness and Louvain on the entity network, per engine."""
+    from ecograph.analysis import analysis_view, communities, measures
+
+    data = Path(nquads_path).read_bytes()
+    kg = _knowledge_graph("oxigraph", data, {})
+    projection = kg.network()
+    directed, undirected = analysis_view(projection, exclude=())
+    out: dict = {"nodes": len(undirected), "edges": undirected.number_of_edges()}
+    import ecograph.analysis as analysis
+
+    analysis.FAST_ENGINE_THRESHOLD = 0  # sample betweenness at every size, for both engines
+    for engine in ("networkx", "igraph"):
+        for name in ("pagerank", "betweenness"):
+            if engine == "networkx" and name == "betweenness" and len(undirected) > 20_000:
+                out[f"{engine} {name}"] = None
+                continue
+            start = time.perf_counter()
+            measures(directed, undirected, (name,), engine=engine)
+            out[f"{engine} {name}"] = time.perf_counter() - start
+        start = time.perf_counter()
+        communities(projection, exclude=(), engine=engine)
+        out[f"{engine} louvain"] = time.perf_counter() - start
+    try:
+        from ecograph.view import build_view  # noqa: F401 - the viewer, when present
+
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            build_view(kg, Path(tmp) / "view.html")
+            out["viewer generation"] = time.perf_counter() - start
+            out["viewer MB"] = (Path(tmp) / "view.html").stat().st_size / 1e6
+    except Exception as exc:  # the viewer may be missing or refuse a size; say so
+        out["viewer generation"] = f"n/a ({type(exc).__name__})"
+    return out
+
+
+def startup() -> dict:
+    exe = str(Path(sys.executable).parent / "ecograph")
+    out = {}
+    for name, args in (("ecograph --help", ["--help"]), ("ecograph lookup 鄂尔多斯实验室", ["lookup", "鄂尔多斯实验室"])):
+        subprocess.run([exe, *args], capture_output=True, check=True)  # warm the build cache
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            subprocess.run([exe, *args], capture_output=True, check=True)
+            times.append(time.perf_counter() - start)
+        out[name] = statistics.median(times)
+    return out
+
+
+# --------------------------------------------------------------------------- driver
+
+
+def _run(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "failed"}
+    return json.loads(proc.stdout)
+
+
+def _entities_for(triples: int) -> int:
+    return max(50, int(triples / 29))  # about 29 triples per synthetic entity (measured)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "skipped"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value * 1000:,.1f} ms" if value < 1 else f"{value:,.2f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--triples", default="10000,100000", help="comma-separated sizes")
+    parser.add_argument("--json", dest="json_out", help="also write the results as JSON")
+    parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--analytics", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(*args.worker)))
+        return
+    if args.analytics:
+        print(json.dumps(analytics(args.analytics)))
+        return
+    from ecograph.synth import synthesize
+
+    results: dict = {"startup": startup(), "sizes": {}}
+    rows: list[tuple[str, ...]] = []
+    for size in [int(s) for s in args.triples.split(",")]:
+        with tempfile.TemporaryDirectory() as tmp:
+            synthesize(tmp, _entities_for(size), seed=1, fmt="nquads")
+            path = str(Path(tmp) / "synth.nq")
+            triples = sum(1 for _ in open(path, encoding="utf-8"))
+            label = "华中1科学技术局"
+            for line in open(path, encoding="utf-8"):
+                if "科学技术局\"@zh" in line:
+                    label = line.split('"')[1]
+                    break
+            per_store = {kind: _run("--worker", kind, path, label) for kind in ("rdflib", "oxigraph-raw", "oxigraph")}
+            engines = _run("--analytics", path)
+        results["sizes"][triples] = {"stores": per_store, "analytics": engines}
+        metrics = ["load", "peak MB", *QUERIES, "lookup (first, builds the name index)", "lookup", "network projection", "path"]
+        for metric in metrics:
+            cells = []
+            for kind in ("rdflib", "oxigraph-raw", "oxigraph"):
+                value = per_store[kind].get(metric, "-")
+                cells.append(f"{value:,.0f}" if metric == "peak MB" and isinstance(value, float) else _fmt(value) if value != "-" else "-")
+            rows.append((f"{triples:,}", metric, *cells, "", ""))
+        rows.append((f"{triples:,}", f"network: {engines.get('nodes', 0):,} nodes, {engines.get('edges', 0):,} edges", "", "", "", "", ""))
+        for name in ("pagerank", "betweenness", "louvain"):
+            label_name = "approx. betweenness (500 sources)" if name == "betweenness" else name
+            rows.append((f"{triples:,}", label_name, "", "", "", _fmt(engines.get(f"networkx {name}")), _fmt(engines.get(f"igraph {name}"))))
+        rows.append((f"{triples:,}", "viewer generation", "", "", "", _fmt(engines.get("viewer generation")), ""))
+    headers = ("triples", "measure", "rdflib", "oxigraph raw", "oxigraph", "networkx", "igraph")
+    widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers))]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
+    print("  ".join("-" * w for w in widths))
+    for row in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+    print()
+    for name, seconds in results["startup"].items():
+        print(f"cold start, median of 5: {name}: {seconds * 1000:.0f} ms")
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
