@@ -595,3 +595,35 @@ def test_xss_dataset_stays_inert(browser: Any, xss_kg: ecograph.KnowledgeGraph, 
         assert all(u.startswith(("file:", "data:", "about:")) for u in page.requests), page.requests
     finally:
         page.close()
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_view_command(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from ecograph.cli import main
+
+    from .conftest import SHILI
+
+    if "view" not in main.commands:
+        pytest.skip("the `ecograph view` command is not registered in ecograph/cli.py yet")
+    out = tmp_path / "shili.html"
+    result = runner.invoke(main, ["view", "-o", str(out), "--data", str(SHILI)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert str(out) in result.output and out.is_file()
+    assert "Top 5 by PageRank" in result.output and "示例市" in result.output
+    assert "TalentInnovationCentre" in result.output  # the counts by kind
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, *a, **k: opened.append(url))
+    focused = tmp_path / "focus.html"
+    result = runner.invoke(
+        main,
+        ["view", "-o", str(focused), "--data", str(SHILI), "--focus", "示例研究院", "--type", "University",
+         "--size-by", "degree", "--lang", "en", "--open"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert opened == [focused.resolve().as_uri()]
+    ids = {n["id"] for n in payload_of(focused.read_text(encoding="utf-8"))["nodes"]}
+    assert ids == {"shili-institute", "shili-university"}
+    bad = runner.invoke(main, ["view", "-o", str(tmp_path / "x.html"), "--data", str(SHILI), "--focus", "不存在的机构"])
+    assert bad.exit_code == 1 and not (tmp_path / "x.html").exists()

@@ -71,8 +71,6 @@ BACKBONE = 400
 #: iterations (100 to 700), which keeps the page's first drawing within a few seconds
 SEED_LAYOUT_ABOVE = 300
 STABILIZATION_BUDGET = 100_000
-#: exact betweenness up to this many nodes; above it, sampled with a fixed seed
-EXACT_BETWEENNESS = 3000
 _ECO = "https://w3id.org/ecograph/ontology#"
 
 # Shape by the kind's family (its ontology superclass), colour by kind.
@@ -647,19 +645,12 @@ def _darker(color: str) -> str:
 
 
 def _measures(projection: Any, names: tuple[str, ...]) -> dict[str, dict[str, float]]:
-    """Centrality on the whole projection (no kind left out). Betweenness of graphs above
-    :data:`EXACT_BETWEENNESS` nodes is estimated from 300 sampled sources (seed 42)."""
-    import networkx as nx
-
-    from .analysis import DIGITS, analysis_view, measures
+    """Centrality on the whole projection (no kind left out), by :func:`ecograph.analysis.measures`
+    (which also decides when betweenness is estimated from sampled sources on large graphs)."""
+    from .analysis import analysis_view, measures
 
     directed, undirected = analysis_view(projection, exclude=())
-    exact = [m for m in names if not (m == "betweenness" and len(undirected) > EXACT_BETWEENNESS)]
-    results = measures(directed, undirected, tuple(exact))
-    if "betweenness" in names and "betweenness" not in results:
-        values = nx.betweenness_centrality(undirected, k=min(300, len(undirected)), normalized=True, seed=42)
-        results["betweenness"] = {node: round(float(v), DIGITS) + 0.0 for node, v in values.items()}
-    return results
+    return measures(directed, undirected, tuple(names))
 
 
 def _citation(cite: Any, details: _Details) -> dict[str, Any]:
