@@ -305,22 +305,27 @@ def communities(
     isolates = sorted(n for n in undirected if undirected.degree(n) == 0)
     connected = undirected.subgraph([n for n in undirected if undirected.degree(n) > 0])
     algorithm = "louvain (networkx)"
+    modularity = 0.0
     if not len(connected):
         parts: list[set[str]] = []
     elif choose_engine(engine, len(connected)) == "igraph":
+        import random
+
         import igraph
 
         graph, nodes = _to_igraph(connected, directed=False)
-        igraph.set_random_number_generator(__import__("random").Random(seed))
+        igraph.set_random_number_generator(random.Random(seed))
         clustering = graph.community_multilevel(resolution=resolution)
         parts = [{nodes[i] for i in members} for members in clustering]
+        modularity = graph.modularity(clustering.membership, resolution=resolution)
         algorithm = "louvain (igraph multilevel)"
     else:
         parts = nx.community.louvain_communities(connected, seed=seed, resolution=resolution)
-    modularity = nx.community.modularity(connected, parts, resolution=resolution) if parts else 0.0
+        modularity = nx.community.modularity(connected, parts, resolution=resolution)
+    degree = dict(connected.degree())
     found = []
     for part in parts:
-        members = sorted(part, key=lambda n: (-connected.degree(n), n))
+        members = sorted(part, key=lambda n: (-degree[n], n))
         kinds = Counter(k for n in members for k in connected.nodes[n]["kinds"])
         found.append(
             Community(
@@ -329,7 +334,7 @@ def communities(
                 name_labels=dict(connected.nodes[members[0]]["labels"]),
                 size=len(members),
                 kinds=dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
-                members=[{**_node_info(connected, n), "degree": connected.degree(n)} for n in members],
+                members=[{**_node_info(connected, n), "degree": degree[n]} for n in members],
             )
         )
     found.sort(key=lambda c: (-c.size, c.name))
