@@ -134,6 +134,9 @@ class OxigraphStore(Store):
             match = _ERROR_AT.match(str(exc))
             if match:
                 line, column, message = match.groups()
+                message = message.splitlines()[0]
+                if len(message) > 100:  # Oxigraph lists every character class it expected
+                    message = message[:100].rsplit(",", 1)[0] + ", …"
                 source_line = text.splitlines()[int(line) - 1] if text.splitlines() else ""
                 raise QueryError(f"SPARQL syntax error at line {line}, column {column}: {message}\n  {source_line}") from None
             raise QueryError(f"SPARQL syntax error: {exc}") from None
