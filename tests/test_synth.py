@@ -61,3 +61,26 @@ def test_synth_command_is_quiet_when_not_a_terminal(runner, tmp_path: Path) -> N
     assert built.exit_code == 0 and built.output.startswith("Built dataset synth")
     bad = runner.invoke(main, ["synth", "--entities", "5", "-o", str(tmp_path / "x")])
     assert bad.exit_code == 2
+
+
+def test_progress_bar_shows_on_a_terminal(monkeypatch) -> None:
+    import io
+    import sys
+
+    import click
+
+    from ecograph.cli import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    monkeypatch.setattr(click, "get_text_stream", lambda name: screen)
+    progress = Progress()
+    assert progress.enabled
+    progress("reading a.yaml", 1, 3)
+    progress("reading c.yaml", 3, 3)
+    progress.close()
+    assert "reading" in screen.getvalue() and "100%" in screen.getvalue()
