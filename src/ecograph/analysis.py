@@ -82,16 +82,18 @@ def analysis_view(projection: Projection, exclude: list[str] | tuple[str, ...] |
     vocab = vocabulary()
     excluded = list(exclude or [])
     _check_kinds(excluded)
-    keep = [
-        n
-        for n, data in projection.graph.nodes(data=True)
-        if not any(vocab.is_a(kind, x) for kind in data["kinds"] for x in excluded)
-    ]
-    sub = projection.graph.subgraph(keep)
+    graph = projection.graph
+    keep = {
+        n for n, data in graph.nodes(data=True) if not any(vocab.is_a(kind, x) for kind in data["kinds"] for x in excluded)
+    }
+    nodes = sorted((n, graph.nodes[n]) for n in keep)
+    edges = sorted({(u, v) for u, v in graph.edges() if u != v and u in keep and v in keep})
     directed = nx.DiGraph()
-    directed.add_nodes_from(sorted((n, sub.nodes[n]) for n in sub.nodes))
-    directed.add_edges_from(sorted({(u, v) for u, v, _ in sub.edges(keys=True) if u != v}))
-    undirected = nx.Graph(directed.to_undirected(as_view=True))
+    directed.add_nodes_from(nodes)
+    directed.add_edges_from(edges)
+    undirected = nx.Graph()
+    undirected.add_nodes_from(nodes)
+    undirected.add_edges_from(edges)
     return directed, undirected
 
 
