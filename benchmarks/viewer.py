@@ -31,15 +31,7 @@ from pathlib import Path
 
 import networkx as nx
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from ecograph.view import CHROMIUM, CHROMIUM_ARGS
 KINDS = ["Laboratory", "University", "Field", "ResearchProject", "PolicyDocument", "Person",
          "GovernmentBody", "Programme", "TechnologyAchievement", "PilotPlatform"]  # fmt: skip
 PREDICATES = {
@@ -117,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
             from playwright.sync_api import sync_playwright
 
             playwright = sync_playwright().start()
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
     rows = []
     try:
         build_view(synthetic_projection(50), out / "warm-up.html")  # imports, vocabulary, assets

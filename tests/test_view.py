@@ -21,20 +21,14 @@ import pytest
 
 import ecograph
 from ecograph.errors import NotFoundError
+import ecograph.view as view_module
 from ecograph.view import build_view, compute_layout, prepare_view, render_html, script_json
 
 from .conftest import TESTS
 
 XSS = TESTS / "data" / "xss"  # a fictional city whose names and quotes are injection payloads
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = Path(view_module.CHROMIUM)
+CHROMIUM_ARGS = list(view_module.CHROMIUM_ARGS)
 PAYLOADS = ("<img src=x onerror=alert(1)>", "<script>alert(2)</script>", '"onmouseover=alert(3)')
 FLAG_PAYLOADS = (
     "<img src=x onerror=window.__ecographXss=1>",

@@ -53,7 +53,21 @@ __all__ = [
     "compute_layout",
     "SIZE_MEASURES",
     "FONT_STACK",
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
 ]
+
+#: Debian's Chromium and the flags it needs headless on a machine with no network (as root, no
+#: sandbox; no background connections). Used by the browser tests and benchmarks/viewer.py.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 SIZE_MEASURES = ("pagerank", "degree", "betweenness")
 LANGS = ("zh", "en")
