@@ -62,3 +62,14 @@ def _loaded_modules(code: str) -> set[str]:
 def test_cli_import_loads_no_heavy_library() -> None:
     loaded = _loaded_modules("import ecograph.cli")
     assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "IPython", "yaml"}, loaded
+
+
+def test_lookup_on_cached_data_needs_no_heavy_library() -> None:
+    code = (
+        "import sys; from ecograph.cli import main; sys.argv = ['ecograph', 'lookup', '鄂尔多斯实验室']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)  # fills the build cache
+    loaded = _loaded_modules(code)
+    assert "ecograph" in loaded
+    assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pypinyin", "IPython"}, loaded
