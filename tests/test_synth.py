@@ -67,8 +67,6 @@ def test_progress_bar_shows_on_a_terminal(monkeypatch) -> None:
     import io
     import sys
 
-    import click
-
     from ecograph.cli import Progress
 
     class Terminal(io.StringIO):
@@ -77,7 +75,6 @@ def test_progress_bar_shows_on_a_terminal(monkeypatch) -> None:
 
     screen = Terminal()
     monkeypatch.setattr(sys, "stderr", screen)
-    monkeypatch.setattr(click, "get_text_stream", lambda name: screen)
     progress = Progress()
     assert progress.enabled
     progress("reading a.yaml", 1, 3)

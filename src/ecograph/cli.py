@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,6 @@ class Progress:
     """A progress bar on standard error when it is a terminal; silent otherwise (pipes, CI)."""
 
     def __init__(self) -> None:
-        import sys
-
         self.enabled = sys.stderr.isatty()
         self.bar: Any = None
         self.total = 0
@@ -73,7 +72,7 @@ class Progress:
         if self.bar is None or total != self.total:
             self.close()
             self.total = max(total, 1)
-            self.bar = click.progressbar(length=self.total, label=step, file=click.get_text_stream("stderr"))
+            self.bar = click.progressbar(length=self.total, label=step, file=sys.stderr)
             self.bar.__enter__()
         self.bar.label = step
         self.bar.update(done - self.bar.pos)
@@ -84,13 +83,47 @@ class Progress:
             self.bar = None
 
 
+ENDPOINT_HELP = (
+    "Query this SPARQL 1.1 endpoint instead of a local store (e.g. an Oxigraph server's "
+    "http://127.0.0.1:7878/query started with --union-default-graph); names and metadata still "
+    "come from the local dataset (--data)."
+)
+
+
+def _remember_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    ctx.meta["ecograph.endpoint"] = value
+
+
+def endpoint_option(func: Any) -> Any:
+    """``--endpoint URL``: run the command's queries on a remote SPARQL endpoint."""
+    return click.option(
+        "--endpoint",
+        default=None,
+        metavar="URL",
+        envvar="ECOGRAPH_ENDPOINT",
+        show_envvar=True,
+        expose_value=False,
+        callback=_remember_endpoint,
+        help=ENDPOINT_HELP,
+    )(func)
+
+
 def _load(data: Path | None) -> Any:
-    """ecograph.load with the --store of the current command, showing progress on a terminal."""
+    """ecograph.load with the --store of the current command, showing progress on a terminal;
+    with --endpoint, the graph's queries go to that endpoint (the local dataset still gives the
+    metadata, names and base IRI)."""
+    ctx = click.get_current_context()
     progress = Progress()
     try:
-        return ecograph.load(data, click.get_current_context().meta.get("ecograph.store"), progress=progress)
+        kg = ecograph.load(data, ctx.meta.get("ecograph.store"), progress=progress)
     finally:
         progress.close()
+    endpoint = ctx.meta.get("ecograph.endpoint")
+    if endpoint:
+        from ecograph.remote import EndpointStore
+
+        kg.store = EndpointStore(endpoint)
+    return kg
 
 
 def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> str:
@@ -299,6 +332,7 @@ def _short(cell: dict[str, str], base: str) -> str:
 @click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE", help="Bind a variable: <iri>, data:slug, or text (a plain literal). Repeatable.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True, help="Result format for SELECT/ASK (json = W3C SPARQL 1.1 Query Results JSON); CONSTRUCT/DESCRIBE give Turtle.")
 @data_option
+@endpoint_option
 def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, binds: tuple[str, ...], fmt: str, data: Path | None) -> None:
     """Run SPARQL 1.1 (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of all graphs.
 
@@ -377,6 +411,7 @@ def _match_line(match: Any, lang: str) -> str:
 @click.option("--strict", is_flag=True, help="Exit 1 when the text is ambiguous instead of listing the candidates.")
 @_lang_option
 @data_option
+@endpoint_option
 def lookup(text: str, fmt: str, strict: bool, lang: str, data: Path | None) -> None:
     """Find an entity by Chinese name, alias, English name, pinyin (with or without tones and
     spaces), id or a near miss, and show its card: kinds, labels, attributes, observations,
@@ -453,6 +488,7 @@ def _card_text(card: Any, lang: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
 @_lang_option
 @data_option
+@endpoint_option
 def neighbors(text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str, data: Path | None) -> None:
     """Entities linked to the named one within --depth relation steps, in either direction, with
     the relation and its citation at each step. Sections, citations, observations and literals
@@ -489,6 +525,7 @@ def neighbors(text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
 @_lang_option
 @data_option
+@endpoint_option
 def path(source: str, target: str, max_length: int, all_paths: bool, fmt: str, lang: str, data: Path | None) -> None:
     """How two entities are connected: the shortest relation paths between them (or all paths
     with --all), each step with the relation's label, its direction, status and citation.
@@ -567,6 +604,7 @@ def _write_rows(fmt: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]])
 @_engine_option
 @_lang_option
 @data_option
+@endpoint_option
 def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: int, fmt: str, engine: str, lang: str, data: Path | None) -> None:
     """Rank entities by centrality in the relation network; ties are broken by id.
 
@@ -724,6 +762,7 @@ def synth(entities: int, seed: int, out: Path, fmt: str) -> None:
 @_lang_option
 @click.option("--open", "open_", is_flag=True, help="Open the file in the default web browser.")
 @data_option
+@endpoint_option
 def view(output: Path, focus: str | None, depth: int, kinds: tuple[str, ...], size_by: str, lang: str, open_: bool, data: Path | None) -> None:
     """Write the interactive network viewer: one self-contained HTML file (no network access
     needed) with search, a kind filter, neighbourhood highlighting, and for every entity its
@@ -754,6 +793,55 @@ def view(output: Path, focus: str | None, depth: int, kinds: tuple[str, ...], si
         import webbrowser
 
         webbrowser.open(Path(result.path).resolve().as_uri())
+
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default; anything else exposes the endpoint to the network).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(0, None, min_open=True), default=10.0, show_default=True, help="Seconds a query may run before the answer is 503.")
+@click.option("--max-rows", type=click.IntRange(1, None), default=10000, show_default=True, help="Largest result (rows, or triples) before the answer is 413.")
+@click.option("--cors", is_flag=True, help="Send Access-Control-Allow-Origin: * (let web pages of any site query the endpoint).")
+@data_option
+def serve(host: str, port: int, timeout: float, max_rows: int, cors: bool, data: Path | None) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql), with a query page (/) and
+    the network viewer (/view). Update, SERVICE and LOAD are refused. Ctrl-C stops it.
+
+    \b
+    Examples:
+      ecograph serve
+      ecograph serve --port 3030 --timeout 30 --cors
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:8000/sparql
+    """
+    import logging
+
+    from ecograph.serve import make_server, serve_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    server = make_server(_load(data), host=host, port=port, timeout=timeout, max_rows=max_rows, cors=cors)
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql  (query page: http://{bound_host}:{bound_port}/)", err=True)
+    serve_forever(server)
+
+
+@main.command()
+@click.option("--endpoint", "url", required=True, metavar="URL", help="The server's graph store (Oxigraph: http://HOST:7878/store) or, for Oxigraph, its /query URL.")
+@click.option("--graph", "graph", default=None, metavar="IRI", help="Put every triple into this one named graph (default: keep the named graphs).")
+@click.option("--mode", type=click.Choice(["auto", "nquads", "graphs"]), default="auto", show_default=True, help="nquads: one POST of N-Quads (Oxigraph /store); graphs: PUT each graph (any Graph Store Protocol server); auto: nquads for URLs ending in /store.")
+@data_option
+def push(url: str, graph: str | None, mode: str, data: Path | None) -> None:
+    """Load the built graph into a SPARQL server through the Graph Store Protocol.
+
+    \b
+    Examples:
+      oxigraph serve --location store --bind 127.0.0.1:7878 --union-default-graph &
+      ecograph push --endpoint http://127.0.0.1:7878/store
+      ecograph query -n entities-per-kind --endpoint http://127.0.0.1:7878/query
+    """
+    from ecograph.remote import push as push_build
+
+    result = push_build(_load(data), url, graph, mode=mode)
+    click.echo(f"Pushed {result.quads:,} quads in {result.graphs:,} graphs to {result.url} ({result.mode}; {result.requests} requests, {result.seconds:.2f} s).")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,7 +21,9 @@ the deadline and then answers 503. A query still waiting for a worker is cancell
 already running cannot be: pyoxigraph offers no way to interrupt a query, so the worker finishes
 it in the background and its answer is thrown away. The pool's size (``workers``) bounds how
 many such queries can run at once; while all workers are busy, new queries wait in the queue and
-time out in turn.
+time out in turn. A query that ran longer than the deadline on its own (time spent waiting for a
+worker does not count) is remembered by its SHA-256 and answered 503 at once for
+``slow_cooldown`` seconds, so that repeating it does not tie up the workers again.
 
 The server binds to the loopback interface by default; CORS headers are sent only when
 ``cors=True``. Nothing is printed: requests and errors go to the ``ecograph.serve`` logger.
@@ -35,6 +37,7 @@ import html
 import json
 import logging
 import re
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -54,6 +57,9 @@ log = logging.getLogger("ecograph.serve")
 
 #: the largest request body accepted (bytes)
 MAX_BODY = 1024 * 1024
+#: a body over MAX_BODY but up to this size is read and dropped before the 413 (a client that is
+#: still sending would otherwise see a broken connection, not the answer); larger ones are not read
+DRAIN_LIMIT = 16 * MAX_BODY
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
@@ -330,6 +336,7 @@ class SparqlServer(ThreadingHTTPServer):
         cors: bool,
         workers: int,
         view: bool,
+        slow_cooldown: float = 60.0,
     ):
         if ":" in address[0]:
             import socket
@@ -340,6 +347,10 @@ class SparqlServer(ThreadingHTTPServer):
         self.query_timeout = timeout
         self.max_rows = max_rows
         self.cors = cors
+        #: the SHA-256 of each query that passed the deadline -> until when it is refused at once
+        self.slow: dict[str, float] = {}
+        self.slow_lock = threading.Lock()
+        self.slow_cooldown = slow_cooldown
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ecograph-query")
         self.page, self.page_csp = query_page(getattr(getattr(kg, "meta", None), "name", None) or "ecograph")
         self.view_html: bytes | None = None
@@ -353,18 +364,52 @@ class SparqlServer(ThreadingHTTPServer):
         self.executor.shutdown(wait=False, cancel_futures=True)
 
     def run_query(self, text: str) -> QueryResult:
-        """Run ``text`` on a worker; HttpError 503 when the deadline passes."""
-        future: Future[QueryResult] = self.executor.submit(self.kg.query, text)
+        """Run ``text`` on a worker; HttpError 503 when the deadline passes, 413 when the result
+        has more than ``max_rows`` rows."""
+        key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        with self.slow_lock:
+            now = time.monotonic()
+            if self.slow.get(key, 0.0) > now:
+                raise HttpError(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    f"this query took longer than {self.query_timeout:g} s a moment ago; it is not run again "
+                    f"for {self.slow_cooldown:g} s",
+                    {"Retry-After": str(max(1, round(self.slow[key] - now)))},
+                )
+        abandoned = threading.Event()
+        started: list[float] = []  # when a worker took the query up
+        future: Future[QueryResult] = self.executor.submit(self._work, key, text, abandoned, started)
         try:
             return future.result(timeout=self.query_timeout)
         except FutureTimeout:
-            if not future.cancel():
+            abandoned.set()
+            if future.cancel():
+                reason = "waited for a free worker longer than"
+            else:
+                reason = "took longer than"
+                if started and time.monotonic() - started[0] >= self.query_timeout:
+                    self._remember_slow(key)  # it ran the whole time: slow on its own
                 log.warning("query passed the %.3g s deadline; it finishes in the background", self.query_timeout)
             raise HttpError(
                 HTTPStatus.SERVICE_UNAVAILABLE,
-                f"the query took longer than {self.query_timeout:g} s and was abandoned",
+                f"the query {reason} {self.query_timeout:g} s and was abandoned",
                 {"Retry-After": "5"},
             ) from None
+
+    def _work(self, key: str, text: str, abandoned: threading.Event, started: list[float]) -> QueryResult:
+        started.append(time.monotonic())
+        try:
+            return _run_capped(self.kg, text, self.max_rows, abandoned)
+        finally:
+            if time.monotonic() - started[0] > self.query_timeout:
+                self._remember_slow(key)  # queued first, then ran past the deadline by itself
+
+    def _remember_slow(self, key: str) -> None:
+        with self.slow_lock:
+            now = time.monotonic()
+            if len(self.slow) >= 1000:
+                self.slow = {k: v for k, v in self.slow.items() if v > now}
+            self.slow[key] = now + self.slow_cooldown
 
 
 class SparqlHandler(BaseHTTPRequestHandler):
@@ -448,7 +493,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
             if "update" in params:
                 raise HttpError(HTTPStatus.FORBIDDEN, "SPARQL Update is not allowed: this endpoint is read-only")
             if "query" not in params:
-                endpoint = f"http://{self.headers.get('Host') or '%s:%d' % self.server.server_address[:2]}/sparql"
+                host = self.headers.get("Host") or ""
+                if not re.fullmatch(r"[A-Za-z0-9.\-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?", host):
+                    host = "%s:%d" % self.server.server_address[:2]  # never echo a malformed Host
+                endpoint = f"http://{host}/sparql"
                 self._send(200, service_description(endpoint).encode("utf-8"), "text/turtle; charset=utf-8")
                 return
             self._sparql(params)
@@ -468,6 +516,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if length < 0:
             raise HttpError(HTTPStatus.BAD_REQUEST, "bad Content-Length")
         if length > MAX_BODY:
+            if length <= DRAIN_LIMIT:  # read and drop it, so that the client sees the answer
+                _drain(self.rfile, length)
+                self._body_read = True
             raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the request body is over {MAX_BODY} bytes")
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if content_type == "application/sparql-update":
@@ -515,6 +566,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
         started = time.perf_counter()
         try:
             result = self.server.run_query(text)
+        except _TooLarge as exc:
+            raise HttpError(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"the result has {exc.size} {exc.unit}, over this server's limit of {self.server.max_rows}; add a LIMIT",
+            ) from None
         except QueryError as exc:
             from .query import _is_update
 
@@ -543,6 +599,76 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._send(200, body, f"{media}; charset=utf-8", {"Vary": "Accept"})
 
 
+class _TooLarge(Exception):
+    def __init__(self, size: int, unit: str):
+        super().__init__(f"{size} {unit}")
+        self.size = size
+        self.unit = unit
+
+
+def _run_capped(kg: Any, text: str, max_rows: int, abandoned: threading.Event) -> QueryResult:
+    """``kg.query(text)``, but on the Oxigraph store the solutions are read one at a time: reading
+    stops after ``max_rows + 1`` rows (so a huge result never fills the memory) or as soon as the
+    HTTP thread has given up (``abandoned``). Aggregates and ORDER BY are computed by Oxigraph
+    before the first row and cannot be stopped."""
+    from .store import OxigraphStore
+
+    store = getattr(kg, "store", None)
+    if type(store) is not OxigraphStore:
+        return kg.query(text)
+    read = _read_solutions(store, text, max_rows, abandoned)
+    if read is None:
+        return kg.query(text)  # ASK, CONSTRUCT, DESCRIBE and errors: the store's own handling
+    variables, rows, too_large = read
+    if too_large:
+        raise _TooLarge(len(rows) + 1, "rows or more")
+    return QueryResult(kind="select", variables=variables, rows=rows)
+
+
+def _read_solutions(
+    store: Any, text: str, max_rows: int, abandoned: threading.Event
+) -> tuple[list[str], list[dict[str, dict[str, str]]], bool] | None:
+    """(variables, rows, over the limit) of a SELECT, or ``None`` for anything else. pyoxigraph's
+    result objects must be dropped on the thread that made them, so they never leave this
+    function, not even in an exception's traceback."""
+    import pyoxigraph as ox
+
+    from .namespaces import SPARQL_PREFIX_IRIS
+    from .store import _term_json
+
+    try:
+        solutions = store.store.query(text, prefixes=dict(SPARQL_PREFIX_IRIS), use_default_graph_as_union=True)
+    except (SyntaxError, RuntimeError, OSError):
+        return None
+    if not isinstance(solutions, ox.QuerySolutions):
+        del solutions
+        return None
+    variables = [v.value for v in solutions.variables]
+    rows: list[dict[str, dict[str, str]]] = []
+    too_large = False
+    try:
+        for solution in solutions:
+            if len(rows) >= max_rows:
+                too_large = True
+                break
+            if abandoned.is_set():
+                break
+            rows.append({name: _term_json(solution[name]) for name in variables if solution[name] is not None})
+    except (RuntimeError, OSError):
+        return None
+    finally:
+        del solutions
+    return variables, rows, too_large
+
+
+def _drain(stream: Any, length: int) -> None:
+    while length > 0:
+        chunk = stream.read(min(length, 65536))
+        if not chunk:
+            return
+        length -= len(chunk)
+
+
 def _params(query: str) -> dict[str, str]:
     """URL or form parameters; a parameter given twice is an error."""
     try:
@@ -567,18 +693,24 @@ def make_server(
     *,
     workers: int = 4,
     view: bool = True,
+    slow_cooldown: float = 60.0,
 ) -> SparqlServer:
     """A read-only SPARQL endpoint over ``kg`` (a :class:`~ecograph.KnowledgeGraph`), bound to
     ``host:port`` (port 0 picks a free one: see ``server.server_address``) but not yet serving.
 
     ``timeout`` is the seconds a query may take before the answer is 503, ``max_rows`` the
     largest result (rows, or triples for CONSTRUCT/DESCRIBE), ``cors`` adds
-    ``Access-Control-Allow-Origin: *``, ``workers`` is the number of queries run at once, and
-    ``view`` renders the viewer page served at ``/view`` (once, now).
+    ``Access-Control-Allow-Origin: *``, ``workers`` is the number of queries run at once,
+    ``view`` renders the viewer page served at ``/view`` (once, now), and a query that ran past
+    the deadline (not counting time queued) is answered 503 at once, without running it, for
+    ``slow_cooldown`` seconds.
     """
     if host not in LOOPBACK:
         log.warning("serving on %s: the endpoint is reachable from other machines", host)
-    server = SparqlServer((host, port), kg, timeout=timeout, max_rows=max_rows, cors=cors, workers=workers, view=view)
+    server = SparqlServer(
+        (host, port), kg, timeout=timeout, max_rows=max_rows, cors=cors, workers=workers, view=view,
+        slow_cooldown=slow_cooldown,
+    )
     log.info("SPARQL endpoint on http://%s:%d/sparql", *server.server_address[:2])
     return server
 

@@ -1,0 +1,478 @@
+"""The SPARQL endpoint (``ecograph.serve``) speaks the SPARQL 1.1 Protocol, is read-only, answers
+every error with the right status and keeps serving; ``ecograph.remote`` gives the local store's
+answers through a real Oxigraph server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ecograph
+from ecograph.errors import QueryError
+from ecograph.query import Iri, gallery
+from ecograph.remote import EndpointStore, push, sparql_term, values_clause
+from ecograph.serve import forbidden_keyword, make_server, negotiate
+
+ACADEMICIANS = "SELECT ?x WHERE { ?x a eco:Academician } ORDER BY ?x"
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+
+
+class Answer:
+    def __init__(self, status: int, headers: Any, body: bytes):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    @property
+    def type(self) -> str:
+        return (self.headers.get("Content-Type") or "").split(";")[0]
+
+
+def request(base: str, path: str, *, data: bytes | None = None, headers: dict[str, str] | None = None, method: str | None = None) -> Answer:
+    req = urllib.request.Request(base + path, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as response:
+            return Answer(response.status, response.headers, response.read())
+    except urllib.error.HTTPError as exc:
+        return Answer(exc.code, exc.headers, exc.read())
+
+
+def sparql_get(base: str, query: str, accept: str | None = None) -> Answer:
+    return request(base, "/sparql?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept} if accept else {})
+
+
+class Running:
+    def __init__(self, kg: ecograph.KnowledgeGraph, **options: Any):
+        self.server = make_server(kg, port=0, **options)
+        host, port = self.server.server_address[:2]
+        self.base = f"http://{host}:{port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def alive(self) -> None:
+        answer = sparql_get(self.base, "ASK { ?x a eco:Academician }")
+        assert answer.status == 200 and json.loads(answer.body)["boolean"] is True
+
+
+@pytest.fixture(scope="module")
+def kg() -> ecograph.KnowledgeGraph:
+    return ecograph.load()
+
+
+@pytest.fixture(scope="module")
+def server(kg) -> Iterator[Running]:
+    running = Running(kg, max_rows=1000, timeout=30)
+    yield running
+    running.stop()
+
+
+# --------------------------------------------------------------------------- the protocol
+
+
+def test_get_post_form_and_post_direct_give_the_same_answer(server, kg) -> None:
+    expected = kg.query(ACADEMICIANS).to_sparql_json()
+    got = sparql_get(server.base, ACADEMICIANS)
+    form = request(server.base, "/sparql", data=urllib.parse.urlencode({"query": ACADEMICIANS}).encode(),
+                   headers={"Content-Type": "application/x-www-form-urlencoded"})
+    direct = request(server.base, "/sparql", data=ACADEMICIANS.encode(), headers={"Content-Type": "application/sparql-query"})
+    for answer in (got, form, direct):
+        assert answer.status == 200 and answer.type == "application/sparql-results+json"
+        assert json.loads(answer.body) == expected
+    assert len(expected["results"]["bindings"]) == 5
+
+
+def test_content_negotiation(server, kg) -> None:
+    result = kg.query(ACADEMICIANS)
+    xml = sparql_get(server.base, ACADEMICIANS, "application/sparql-results+xml")
+    assert xml.type == "application/sparql-results+xml"
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    assert [e.text for e in ET.fromstring(xml.body).findall(".//r:uri", ns)] == result.values("x")
+    csv_answer = sparql_get(server.base, ACADEMICIANS, "text/csv")
+    assert csv_answer.type == "text/csv" and list(csv.reader(io.StringIO(csv_answer.text)))[1:] == [[v] for v in result.values("x")]
+    tsv = sparql_get(server.base, ACADEMICIANS, "text/tab-separated-values")
+    assert tsv.type == "text/tab-separated-values" and tsv.text.splitlines()[1] == f"<{result.values('x')[0]}>"
+    preferred = sparql_get(server.base, ACADEMICIANS, "text/csv;q=0.5, application/sparql-results+xml")
+    assert preferred.type == "application/sparql-results+xml"
+    assert sparql_get(server.base, ACADEMICIANS, "*/*").type == "application/sparql-results+json"
+    assert sparql_get(server.base, ACADEMICIANS, "image/png").status == 406
+    ask = sparql_get(server.base, "ASK { ?x a eco:Laboratory }", "application/sparql-results+xml")
+    assert "<boolean>true</boolean>" in ask.text
+    assert negotiate("application/json", ("application/sparql-results+json",)) == "application/sparql-results+json"
+
+
+def test_construct_turtle_and_ntriples(server, kg) -> None:
+    query = "CONSTRUCT { ?x a eco:Academician } WHERE { ?x a eco:Academician }"
+    turtle = sparql_get(server.base, query)
+    assert turtle.status == 200 and turtle.type == "text/turtle" and turtle.text == kg.query(query).turtle
+    nt = sparql_get(server.base, query, "application/n-triples")
+    assert nt.type == "application/n-triples" and len(nt.text.strip().splitlines()) == 5
+    assert sparql_get(server.base, query, "application/sparql-results+json").status == 406
+
+
+def test_service_description(server) -> None:
+    answer = request(server.base, "/sparql")
+    assert answer.status == 200 and answer.type == "text/turtle"
+    import pyoxigraph as ox
+
+    triples = list(ox.parse(answer.body, format=ox.RdfFormat.TURTLE))
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    predicates = {t.predicate.value for t in triples}
+    assert f"{sd}endpoint" in predicates and f"{sd}resultFormat" in predicates
+    assert any(t.object == ox.NamedNode(f"{sd}Service") for t in triples)
+    assert any(t.object == ox.NamedNode(f"{sd}SPARQL11Query") for t in triples)
+    assert any(t.object == ox.NamedNode(f"{server.base}/sparql") for t in triples)
+    hostile = request(server.base, "/sparql", headers={"Host": "a> . <urn:x> <urn:y> <urn:z"})
+    assert hostile.status == 200 and "urn:x" not in hostile.text
+
+
+# --------------------------------------------------------------------------- errors, and serving on
+
+
+def test_malformed_query_is_400_with_the_message(server) -> None:
+    answer = sparql_get(server.base, "SELECT ?x WHERE {\n  ?x a }")
+    assert answer.status == 400 and "syntax error at line 2" in answer.text
+    server.alive()
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["query", "form-update", "direct-update", "get-update"],
+)
+def test_update_is_403(server, how: str) -> None:
+    update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    if how == "query":
+        answer = sparql_get(server.base, update)
+    elif how == "form-update":
+        answer = request(server.base, "/sparql", data=urllib.parse.urlencode({"update": update}).encode(),
+                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+    elif how == "direct-update":
+        answer = request(server.base, "/sparql", data=update.encode(), headers={"Content-Type": "application/sparql-update"})
+    else:
+        answer = request(server.base, "/sparql?" + urllib.parse.urlencode({"update": update}))
+    assert answer.status == 403 and "not allowed" in answer.text
+    server.alive()
+    assert sparql_get(server.base, "ASK { <urn:a> <urn:b> <urn:c> }").text.count("false") == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+        "SELECT * WHERE { service silent <http://example.org/> { ?s ?p ?o } }",
+        "LOAD <http://example.org/data.ttl>",
+        "load <http://example.org/data.ttl> INTO GRAPH <urn:g>",
+    ],
+)
+def test_service_and_load_are_403(server, query: str) -> None:
+    answer = sparql_get(server.base, query)
+    assert answer.status == 403
+    server.alive()
+
+
+def test_forbidden_keywords_only_count_outside_strings_iris_and_names() -> None:
+    harmless = 'SELECT ?service ?load WHERE { ?s ex:service "SERVICE" ; <http://a/LOAD> \'load\' } # SERVICE'
+    assert forbidden_keyword(harmless) is None
+    assert forbidden_keyword('SELECT * { """x " SERVICE""" } ') is None
+    assert forbidden_keyword('SELECT * { ?s ?p "x" SERVICE <http://a/> { } }') == "SERVICE"
+
+
+def test_slow_query_is_503_and_the_server_goes_on(kg) -> None:
+    running = Running(kg, timeout=0.05, view=False)
+    try:
+        started = time.perf_counter()
+        answer = sparql_get(running.base, HEAVY)
+        assert answer.status == 503 and "abandoned" in answer.text
+        assert time.perf_counter() - started < 1.5
+        again = sparql_get(running.base, HEAVY)  # remembered: refused at once, not run again
+        assert again.status == 503 and "a moment ago" in again.text and int(again.headers["Retry-After"]) > 0
+        running.server.query_timeout = 30  # the heavy query is still finishing in the background
+        running.alive()
+    finally:
+        running.stop()
+
+
+def test_row_limit_and_big_body_are_413(server) -> None:
+    answer = sparql_get(server.base, "SELECT * WHERE { ?s ?p ?o }")
+    assert answer.status == 413 and "limit of 1000" in answer.text
+    server.alive()
+    construct = sparql_get(server.base, "CONSTRUCT WHERE { ?s ?p ?o }")
+    assert construct.status == 413
+    server.alive()
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (1024 * 1024 + 10)
+    answer = request(server.base, "/sparql", data=big.encode(), headers={"Content-Type": "application/sparql-query"})
+    assert answer.status == 413
+    server.alive()
+
+
+def test_other_bad_requests(server) -> None:
+    assert request(server.base, "/nowhere").status == 404
+    assert request(server.base, "/sparql", data=b"x", headers={"Content-Type": "text/plain"}).status == 415
+    twice = "/sparql?" + urllib.parse.urlencode([("query", "ASK {}"), ("query", "ASK {}")])
+    assert request(server.base, twice).status == 400
+    assert request(server.base, "/sparql?" + urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": "urn:g"})).status == 400
+    server.alive()
+
+
+def test_cors_only_when_enabled(server, kg) -> None:
+    assert sparql_get(server.base, "ASK {}").headers.get("Access-Control-Allow-Origin") is None
+    running = Running(kg, cors=True, view=False)
+    try:
+        assert sparql_get(running.base, "ASK {}").headers.get("Access-Control-Allow-Origin") == "*"
+        preflight = request(running.base, "/sparql", method="OPTIONS")
+        assert preflight.status == 204 and "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    finally:
+        running.stop()
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_query_page_has_the_gallery_and_no_external_resources(server) -> None:
+    answer = request(server.base, "/")
+    assert answer.status == 200 and answer.type == "text/html"
+    page = answer.text
+    for saved in gallery():
+        assert f'<option value="{saved.name}">' in page
+    assert not re.search(r"<(script|link|img|iframe)[^>]*(src|href)\s*=\s*[\"']?(https?:)?//", page, re.I)
+    assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
+    # the examples are JSON in a script element that no query text can close
+    data = re.search(r'<script type="application/json" id="examples">(.*?)</script>', page, re.S)
+    assert data and "<" not in data.group(1)
+    assert json.loads(data.group(1))[gallery()[0].name] == gallery()[0].text
+
+
+def test_view_serves_the_viewer(server) -> None:
+    answer = request(server.base, "/view")
+    assert answer.status == 200 and answer.type == "text/html" and answer.text.lstrip().lower().startswith("<!doctype html")
+
+
+# --------------------------------------------------------------------------- a standard client
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(url: str, process: subprocess.Popen | None = None, seconds: float = 60) -> None:
+    """Until ``url`` answers; OSError when the time is up or the process has exited."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if process is not None and process.poll() is not None:
+            raise OSError(f"the server exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def _sparqlwrapper_session(url: str) -> None:
+    sparqlwrapper = pytest.importorskip("SPARQLWrapper", reason="SPARQLWrapper is in the test extra")
+    client = sparqlwrapper.SPARQLWrapper(url)
+    client.setQuery(ACADEMICIANS)
+    client.setReturnFormat(sparqlwrapper.JSON)
+    assert len(client.query().convert()["results"]["bindings"]) == 5
+    client.setMethod(sparqlwrapper.POST)
+    client.setQuery("ASK { ?x a eco:Laboratory }")
+    assert client.query().convert()["boolean"] is True
+    client.setReturnFormat(sparqlwrapper.XML)
+    client.setQuery(ACADEMICIANS)
+    assert len(client.query().convert().getElementsByTagName("result")) == 5
+    client.setReturnFormat(sparqlwrapper.CSV)
+    client.setQuery("SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }")
+    assert client.query().convert().decode().splitlines() == ["n", "5"]
+    client.setReturnFormat(sparqlwrapper.TURTLE)
+    client.setQuery("CONSTRUCT { ?x a eco:Academician } WHERE { ?x a eco:Academician }")
+    assert b"eco:Academician" in client.query().convert()
+
+
+def test_sparqlwrapper_queries_the_server(server) -> None:
+    _sparqlwrapper_session(f"{server.base}/sparql")
+
+
+@pytest.mark.slow
+def test_sparqlwrapper_queries_ecograph_serve(tmp_path: Path) -> None:
+    pytest.importorskip("SPARQLWrapper", reason="SPARQLWrapper is in the test extra")
+    ecograph_bin = shutil.which("ecograph")
+    import sys
+
+    port = _free_port()
+    command = [ecograph_bin] if ecograph_bin else [sys.executable, "-m", "ecograph.cli"]
+    process = subprocess.Popen([*command, "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        try:
+            _wait(f"http://127.0.0.1:{port}/sparql", process)
+        except OSError:
+            process.kill()
+            _, err = process.communicate()
+            if b"No such command" in err:
+                pytest.skip("`ecograph serve` is not wired into the CLI yet")
+            raise
+        _sparqlwrapper_session(f"http://127.0.0.1:{port}/sparql")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- a real server
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory, kg) -> Iterator[str]:
+    import sys
+
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(binary).exists():
+        pytest.skip("the Oxigraph server binary is absent: pip install oxigraph")
+    port = _free_port()
+    folder = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(f"{base}/query", process)
+        result = push(kg, f"{base}/store")
+        assert result.mode == "nquads" and result.quads == len(kg.store) and result.graphs > 100
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def remote(oxigraph_server) -> EndpointStore:
+    return EndpointStore(f"{oxigraph_server}/query")
+
+
+def _canonical(result) -> tuple:
+    rows = [json.dumps(r, sort_keys=True, ensure_ascii=False) for r in result.rows]
+    return result.kind, result.variables, rows, result.boolean, result.triples, result.turtle
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("saved", gallery(), ids=lambda q: q.name)
+def test_gallery_through_the_endpoint_gives_the_local_answers(kg, remote, saved) -> None:
+    assert _canonical(remote.query(saved.text)) == _canonical(kg.query(saved.text))
+
+
+@pytest.mark.slow
+def test_lookup_and_paths_through_the_endpoint(remote) -> None:
+    local = ecograph.load()
+    through = ecograph.load()
+    through.store = remote
+    for text in ["鄂尔多斯实验室", "eerduosi shiyanshi", "实验室", "量子"]:
+        assert through.lookup(text).to_dict() == local.lookup(text).to_dict()
+    for pair in [("北京人才科创分中心", "鄂尔多斯实验室"), ("清华大学", "九三学社")]:
+        assert through.paths(*pair, max_length=5, all_paths=True).to_dict() == local.paths(*pair, max_length=5, all_paths=True).to_dict()
+    assert len(remote) == len(local.store)
+
+
+HOSTILE = [
+    '"',
+    "'",
+    '"} UNION { ?s ?p ?o } #',
+    "'} UNION { ?s ?p ?o } #",
+    "} UNION {",
+    "line\nbreak\r\n\ttab",
+    "back\\slash\\",
+    '\\"',
+    ">",
+    '""" ) } SELECT * WHERE { ?s ?p ?o } VALUES ?z { "',
+    "\u0000\u0007\u007f\u2028 鄂尔多斯",
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_bindings_do_not_alter_the_query(kg, remote, value: str) -> None:
+    echoed = remote.query("SELECT ?v WHERE { }", {"v": value})
+    assert echoed.rows == [{"v": {"type": "literal", "value": value}}]
+    matched = remote.query("SELECT ?e ?v WHERE { ?e skos:prefLabel ?v }", {"v": value})
+    assert matched.rows == []
+
+
+@pytest.mark.slow
+def test_bindings_through_the_endpoint(kg, remote) -> None:
+    from rdflib import Literal
+
+    query = "SELECT ?e ?label WHERE { ?e skos:prefLabel ?label FILTER(lang(?label) = 'zh') }"
+    bound = {"e": Iri(kg.iri("ordos"))}
+    assert remote.query(query, bound).rows == kg.query(query, bound).rows
+    label = {"label": Literal("鄂尔多斯市", lang="zh")}
+    assert remote.query("SELECT ?e ?label WHERE { ?e skos:prefLabel ?label }", label).values("e") == [kg.iri("ordos")]
+    with pytest.raises(QueryError, match="SPARQL Update is not allowed"):
+        remote.query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    with pytest.raises(QueryError, match=r"syntax error at line 2, column \d+"):
+        remote.query("SELECT ?x WHERE {\n  ?x a }")
+
+
+def test_term_serialization_refuses_what_it_cannot_write() -> None:
+    assert sparql_term('a"b\\c\n') == '"a\\"b\\\\c\\n"'
+    assert sparql_term(Iri("https://example.org/x#y")) == "<https://example.org/x#y>"
+    for bad in ["https://example.org/a> } UNION { <b", "https://ex.org/a b", "no-scheme", "https://ex.org/{x}"]:
+        with pytest.raises(QueryError):
+            sparql_term(Iri(bad))
+    with pytest.raises(QueryError):
+        values_clause({"x) { } #": "v"})
+    assert values_clause({"a": "x", "b": Iri("urn:b")}) == 'VALUES (?a ?b) { ("x" <urn:b>) }'
+
+
+@pytest.mark.slow
+def test_push_generic_graph_store_protocol_and_one_graph(kg, oxigraph_server) -> None:
+    # the generic mode (PUT each graph) and graph=IRI, against a second, empty Oxigraph server
+    import sys
+
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = _free_port()
+    process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(f"{base}/query", process)
+        result = push(kg, f"{base}/store", mode="graphs")
+        assert result.requests == result.graphs + 1
+        per_graph = EndpointStore(f"{base}/query", params={"union-default-graph": ""})
+        reference = EndpointStore(f"{oxigraph_server}/query")
+        count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        assert per_graph.query(count).rows == reference.query(count).rows
+        for saved in gallery()[:5]:
+            assert _canonical(per_graph.query(saved.text)) == _canonical(reference.query(saved.text))
+        one = push(kg, f"{base}/store", graph="urn:ecograph:all")
+        assert one.graphs == 1
+        flat = EndpointStore(f"{base}/query").query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:ecograph:all> { ?s ?p ?o } }")
+        assert 0 < int(flat.values("n")[0]) <= result.quads
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
