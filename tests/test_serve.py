@@ -476,3 +476,48 @@ def test_push_generic_graph_store_protocol_and_one_graph(kg, oxigraph_server) ->
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- the command line
+
+
+def test_cli_push_then_commands_through_endpoint(oxigraph_server, tmp_path: Path) -> None:
+    """`ecograph push` into an empty Oxigraph server, then query, lookup, neighbors, path, rank
+    and view with --endpoint answer exactly as they do on the local store."""
+    from click.testing import CliRunner
+
+    from ecograph.cli import main
+
+    runner = CliRunner()
+    port = _free_port()
+    folder = tmp_path / "fresh"
+    binary = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(f"{base}/query", process)
+        pushed = runner.invoke(main, ["push", "--endpoint", f"{base}/store"], catch_exceptions=False)
+        assert pushed.exit_code == 0 and pushed.output.startswith("Pushed 5,")
+        for command in (
+            ["query", "--name", "rankings-2024"],
+            ["query", "--name", "why-beijing-branch", "--format", "json"],
+            ["lookup", "鄂尔多斯实验室"],
+            ["neighbors", "鄂尔多斯人才科创中心", "--depth", "2"],
+            ["path", "北京人才科创分中心", "鄂尔多斯实验室"],
+            ["rank", "--measure", "all", "--top", "10"],
+        ):
+            local = runner.invoke(main, command, catch_exceptions=False)
+            remote = runner.invoke(main, [*command, "--endpoint", f"{base}/query"], catch_exceptions=False)
+            assert remote.exit_code == local.exit_code == 0, remote.output
+            assert remote.output == local.output, command
+        viewed = runner.invoke(main, ["view", "-o", str(tmp_path / "v.html"), "--endpoint", f"{base}/query"], catch_exceptions=False)
+        assert viewed.exit_code == 0 and (tmp_path / "v.html").stat().st_size > 100_000
+        down = runner.invoke(main, ["lookup", "鄂尔多斯实验室", "--endpoint", "http://127.0.0.1:9/query"])
+        assert down.exit_code == 1 and "Traceback" not in down.output
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
