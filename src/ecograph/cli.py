@@ -574,10 +574,10 @@ def _exclusions(exclude: tuple[str, ...]) -> list[str] | None:
 def _engine_option(func: Any) -> Any:
     return click.option(
         "--engine",
-        type=click.Choice(["auto", "networkx", "igraph"]),
+        type=click.Choice(["auto", "networkx", "igraph", "networkit"]),
         default="auto",
         show_default=True,
-        help="Graph library: auto uses igraph above 5,000 entities, networkx below.",
+        help="Graph library: auto uses networkx up to 5,000 entities; above, igraph for measures and networkit for Louvain.",
     )(func)
 
 
