@@ -347,23 +347,28 @@ def test_sparqlwrapper_queries_ecograph_serve(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- a real server
 
 
-@pytest.fixture(scope="module")
-def oxigraph_server(tmp_path_factory: pytest.TempPathFactory, kg) -> Iterator[str]:
+def _start_oxigraph(folder: Path) -> tuple[subprocess.Popen, str]:
+    """An Oxigraph server on a free loopback port over ``folder``, ready to answer."""
     import sys
 
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(binary).exists():
         pytest.skip("the Oxigraph server binary is absent: pip install oxigraph")
     port = _free_port()
-    folder = tmp_path_factory.mktemp("oxigraph")
     process = subprocess.Popen(
         [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
+    _wait(f"{base}/query", process)
+    return process, base
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory, kg) -> Iterator[str]:
+    process, base = _start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
     try:
-        _wait(f"{base}/query", process)
         result = push(kg, f"{base}/store")
         assert result.mode == "nquads" and result.quads == len(kg.store) and result.graphs > 100
         yield base
@@ -489,17 +494,8 @@ def test_cli_push_then_commands_through_endpoint(oxigraph_server, tmp_path: Path
     from ecograph.cli import main
 
     runner = CliRunner()
-    port = _free_port()
-    folder = tmp_path / "fresh"
-    binary = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
-    process = subprocess.Popen(
-        [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
+    process, base = _start_oxigraph(tmp_path / "fresh")
     try:
-        _wait(f"{base}/query", process)
         pushed = runner.invoke(main, ["push", "--endpoint", f"{base}/store"], catch_exceptions=False)
         assert pushed.exit_code == 0 and pushed.output.startswith("Pushed 5,")
         for command in (

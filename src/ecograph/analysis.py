@@ -172,8 +172,9 @@ def _networkit_louvain(graph: Any, seed: int, resolution: float) -> tuple[list[s
     nodes = list(graph.nodes)
     index = {node: i for i, node in enumerate(nodes)}
     nkg = nk.Graph(len(nodes))
+    add = nkg.addEdge
     for u, v in graph.edges:
-        nkg.addEdge(index[u], index[v])
+        add(index[u], index[v])
     nk.setSeed(seed, False)
     nk.setNumberOfThreads(1)
     plm = nk.community.PLM(nkg, refine=True, gamma=resolution)
@@ -346,20 +347,23 @@ def communities(
     import networkx as nx
 
     _, undirected = analysis_view(projection, exclude)
-    isolates = sorted(n for n in undirected if undirected.degree(n) == 0)
-    connected = undirected.subgraph([n for n in undirected if undirected.degree(n) > 0])
+    degree = dict(undirected.degree())
+    isolates = sorted(n for n, d in degree.items() if d == 0)
     algorithm = "louvain (networkx)"
     modularity = 0.0
-    if not len(connected):
+    if len(isolates) == len(undirected):
         parts: list[set[str]] = []
-    elif (chosen := choose_engine(engine, len(connected), louvain=True)) == "networkit":
-        parts, modularity = _networkit_louvain(connected, seed, resolution)
+    elif (chosen := choose_engine(engine, len(undirected) - len(isolates), louvain=True)) == "networkit":
+        # isolated entities would be singleton communities: they are listed apart instead
+        parts, modularity = _networkit_louvain(undirected, seed, resolution)
+        parts = [part for part in parts if len(part) > 1 or degree[next(iter(part))] > 0]
         algorithm = "louvain (networkit PLM)"
     elif chosen == "igraph":
         import random
 
         import igraph
 
+        connected = undirected.subgraph([n for n, d in degree.items() if d > 0])
         graph, nodes = _to_igraph(connected, directed=False)
         igraph.set_random_number_generator(random.Random(seed))
         clustering = graph.community_multilevel(resolution=resolution)
@@ -367,21 +371,22 @@ def communities(
         modularity = graph.modularity(clustering.membership, resolution=resolution)
         algorithm = "louvain (igraph multilevel)"
     else:
+        connected = undirected.subgraph([n for n, d in degree.items() if d > 0])
         parts = nx.community.louvain_communities(connected, seed=seed, resolution=resolution)
         modularity = nx.community.modularity(connected, parts, resolution=resolution)
-    degree = dict(connected.degree())
+    nodes_data = undirected.nodes
     found = []
     for part in parts:
         members = sorted(part, key=lambda n: (-degree[n], n))
-        kinds = Counter(k for n in members for k in connected.nodes[n]["kinds"])
+        kinds = Counter(k for n in members for k in nodes_data[n]["kinds"])
         found.append(
             Community(
                 number=0,
                 name=members[0],
-                name_labels=dict(connected.nodes[members[0]]["labels"]),
+                name_labels=dict(nodes_data[members[0]]["labels"]),
                 size=len(members),
                 kinds=dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
-                members=[{**_node_info(connected, n), "degree": degree[n]} for n in members],
+                members=[{**_node_info(undirected, n), "degree": degree[n]} for n in members],
             )
         )
     found.sort(key=lambda c: (-c.size, c.name))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NotFoundError, QueryError
+from .namespaces import SPARQL_PREFIX_IRIS
 from .query import QueryResult
 
 __all__ = ["Store", "RdflibStore", "OxigraphStore", "open_store", "STORE_ENV", "DEFAULT_STORE", "store_spec"]
@@ -74,6 +75,8 @@ class RdflibStore(Store):
 
 
 _ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+#: the predeclared prefixes, built once (this is on the path of every query)
+_PREFIXES = dict(SPARQL_PREFIX_IRIS)
 
 
 class OxigraphStore(Store):
@@ -116,13 +119,10 @@ class OxigraphStore(Store):
     def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:
         import pyoxigraph as ox
 
-        from .namespaces import SPARQL_PREFIX_IRIS
-
         substitutions = {ox.Variable(name): _to_oxigraph(value) for name, value in (bindings or {}).items()}
-        prefixes = dict(SPARQL_PREFIX_IRIS)
         try:
             result = self.store.query(
-                text, prefixes=prefixes, use_default_graph_as_union=True, substitutions=substitutions or None
+                text, prefixes=_PREFIXES, use_default_graph_as_union=True, substitutions=substitutions or None
             )
         except SyntaxError as exc:
             from .query import _is_update
