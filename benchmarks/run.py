@@ -82,13 +82,14 @@ def worker(kind: str, nquads_path: str, label: str) -> dict:
         name = ox.Literal(label, language="zh")
         for qname, text in QUERIES.items():
             subs = {ox.Variable("name"): name} if "?name" in text else None
+            # run the query and read every term of every solution, as any caller must
             result[qname] = _p50(
-                lambda: list(store.query(PREFIXES + text, use_default_graph_as_union=True, substitutions=subs))
+                lambda: [tuple(s) for s in store.query(PREFIXES + text, use_default_graph_as_union=True, substitutions=subs)]
             )
     else:
         kg = _knowledge_graph(kind, data, result)
         for qname, text in QUERIES.items():
-            bindings = _literal({"name": label} if "?name" in text else None)  # built once, as for raw
+            bindings = _literal({"name": label} if "?name" in text else None, kind)  # built once, as for raw
             result[qname] = _p50(lambda: kg.query(PREFIXES + text, bindings))
         start = time.perf_counter()
         kg.lookup(label)
@@ -105,12 +106,17 @@ def worker(kind: str, nquads_path: str, label: str) -> dict:
     return result
 
 
-def _literal(bindings: dict | None):
+def _literal(bindings: dict | None, kind: str = "rdflib"):
+    """Language-tagged literals in the store's own term type, as the stores accept them."""
     if not bindings:
         return None
-    from rdflib import Literal
+    if kind == "rdflib":
+        from rdflib import Literal
 
-    return {k: Literal(v, lang="zh") for k, v in bindings.items()}
+        return {k: Literal(v, lang="zh") for k, v in bindings.items()}
+    import pyoxigraph as ox
+
+    return {k: ox.Literal(v, language="zh") for k, v in bindings.items()}
 
 
 def _knowledge_graph(kind: str, data: bytes, result: dict):
