@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundError
 from .lookup import pick_label
+from .vocab import require_kinds
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -63,15 +64,6 @@ def _node_info(graph: Any, node: str) -> dict[str, Any]:
     return {"id": node, "labels": dict(data["labels"]), "kinds": list(data["kinds"])}
 
 
-def _check_kinds(kinds: list[str]) -> None:
-    from .vocab import vocabulary
-
-    known = vocabulary().classes
-    for kind in kinds:
-        if kind not in known:
-            raise NotFoundError(f"unknown kind {kind!r}")
-
-
 def analysis_view(projection: Projection, exclude: list[str] | tuple[str, ...] | None = DEFAULT_EXCLUDE):
     """(directed simple graph, undirected simple graph) of the projection without the nodes of
     the ``exclude`` kinds (subclasses included)."""
@@ -81,7 +73,7 @@ def analysis_view(projection: Projection, exclude: list[str] | tuple[str, ...] |
 
     vocab = vocabulary()
     excluded = list(exclude or [])
-    _check_kinds(excluded)
+    require_kinds(excluded)
     cache = projection.__dict__.setdefault("_analysis_views", {})
     key = tuple(sorted(excluded))
     if key in cache:  # a projection does not change once built
@@ -294,7 +286,7 @@ def rank(
     names = MEASURES if measure == "all" else (measure,)
     order_by = "pagerank" if measure == "all" else measure
     wanted = list(kinds or [])
-    _check_kinds(wanted)
+    require_kinds(wanted)
     directed, undirected = analysis_view(projection, exclude)
     values = measures(directed, undirected, names, engine)
     vocab = vocabulary()

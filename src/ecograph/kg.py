@@ -190,12 +190,11 @@ class KnowledgeGraph:
     def neighbors(self, text: str, depth: int = 1, kinds: list[str] | None = None):  # noqa: ANN201
         """Entities within ``depth`` relation steps of the entity ``text`` names."""
         from .errors import NotFoundError
+        from .vocab import require_kinds
 
         if depth < 1:
             raise NotFoundError("depth must be at least 1")
-        unknown = sorted(set(kinds or []) - set(self._vocabulary().classes))
-        if unknown:
-            raise NotFoundError(f"unknown kind {unknown[0]!r}")
+        require_kinds(sorted(kinds or []))
         return self.network().neighbors(self.names().resolve(text), depth, kinds)
 
     def paths(self, source: str, target: str, max_length: int = 6, all_paths: bool = False):  # noqa: ANN201
@@ -245,11 +244,6 @@ class KnowledgeGraph:
         from .analysis import export_network
 
         return export_network(self.network(), fmt)
-
-    def _vocabulary(self):  # noqa: ANN201
-        from .vocab import vocabulary
-
-        return vocabulary()
 
     def stats(self) -> Stats:
         """Counts of triples, entities per class, observations, citations and relations."""

@@ -485,7 +485,7 @@ def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = Non
         if doc_id not in records:
             out.add(METADATA_FILE, 0, doc_id, f"source document {doc_id!r} has no record")
     _check_references(records, vocab, out)
-    _check_quotes(meta, records, vocab, out)
+    _check_quotes(meta, records, out)
     if out.problems:
         raise DataError(out.problems)
     return LoadedData(meta=meta, records=records, files=[p.name for p in files])
@@ -571,7 +571,7 @@ def _section_spans(meta: DatasetMeta, records: dict[str, Record], out: _Collecto
     return spans
 
 
-def _check_quotes(meta: DatasetMeta, records: dict[str, Record], vocab: Any, out: _Collector) -> None:
+def _check_quotes(meta: DatasetMeta, records: dict[str, Record], out: _Collector) -> None:
     spans = _section_spans(meta, records, out)
 
     def check(record: Record, line: int, cite: Citation) -> None:

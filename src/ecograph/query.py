@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +18,6 @@ from typing import Any
 from .errors import NotFoundError, QueryError
 
 __all__ = ["Iri", "QueryResult", "SavedQuery", "gallery", "saved_query", "run_query", "parse_binding", "term_to_json"]
-
-QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-
 
 class Iri(str):
     """An IRI to bind to a query variable (a plain ``str`` binds as a literal). Every store

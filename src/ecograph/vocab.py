@@ -15,7 +15,7 @@ from pathlib import Path
 from .namespaces import ECO_NS
 from .resources import ontology_file
 
-__all__ = ["Vocabulary", "vocabulary"]
+__all__ = ["Vocabulary", "vocabulary", "require_kinds"]
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -94,6 +94,16 @@ def _cached(path: str, mtime: float, size: int) -> Vocabulary:
     vocab = _read(file)
     cache.put("vocabulary", key, {"vocabulary": vocab})
     return vocab
+
+
+def require_kinds(kinds: list[str] | tuple[str, ...]) -> None:
+    """Raise :class:`~ecograph.errors.NotFoundError` for the first name that is not a class."""
+    from .errors import NotFoundError
+
+    known = vocabulary().classes
+    for kind in kinds:
+        if kind not in known:
+            raise NotFoundError(f"unknown kind {kind!r}")
 
 
 def vocabulary(path: Path | None = None) -> Vocabulary:
