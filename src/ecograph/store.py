@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from .errors import NotFoundError, QueryError
 from .namespaces import SPARQL_PREFIX_IRIS
@@ -79,6 +79,9 @@ _ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 _PREFIXES = dict(SPARQL_PREFIX_IRIS)
 #: query text -> whether it needs the predeclared prefixes (see OxigraphStore._run)
 _NEEDS_PREFIXES: dict[str, bool] = {}
+#: query text -> the names of its SELECT projection, which the text alone fixes (reading them
+#: from each answer makes a pyoxigraph Variable per column, a few percent of a small query)
+_PROJECTION: dict[str, tuple[str, ...]] = {}
 
 
 class OxigraphStore(Store):
@@ -119,9 +122,10 @@ class OxigraphStore(Store):
     # ------------------------------------------------------------------ querying
 
     def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:
-        import pyoxigraph as ox
-
-        substitutions = {ox.Variable(name): _to_oxigraph(value) for name, value in bindings.items()} if bindings else None
+        ox = _ox()
+        substitutions = None
+        if bindings:
+            substitutions = {_variable(name): _to_oxigraph(value) for name, value in bindings.items()}
         try:
             result = self._run(text, substitutions)
         except SyntaxError as exc:
@@ -149,22 +153,16 @@ class OxigraphStore(Store):
             raise QueryError(f"SPARQL evaluation error: {exc}") from None
         except OSError as exc:
             raise QueryError(f"SPARQL evaluation error: {exc}") from None
+        if type(result) is ox.QuerySolutions:
+            variables = _PROJECTION.get(text)
+            if variables is None:
+                if len(_PROJECTION) > 4096:
+                    _PROJECTION.clear()
+                variables = _PROJECTION[text] = tuple(v.value for v in result.variables)
+            return QueryResult("select", list(variables), solutions_to_rows(result, variables))
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(kind="ask", boolean=bool(result))
-        if isinstance(result, ox.QueryTriples):
-            return _construct_result(list(result), text)
-        variables = [v.value for v in result.variables]
-        positions = list(enumerate(variables))
-        convert = _term_json
-        rows = []
-        for solution in result:
-            row = {}
-            for index, name in positions:
-                term = solution[index]
-                if term is not None:
-                    row[name] = convert(term)
-            rows.append(row)
-        return QueryResult(kind="select", variables=variables, rows=rows)
+        return _construct_result(list(result), text)
 
     def _run(self, text: str, substitutions: dict[Any, Any] | None) -> Any:
         """Query with the predeclared prefixes only when the text needs them: passing them costs
@@ -202,14 +200,70 @@ def _construct_result(triples: list[Any], text: str) -> QueryResult:
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_OX: Any = None
+_VARIABLES: dict[str, Any] = {}
+
+
+def _ox() -> Any:
+    """pyoxigraph, imported on first use (it is not needed to print ``--help``)."""
+    global _OX
+    if _OX is None:
+        import pyoxigraph
+
+        _OX = pyoxigraph
+    return _OX
+
+
+def _variable(name: str) -> Any:
+    variable = _VARIABLES.get(name)
+    if variable is None:
+        variable = _VARIABLES[name] = _ox().Variable(name)
+    return variable
+
+
+def solutions_to_rows(solutions: Any, variables: Sequence[str]) -> list[dict[str, dict[str, str]]]:
+    """pyoxigraph solutions as rows of SPARQL 1.1 JSON terms (unbound variables left out).
+
+    This is the one per-term cost ecograph adds to Oxigraph, so it is written for speed: the
+    conversion is inlined (no call per term) and dispatches on the exact term type.
+    """
+    ox = _ox()
+    named_node, literal = ox.NamedNode, ox.Literal
+    rows = []
+    append = rows.append
+    for solution in solutions:
+        row = {}
+        for name, term in zip(variables, solution):
+            if term is None:
+                continue
+            kind = type(term)
+            if kind is named_node:
+                row[name] = {"type": "uri", "value": term.value}
+            elif kind is literal:
+                language = term.language
+                if language:
+                    row[name] = {"type": "literal", "value": term.value, "xml:lang": language}
+                else:
+                    datatype = term.datatype.value
+                    if datatype == _XSD_STRING:
+                        row[name] = {"type": "literal", "value": term.value}
+                    else:
+                        row[name] = {"type": "literal", "value": term.value, "datatype": datatype}
+            else:
+                row[name] = _term_json(term)
+        append(row)
+    return rows
 
 
 def _term_json(term: Any) -> dict[str, str]:
+    """One pyoxigraph term in the SPARQL 1.1 JSON results form."""
     kind = type(term).__name__
     if kind == "NamedNode":
         return {"type": "uri", "value": term.value}
     if kind == "BlankNode":
         return {"type": "bnode", "value": term.value}
+    if kind == "Triple":
+        raise QueryError("the answer holds an RDF 1.2 triple term (TRIPLE(), <<( … )>>), which ecograph's results do not carry")
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
@@ -221,12 +275,11 @@ def _term_json(term: Any) -> dict[str, str]:
 def _to_oxigraph(value: Any) -> Any:
     """An :class:`~ecograph.query.Iri`, rdflib term or plain string as a pyoxigraph term
     (pyoxigraph terms pass through unchanged)."""
-    import pyoxigraph as ox
-
-    if isinstance(value, Iri):
-        return ox.NamedNode(str(value))
     if type(value).__module__ == "pyoxigraph":
         return value
+    ox = _ox()
+    if isinstance(value, Iri):
+        return ox.NamedNode(str(value))
     kind = type(value).__name__
     if kind == "URIRef":
         return ox.NamedNode(str(value))
