@@ -12,7 +12,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from ecograph.analysis import analysis_view, brokers, communities, export_network, gaps, measures, rank
+from ecograph.analysis import MEASURES, analysis_view, brokers, communities, export_network, gaps, measures, rank
 from ecograph.cli import main
 from ecograph.lookup import CitationView
 
@@ -212,13 +212,30 @@ def test_igraph_gives_the_networkx_values(seed: int) -> None:
     projection = _random_projection(400, seed)
     projection.graph.add_node("lonely", kinds=["Field"], labels={"zh": "孤", "en": "alone"})
     directed, undirected = analysis_view(projection, exclude=())
-    slow = measures(directed, undirected, ("degree", "betweenness", "closeness", "pagerank"), engine="networkx")
-    fast = measures(directed, undirected, ("degree", "betweenness", "closeness", "pagerank"), engine="igraph")
-    for name in slow:
+    slow = measures(directed, undirected, MEASURES, engine="networkx")
+    fast = measures(directed, undirected, MEASURES, engine="igraph")
+    for name in MEASURES:
         assert max(abs(slow[name][n] - fast[name][n]) for n in undirected) < 1e-6, name
     assert rank(projection, "all", exclude=(), top=None, engine="igraph").to_dict()["rows"][0]["id"] == (
         rank(projection, "all", exclude=(), top=None, engine="networkx").to_dict()["rows"][0]["id"]
     )
+
+
+def test_igraph_eigenvector_gives_the_networkx_values_component_by_component() -> None:
+    edges = [(f"a{u:03d}", f"a{v:03d}") for u, v in nx.barabasi_albert_graph(60, 2, seed=3).edges]
+    edges += [("s0", f"s{i}") for i in range(1, 6)]  # a star
+    edges += [(f"c{i}", f"c{(i + 1) % 6}") for i in range(6)]  # an even cycle: bipartite
+    edges += [("p0", "p1"), ("p1", "p2"), ("e0", "e1")]  # a path of three and a single edge
+    projection = FakeProjection(edges)
+    projection.graph.add_node("lonely", kinds=["Field"], labels={"zh": "孤", "en": "alone"})
+    directed, undirected = analysis_view(projection, exclude=())
+    slow = measures(directed, undirected, ("eigenvector",), engine="networkx")["eigenvector"]
+    fast = measures(directed, undirected, ("eigenvector",), engine="igraph")["eigenvector"]
+    assert max(abs(slow[n] - fast[n]) for n in undirected) < 1e-6
+    assert fast["lonely"] == 0.0 and fast["e0"] == fast["e1"] > 0
+    assert fast["s0"] > fast["s1"] == fast["s5"] and len({fast[f"c{i}"] for i in range(6)}) == 1
+    # each component's scores add up to its share of the nodes
+    assert sum(fast[f"c{i}"] for i in range(6)) == pytest.approx(6 / len(undirected), abs=1e-5)
 
 
 @pytest.mark.parametrize("engine", ["igraph", "networkit"])

@@ -140,7 +140,7 @@ def measures(
     for name in names:
         if name not in MEASURES:
             raise NotFoundError(f"unknown measure {name!r}; choose one of {', '.join(MEASURES)}")
-        if engine == "igraph" and name != "eigenvector":
+        if engine == "igraph":
             values = _igraph_measure(name, directed, undirected, sample, seed)
         elif name == "degree":
             values = nx.degree_centrality(undirected) if len(undirected) > 1 else dict.fromkeys(undirected, 0.0)
@@ -198,6 +198,8 @@ def _igraph_measure(name: str, directed: Any, undirected: Any, sample: int | Non
         graph, nodes = _to_igraph(directed, directed=True)
         return dict(zip(nodes, graph.pagerank(directed=True, damping=0.85))) if n else {}
     graph, nodes = _to_igraph(undirected, directed=False)
+    if name == "eigenvector":
+        return _igraph_eigenvector(graph, nodes)
     if name == "degree":
         return {node: d / (n - 1) if n > 1 else 0.0 for node, d in zip(nodes, graph.degree())}
     if name == "closeness":
@@ -241,6 +243,23 @@ def _eigenvector(graph: nx.Graph) -> dict[str, float]:
         norm = sum(abs(v) for v in scores.values()) or 1.0
         for node, value in scores.items():
             values[node] = abs(value) / norm * len(component) / total
+    return values
+
+
+def _igraph_eigenvector(graph: Any, nodes: list[str]) -> dict[str, float]:
+    """:func:`_eigenvector` by igraph (ARPACK): the same per-component scaling."""
+    values = dict.fromkeys(nodes, 0.0)
+    total = len(nodes) or 1
+    graph.vs["_index"] = range(len(nodes))  # a subgraph's vertices are renumbered
+    for component in graph.connected_components():
+        size = len(component)
+        if size < 2:
+            continue
+        part = graph.induced_subgraph(component)
+        scores = part.eigenvector_centrality()
+        norm = sum(abs(v) for v in scores) or 1.0
+        for i, value in zip(part.vs["_index"], scores):
+            values[nodes[i]] = abs(value) / norm * size / total
     return values
 
 
