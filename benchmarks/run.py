@@ -3,6 +3,7 @@
 
     python benchmarks/run.py                         # 10k and 100k triples
     python benchmarks/run.py --triples 10000,100000,1000000 --json results.json
+    python benchmarks/run.py --triples 10000 --network-entities 100000   # the 100k-node analytics
 
 For each size a synthetic national-scale dataset (``ecograph synth --format nquads``) is made
 once; every store is then measured in its own subprocess so that peak memory (max RSS) belongs
@@ -268,9 +269,23 @@ def _fmt(value) -> str:
     return f"{value * 1000:,.1f} ms" if value < 1 else f"{value:,.2f} s"
 
 
+def _analytics_rows(triples: int, engines: dict) -> list[tuple[str, ...]]:
+    rows = [(f"{triples:,}", f"network: {engines.get('nodes', 0):,} nodes, {engines.get('edges', 0):,} edges", "", "", "", "", "")]
+    for name in ("pagerank", "betweenness", "louvain"):
+        label_name = "approx. betweenness (500 sources)" if name == "betweenness" else name
+        rows.append((f"{triples:,}", label_name, "", "", "", _fmt(engines.get(f"networkx {name}")), _fmt(engines.get(f"igraph {name}"))))
+    rows.append((f"{triples:,}", "viewer generation", "", "", "", _fmt(engines.get("viewer generation")), ""))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--triples", default="10000,100000", help="comma-separated sizes")
+    parser.add_argument(
+        "--network-entities",
+        default="",
+        help="comma-separated entity counts for extra analytics-only rows (e.g. 100000: the 100k-node targets)",
+    )
     parser.add_argument("--json", dest="json_out", help="also write the results as JSON")
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--analytics", help=argparse.SUPPRESS)
@@ -315,11 +330,16 @@ def main() -> None:
                     value = per_store["oxigraph"].get(f"{metric} (raw, paired)", value)
                 cells.append(f"{value:,.0f}" if metric == "peak MB" and isinstance(value, float) else _fmt(value) if value != "-" else "-")
             rows.append((f"{triples:,}", metric, *cells, "", ""))
-        rows.append((f"{triples:,}", f"network: {engines.get('nodes', 0):,} nodes, {engines.get('edges', 0):,} edges", "", "", "", "", ""))
-        for name in ("pagerank", "betweenness", "louvain"):
-            label_name = "approx. betweenness (500 sources)" if name == "betweenness" else name
-            rows.append((f"{triples:,}", label_name, "", "", "", _fmt(engines.get(f"networkx {name}")), _fmt(engines.get(f"igraph {name}"))))
-        rows.append((f"{triples:,}", "viewer generation", "", "", "", _fmt(engines.get("viewer generation")), ""))
+        rows += _analytics_rows(triples, engines)
+    results["networks"] = {}
+    for entities in [int(s) for s in args.network_entities.split(",") if s]:
+        with tempfile.TemporaryDirectory() as tmp:
+            synthesize(tmp, entities, seed=1, fmt="nquads")
+            path = str(Path(tmp) / "synth.nq")
+            triples = sum(1 for _ in open(path, encoding="utf-8"))
+            engines = _run("--analytics", path)
+        results["networks"][entities] = {"triples": triples, "analytics": engines}
+        rows += _analytics_rows(triples, engines)
     headers = ("triples", "measure", "rdflib", "oxigraph raw", "oxigraph", "networkx", "fast engine")
     widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers))]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
