@@ -1,0 +1,38 @@
+"""The benchmark script runs end to end on a small synthetic dataset and reports every measure.
+No timing is asserted here: targets are read from its table (README), never checked by tests."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_script_reports_every_measure(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--triples", "2000", "--network-entities", "300", "--json", str(out)],
+        capture_output=True, text=True, encoding="utf-8", timeout=600, check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    results = json.loads(out.read_text(encoding="utf-8"))
+    (triples, size), = results["sizes"].items()
+    queries = ("entity+relations", "2-hop", "group-by count", "label search")
+    for store in ("rdflib", "oxigraph-raw", "oxigraph"):
+        assert size["stores"][store]["load"] > 0 and size["stores"][store]["peak MB"] > 0
+        assert all(size["stores"][store][q] > 0 for q in queries)
+    assert all(size["stores"]["oxigraph"][f"{q} (raw, paired)"] > 0 for q in queries)
+    assert set(size["ratios"]) == {*queries, "load"}
+    assert all(r > 0 for q in queries for r in size["ratios"][q].values())
+    for engine in ("networkx", "igraph"):
+        assert all(size["analytics"][f"{engine} {m}"] > 0 for m in ("pagerank", "betweenness", "louvain"))
+    (network,) = results["networks"].values()
+    assert network["analytics"]["nodes"] == 300 and network["analytics"]["igraph louvain"] > 0
+    assert set(results["startup"]) == {"ecograph --help", "ecograph lookup 鄂尔多斯实验室"}
+    table = done.stdout
+    for measure in (*queries, "load", "peak MB", "lookup", "path", "pagerank", "louvain", "approx. betweenness (500 sources)"):
+        assert measure in table
+    assert "ecograph / raw pyoxigraph" in table and "rdflib / ecograph" in table
