@@ -133,3 +133,26 @@ def test_damaged_yaml_never_tracebacks_or_half_writes(tmp_path: Path, data, targ
     else:
         assert sorted(p.name for p in out.iterdir()) == ["ecograph.jsonld", "ecograph.trig", "ecograph.ttl"]
         json.loads((out / "ecograph.jsonld").read_text(encoding="utf-8"))
+
+
+def test_outputs_get_the_mode_a_plain_write_would(tmp_path: Path) -> None:
+    """Atomic writes go through a private temporary file; the output must not stay private."""
+    import os
+    import stat
+
+    from ecograph.output import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        fresh = write_atomic(tmp_path / "fresh.html", "<p>鄂尔多斯</p>")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        os.umask(0o077)
+        assert stat.S_IMODE(write_atomic(tmp_path / "private.ttl", "x").stat().st_mode) == 0o600
+        kept = tmp_path / "shared.csv"
+        kept.write_text("old", encoding="utf-8")
+        kept.chmod(0o664)
+        write_atomic(kept, "new")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o664 and kept.read_text(encoding="utf-8") == "new"
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.html", "private.ttl", "shared.csv"]

@@ -11,6 +11,12 @@ from .errors import OutputError
 __all__ = ["write_atomic", "write_many_atomic"]
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: str | Path, text: str) -> Path:
     """Write ``text`` as UTF-8 to ``path`` through a temporary file and a rename."""
     return write_many_atomic({Path(path): text})[0]
@@ -32,6 +38,9 @@ def write_many_atomic(files: dict[Path, str]) -> list[Path]:
             except OSError as exc:
                 raise OutputError(f"cannot write {path}: {exc.strerror}") from None
             staged.append((tmp, path))
+            # mkstemp makes the file private (0600); give it the mode a plain open() would:
+            # the replaced file's, else what the umask allows
+            os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
         for tmp, path in staged:
