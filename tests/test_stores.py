@@ -149,6 +149,28 @@ def test_terms_of_every_kind_read_back_the_same_on_every_store(both, rows) -> No
             assert cell.get("datatype") != "http://www.w3.org/2001/XMLSchema#string"
 
 
+@pytest.mark.parametrize("store", STORES)
+def test_syntax_error_at_the_end_of_a_file(both, runner, tmp_path: Path, store: str) -> None:
+    """An unclosed brace in a file that ends with a newline is reported after the last line."""
+    with pytest.raises(QueryError, match=r"syntax error at line 2, column 1"):
+        both[store].query("SELECT ?x WHERE {\n")
+    query_file = tmp_path / "unclosed.rq"
+    query_file.write_text("SELECT ?x WHERE {\n", encoding="utf-8")
+    result = runner.invoke(main, ["query", "--store", store, "--file", str(query_file)])
+    assert result.exit_code == 1 and "line 2, column 1" in result.output and "Traceback" not in result.output
+
+
+def test_syntax_message_counts_the_lines_of_the_users_text() -> None:
+    from ecograph.store import syntax_message
+
+    text = "SELECT ?x WHERE {\n  ?x a }"
+    assert syntax_message("error at 2:9: expected FILTER", text) == "SPARQL syntax error at line 2, column 9: expected FILTER\n    ?x a }"
+    assert syntax_message("error at 5:9: expected FILTER", text, line_offset=3).endswith("\n    ?x a }")
+    assert syntax_message("error at 3:1: expected }", text).endswith("\n  (the end of the query)")
+    assert syntax_message("error at 1:1: x", text, line_offset=3) is None  # inside the lines sent first
+    assert syntax_message("no position", text) is None
+
+
 def test_triple_terms_in_an_answer_are_a_clear_error(both, runner) -> None:
     with pytest.raises(QueryError, match="RDF 1.2 triple term"):
         both["oxigraph"].query("SELECT (TRIPLE(?s, ?p, ?o) AS ?t) WHERE { ?s ?p ?o } LIMIT 1")

@@ -187,24 +187,14 @@ class EndpointStore(Store):
         return int(result.rows[0]["n"]["value"]) if result.rows else 0
 
 
-_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
-
-
 def _syntax_message(message: str, text: str, status: int) -> str:
     """An endpoint's refusal; Oxigraph's "error at LINE:COLUMN" is given in the user's lines
-    (the PREFIX lines sent first are not counted), shortened as the local store does."""
+    (the PREFIX lines sent first are not counted), as the local store says it."""
     from .namespaces import SPARQL_PREFIX_IRIS
+    from .store import syntax_message
 
-    match = _ERROR_AT.search(message)
-    if match:
-        line = int(match.group(1)) - len(SPARQL_PREFIX_IRIS)
-        lines = text.splitlines()
-        if 1 <= line <= len(lines):
-            detail = match.group(3).splitlines()[0]
-            if len(detail) > 100:
-                detail = detail[:100].rsplit(",", 1)[0] + ", …"
-            return f"SPARQL syntax error at line {line}, column {match.group(2)}: {detail}\n  {lines[line - 1]}"
-    return f"the endpoint refused the query ({status}): {message[:1000]}"
+    located = syntax_message(message, text, line_offset=len(SPARQL_PREFIX_IRIS))
+    return located or f"the endpoint refused the query ({status}): {message[:1000]}"
 
 
 def _result(payload: bytes, content_type: str, text: str) -> QueryResult:

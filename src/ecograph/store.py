@@ -74,7 +74,6 @@ class RdflibStore(Store):
         return len(self.dataset)
 
 
-_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 #: the predeclared prefixes, built once (this is on the path of every query)
 _PREFIXES = dict(SPARQL_PREFIX_IRIS)
 #: query text -> whether it needs the predeclared prefixes (see OxigraphStore._run)
@@ -135,15 +134,7 @@ class OxigraphStore(Store):
                 raise QueryError(
                     "SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE"
                 ) from None
-            match = _ERROR_AT.match(str(exc))
-            if match:
-                line, column, message = match.groups()
-                message = message.splitlines()[0]
-                if len(message) > 100:  # Oxigraph lists every character class it expected
-                    message = message[:100].rsplit(",", 1)[0] + ", …"
-                source_line = text.splitlines()[int(line) - 1] if text.splitlines() else ""
-                raise QueryError(f"SPARQL syntax error at line {line}, column {column}: {message}\n  {source_line}") from None
-            raise QueryError(f"SPARQL syntax error: {exc}") from None
+            raise QueryError(syntax_message(str(exc), text) or f"SPARQL syntax error: {exc}") from None
         except RuntimeError as exc:
             if "in its SELECT projection" in str(exc):
                 raise QueryError(
@@ -184,6 +175,28 @@ class OxigraphStore(Store):
 
     def __len__(self) -> int:
         return len(self.store)
+
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+def syntax_message(message: str, text: str, line_offset: int = 0) -> str | None:
+    """Oxigraph's "error at LINE:COLUMN: …" as ecograph says it: the line of the user's ``text``
+    (``line_offset`` lines sent before it are not counted), shortened, with the line quoted;
+    ``None`` if the message gives no position inside the text. An error after the last line
+    (an unclosed brace at the end of a file) is said to be at the end of the query."""
+    match = _ERROR_AT.search(message)
+    if match is None:
+        return None
+    line = int(match.group(1)) - line_offset
+    if line < 1:
+        return None
+    detail = match.group(3).splitlines()[0] if match.group(3) else ""
+    if len(detail) > 100:  # Oxigraph lists every character class it expected
+        detail = detail[:100].rsplit(",", 1)[0] + ", …"
+    lines = text.splitlines()
+    quoted = lines[line - 1] if line <= len(lines) else "(the end of the query)"
+    return f"SPARQL syntax error at line {line}, column {match.group(2)}: {detail}\n  {quoted}"
 
 
 def _construct_result(triples: list[Any], text: str) -> QueryResult:
