@@ -48,7 +48,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-BASE = "https://w3id.org/ecograph/synth/"
 PREFIXES = (
     "PREFIX eco: <https://w3id.org/ecograph/ontology#>\n"
     "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
@@ -182,6 +181,7 @@ def _knowledge_graph(kind: str, data: bytes, result: dict):
     from ecograph.kg import KnowledgeGraph
     from ecograph.loader import DatasetMeta, LoadedData
     from ecograph.store import OxigraphStore, RdflibStore
+    from ecograph.synth import BASE
 
     meta = DatasetMeta("synth", BASE, {"zh": "合成", "en": "synthetic"}, {}, None, {}, Path("."))
     kg = KnowledgeGraph(LoadedData(meta, {}, []), nquads=data)

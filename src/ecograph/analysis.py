@@ -80,7 +80,7 @@ def analysis_view(projection: Projection, exclude: list[str] | tuple[str, ...] |
         return cache[key]
     graph = projection.graph
     keep = {
-        n for n, data in graph.nodes(data=True) if not any(vocab.is_a(kind, x) for kind in data["kinds"] for x in excluded)
+        n for n, data in graph.nodes(data=True) if not vocab.is_any(data["kinds"], excluded)
     }
     nodes = sorted((n, graph.nodes[n]) for n in keep)
     edges = sorted({(u, v) for u, v in graph.edges() if u != v and u in keep and v in keep})
@@ -234,33 +234,32 @@ def _eigenvector(graph: nx.Graph) -> dict[str, float]:
     import networkx as nx
 
     values = dict.fromkeys(graph, 0.0)
-    total = len(graph) or 1
     for component in nx.connected_components(graph):
         if len(component) < 2:
             continue
-        part = graph.subgraph(component)
-        scores = nx.eigenvector_centrality(part, max_iter=10000, tol=1e-12)
-        norm = sum(abs(v) for v in scores.values()) or 1.0
-        for node, value in scores.items():
-            values[node] = abs(value) / norm * len(component) / total
+        scores = nx.eigenvector_centrality(graph.subgraph(component), max_iter=10000, tol=1e-12)
+        values.update(_component_share(scores, len(graph)))
     return values
 
 
 def _igraph_eigenvector(graph: Any, nodes: list[str]) -> dict[str, float]:
     """:func:`_eigenvector` by igraph (ARPACK): the same per-component scaling."""
     values = dict.fromkeys(nodes, 0.0)
-    total = len(nodes) or 1
     graph.vs["_index"] = range(len(nodes))  # a subgraph's vertices are renumbered
     for component in graph.connected_components():
-        size = len(component)
-        if size < 2:
+        if len(component) < 2:
             continue
         part = graph.induced_subgraph(component)
-        scores = part.eigenvector_centrality()
-        norm = sum(abs(v) for v in scores) or 1.0
-        for i, value in zip(part.vs["_index"], scores):
-            values[nodes[i]] = abs(value) / norm * size / total
+        scores = dict(zip((nodes[i] for i in part.vs["_index"]), part.eigenvector_centrality()))
+        values.update(_component_share(scores, len(nodes)))
     return values
+
+
+def _component_share(scores: dict[str, float], total: int) -> dict[str, float]:
+    """One component's eigenvector scores, summing to the component's share of all ``total``
+    nodes (so that components of different sizes can be compared)."""
+    norm = sum(abs(v) for v in scores.values()) or 1.0
+    return {node: abs(value) / norm * len(scores) / (total or 1) for node, value in scores.items()}
 
 
 @dataclass
@@ -310,7 +309,7 @@ def rank(
     values = measures(directed, undirected, names, engine)
     vocab = vocabulary()
     nodes = [
-        n for n in undirected.nodes if not wanted or any(vocab.is_a(k, w) for k in undirected.nodes[n]["kinds"] for w in wanted)
+        n for n in undirected.nodes if not wanted or vocab.is_any(undirected.nodes[n]["kinds"], wanted)
     ]
     nodes.sort(key=lambda n: (-values[order_by][n], n))
     if top is not None:
@@ -486,7 +485,7 @@ def gaps(projection: Projection) -> GapsResult:
     vocab = vocabulary()
     graph = projection.graph
     fields = sorted(
-        (n for n, d in graph.nodes(data=True) if any(vocab.is_a(k, "Field") for k in d["kinds"])),
+        (n for n, d in graph.nodes(data=True) if vocab.is_any(d["kinds"], ("Field",))),
         key=lambda n: (pick_label(graph.nodes[n]["labels"], "zh"), n),
     )
     kinds = list(SUPPORT_KINDS)
@@ -496,7 +495,7 @@ def gaps(projection: Projection) -> GapsResult:
         others = set(graph.predecessors(field_id)) | set(graph.successors(field_id))
         for other in sorted(others):
             for kind in kinds:
-                if any(vocab.is_a(k, kind) for k in graph.nodes[other]["kinds"]):
+                if vocab.is_any(graph.nodes[other]["kinds"], (kind,)):
                     linked[kind].append(other)
         rows.append(GapRow(field_id, dict(graph.nodes[field_id]["labels"]), {k: len(v) for k, v in linked.items()}, linked))
     missing = {kind: [r.field for r in rows if r.counts[kind] == 0] for kind in kinds}

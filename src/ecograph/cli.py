@@ -59,7 +59,8 @@ def data_option(func: Any) -> Any:
 
 
 class Progress:
-    """A progress bar on standard error when it is a terminal; silent otherwise (pipes, CI)."""
+    """A progress bar on standard error when it is a terminal; silent otherwise (pipes, CI).
+    Used as a context manager, which closes the bar however the work ends."""
 
     def __init__(self) -> None:
         self.enabled = sys.stderr.isatty()
@@ -81,6 +82,12 @@ class Progress:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 ENDPOINT_HELP = (
@@ -113,11 +120,8 @@ def _load(data: Path | None) -> Any:
     with --endpoint, the graph's queries go to that endpoint (the local dataset still gives the
     metadata, names and base IRI)."""
     ctx = click.get_current_context()
-    progress = Progress()
-    try:
+    with Progress() as progress:
         kg = ecograph.load(data, ctx.meta.get("ecograph.store"), progress=progress)
-    finally:
-        progress.close()
     endpoint = ctx.meta.get("ecograph.endpoint")
     if endpoint:
         from ecograph.remote import EndpointStore
@@ -176,11 +180,8 @@ def build(out: Path, data: Path | None) -> None:
     Example:
       ecograph build --out out/
     """
-    progress = Progress()
-    try:
+    with Progress() as progress:
         result = ecograph.build(out, data, click.get_current_context().meta.get("ecograph.store"), progress)
-    finally:
-        progress.close()
     stats = result.stats
     click.echo(
         f"Built dataset {stats.dataset}: {stats.entities} entities, {stats.observations} observations, "
@@ -740,11 +741,8 @@ def synth(entities: int, seed: int, out: Path, fmt: str) -> None:
     """
     from ecograph.synth import synthesize
 
-    progress = Progress()
-    try:
+    with Progress() as progress:
         result = synthesize(out, entities, seed, fmt, progress)
-    finally:
-        progress.close()
     click.echo(
         f"Wrote {result.entities:,} entities, {result.relations:,} relations and {result.observations:,} observations "
         f"({result.format}) to {result.folder}:"

@@ -94,13 +94,9 @@ class KnowledgeGraph:
         """A plain graph with the ontology's prefixes and the dataset's ``data:`` prefix bound."""
         from rdflib import Graph
 
-        from .ontology import PREFIXES
+        from .ontology import bind_prefixes
 
-        graph = Graph()
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, override=True, replace=True)
-        graph.bind("data", self.meta.base + "id/")
-        return graph
+        return bind_prefixes(Graph(), self.meta.base)
 
     def data_graph(self) -> Graph:
         """All data triples (every graph but the ontology's) as one plain graph."""
@@ -378,12 +374,9 @@ def load(
 def _dataset_from_nquads(nquads: bytes, base: str) -> Dataset:
     from rdflib import Dataset
 
-    from .ontology import PREFIXES
+    from .ontology import bind_prefixes
 
-    dataset = Dataset(default_union=True)
-    for prefix, namespace in PREFIXES.items():
-        dataset.bind(prefix, namespace, override=True, replace=True)
-    dataset.bind("data", base + "id/")
+    dataset = bind_prefixes(Dataset(default_union=True), base)
     dataset.parse(data=nquads.decode("utf-8"), format="nquads")
     return dataset
 

@@ -493,7 +493,7 @@ def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = Non
 
 def _check_references(records: dict[str, Record], vocab: Any, out: _Collector) -> None:
     def is_instance(record: Record, class_name: str) -> bool:
-        return any(vocab.is_a(t, class_name) for t in record.types)
+        return vocab.is_any(record.types, (class_name,))
 
     def check(record: Record, line: int, what: str, target: str, class_name: str | None) -> None:
         if target not in records:
@@ -620,15 +620,12 @@ def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontolog
     from rdflib import RDF, XSD, Dataset, Literal, URIRef
     from rdflib.namespace import DCTERMS, SKOS
 
-    from .ontology import ECO, OA, ONTOLOGY_IRI, PREFIXES, QB, ontology_graph
+    from .ontology import ECO, OA, ONTOLOGY_IRI, QB, bind_prefixes, ontology_graph
     from .vocab import vocabulary
 
     vocab = vocabulary(ontology)
     meta, records = data.meta, data.records
-    ds = Dataset(default_union=True)
-    for prefix, namespace in PREFIXES.items():
-        ds.bind(prefix, namespace, override=True, replace=True)
-    ds.bind("data", meta.base + "id/")
+    ds = bind_prefixes(Dataset(default_union=True), meta.base)
     default = ds.default_context
     base = meta.base
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundError
+from .namespaces import ECO_NS, SKOS_NS
 
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph
@@ -215,13 +216,12 @@ class NameIndex:
                 entry.labels[lang] = row["label"]["value"]
             else:
                 entry.alt_labels.setdefault(lang, []).append(row["label"]["value"])
-        eco = "https://w3id.org/ecograph/ontology#"
         for row in kg.query("SELECT ?e ?t WHERE { ?e a ?t }").rows:
             iri, kind = row["e"]["value"], row["t"]["value"]
-            if iri.startswith(self.base) and kind.startswith(eco):
+            if iri.startswith(self.base) and kind.startswith(ECO_NS):
                 entry = self.entries.get(iri[len(self.base) :])
                 if entry is not None:
-                    entry.kinds.append(kind[len(eco) :])
+                    entry.kinds.append(kind[len(ECO_NS) :])
         for entry in self.entries.values():
             entry.kinds.sort()
             for values in entry.alt_labels.values():
@@ -342,9 +342,6 @@ class NameIndex:
 
 # --------------------------------------------------------------------------- cards
 
-_ECO = "https://w3id.org/ecograph/ontology#"
-_SKOS = "http://www.w3.org/2004/02/skos/core#"
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 _ENTITY_QUERY = "SELECT ?e ?p ?o WHERE { ?e ?p ?o }"
 # The bound variable ?e is projected: SEP-0007 substitution (Oxigraph) requires it.
@@ -392,9 +389,6 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
     def local(iri: str) -> str:
         return iri[len(base) :] if iri.startswith(base) else iri
 
-    def predicate_labels(name: str) -> dict[str, str]:
-        return vocab.term_labels(name)
-
     def citation(quote: str | None, section: str | None) -> list[CitationView]:
         if not quote or not section:
             return []
@@ -406,14 +400,14 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
     status = None
     for row in kg.query(_ENTITY_QUERY, bound).rows:
         p, o = row["p"]["value"], row["o"]
-        if p == _SKOS + "definition":
+        if p == SKOS_NS + "definition":
             definition[o.get("xml:lang", "")] = o["value"]
-        elif p == _SKOS + "editorialNote":
+        elif p == SKOS_NS + "editorialNote":
             notes[o.get("xml:lang", "")] = o["value"]
-        elif p == _ECO + "status":
-            status = o["value"][len(_ECO) :]
-        elif p.startswith(_ECO) and o["type"] == "literal":
-            name = p[len(_ECO) :]
+        elif p == ECO_NS + "status":
+            status = o["value"][len(ECO_NS) :]
+        elif p.startswith(ECO_NS) and o["type"] == "literal":
+            name = p[len(ECO_NS) :]
             shown = o["value"] + (f"@{o['xml:lang']}" if "xml:lang" in o else "")
             attributes.setdefault(name, []).append(shown)
     for values in attributes.values():
@@ -425,9 +419,9 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
     grouped: dict[tuple[str, str, str], RelationView] = {}
     for row in kg.query(_RELATIONS_QUERY, bound).rows:
         p = row["p"]["value"]
-        if not p.startswith(_ECO):
+        if not p.startswith(ECO_NS):
             continue
-        name = p[len(_ECO) :]
+        name = p[len(ECO_NS) :]
         other = local(row["other"]["value"])
         if name in RESERVED_PROPERTIES or name not in vocab.object_properties or other not in index.entries:
             continue
@@ -437,12 +431,12 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
             view = grouped[key] = RelationView(
                 direction=key[0],
                 predicate=name,
-                predicate_labels=predicate_labels(name),
+                predicate_labels=vocab.term_labels(name),
                 other=other,
                 other_labels=index.labels(other),
                 other_kinds=index.kinds(other),
-                status=row["status"]["value"][len(_ECO) :],
-                basis=row["basis"]["value"][len(_ECO) :],
+                status=row["status"]["value"][len(ECO_NS) :],
+                basis=row["basis"]["value"][len(ECO_NS) :],
             )
         for cite in citation(row.get("quote", {}).get("value"), row.get("section", {}).get("value")):
             if cite not in view.citations:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ECO_NS", "ECOSH_NS", "ONTOLOGY_IRI_STR", "PREFIX_IRIS", "SPARQL_PREFIX_IRIS"]
+__all__ = ["ECO_NS", "ECOSH_NS", "ONTOLOGY_IRI_STR", "PREFIX_IRIS", "SPARQL_PREFIX_IRIS", "SKOS_NS", "XSD_STRING", "sparql_prologue"]
 
 ECO_NS = "https://w3id.org/ecograph/ontology#"
 ECOSH_NS = "https://w3id.org/ecograph/shapes#"
@@ -32,3 +32,10 @@ PREFIX_IRIS: dict[str, str] = {
 }
 #: Prefixes predeclared for SPARQL queries.
 SPARQL_PREFIX_IRIS: dict[str, str] = {**PREFIX_IRIS, "dct": "http://purl.org/dc/terms/"}
+SKOS_NS = PREFIX_IRIS["skos"]
+XSD_STRING = PREFIX_IRIS["xsd"] + "string"
+
+
+def sparql_prologue() -> str:
+    """The predeclared prefixes as PREFIX lines, one per prefix, for text sent to a SPARQL parser."""
+    return "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in SPARQL_PREFIX_IRIS.items())

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .lookup import CitationView, Match, NameIndex, pick_label
+from .namespaces import ECO_NS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -22,7 +23,6 @@ __all__ = ["Projection", "EdgeView", "Neighbor", "NeighborsResult", "PathStep", 
 #: kinds that never become nodes of the projection
 NOT_NODES = frozenset({"DocumentSection", "Observation", "Indicator", "Unit", "Assertion", "Citation", "Dataset"})
 
-_ECO = "https://w3id.org/ecograph/ontology#"
 _EDGES_QUERY = """
 SELECT ?s ?p ?o ?g ?status ?basis WHERE {
   GRAPH ?g { ?s ?p ?o }
@@ -134,9 +134,9 @@ class Projection:
         edges = []
         for row in kg.query(_EDGES_QUERY).rows:
             s, p, o = row["s"]["value"], row["p"]["value"], row["o"]["value"]
-            if not (s.startswith(base) and o.startswith(base) and p.startswith(_ECO)):
+            if not (s.startswith(base) and o.startswith(base) and p.startswith(ECO_NS)):
                 continue
-            name = p[len(_ECO) :]
+            name = p[len(ECO_NS) :]
             s_id, o_id = s[len(base) :], o[len(base) :]
             if name in RESERVED_PROPERTIES or name not in vocab.object_properties:
                 continue
@@ -149,8 +149,8 @@ class Projection:
                     name,
                     {
                         "predicate": name,
-                        "status": row["status"]["value"][len(_ECO) :],
-                        "basis": row["basis"]["value"][len(_ECO) :],
+                        "status": row["status"]["value"][len(ECO_NS) :],
+                        "basis": row["basis"]["value"][len(ECO_NS) :],
                         "citations": sorted(citations.get(row["g"]["value"], []), key=lambda c: (c.section, c.quote)),
                     },
                 )
@@ -210,7 +210,7 @@ class Projection:
                     seen.add(other)
                     next_frontier.append(other)
                     node_kinds = list(self.graph.nodes[other]["kinds"])
-                    if wanted and not any(vocab.is_a(k, w) for k in node_kinds for w in wanted):
+                    if wanted and not vocab.is_any(node_kinds, wanted):
                         continue
                     found.append(
                         Neighbor(other, self._labels(other), node_kinds, level, node, self.edges_between(node, other))

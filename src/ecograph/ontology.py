@@ -20,6 +20,7 @@ __all__ = [
     "PREFIXES",
     "SPARQL_PREFIXES",
     "ontology_graph",
+    "bind_prefixes",
     "OA",
     "QB",
     "ORG",
@@ -45,6 +46,16 @@ SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 #: Prefixes bound in every serialization (see ecograph.namespaces), as rdflib namespaces.
 PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}
 SPARQL_PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in SPARQL_PREFIX_IRIS.items()}
+
+
+def bind_prefixes(graph: Graph, base: str | None = None) -> Graph:
+    """Bind the ontology's prefixes (and ``data:`` to the entities of ``base``) on an rdflib
+    graph or dataset, replacing rdflib's own bindings; returns the graph."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    if base is not None:
+        graph.bind("data", base + "id/")
+    return graph
 
 
 @lru_cache(maxsize=8)

@@ -17,7 +17,9 @@ from typing import Any
 
 from .errors import NotFoundError, QueryError
 
-__all__ = ["Iri", "QueryResult", "SavedQuery", "gallery", "saved_query", "run_query", "parse_binding", "term_to_json"]
+__all__ = ["Iri", "QueryResult", "SavedQuery", "gallery", "saved_query", "run_query", "parse_binding", "term_to_json", "refuse_update"]
+
+UPDATE_REFUSED = "SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE"
 
 class Iri(str):
     """An IRI to bind to a query variable (a plain ``str`` binds as a literal). Every store
@@ -112,12 +114,6 @@ def _term_to_ntriples(cell: dict[str, str]) -> str:
     return f'"{escaped}"'
 
 
-def _prefix_header() -> str:
-    from .ontology import SPARQL_PREFIXES
-
-    return "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in SPARQL_PREFIXES.items())
-
-
 def _parse(text: str) -> Any:
     """Parse a query with the prefixes predeclared; report syntax errors with line and column
     of the user's text, and refuse SPARQL Update."""
@@ -128,13 +124,10 @@ def _parse(text: str) -> Any:
 
     try:
         prepared = prepareQuery(text, initNs=dict(SPARQL_PREFIXES))
-    except ParseException as exc:
-        if _is_update(text):
-            raise QueryError("SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE") from None
-        raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}\n  {exc.line}") from None
-    except Exception as exc:  # rdflib raises plain exceptions for unknown prefixes and the like
-        if _is_update(text):
-            raise QueryError("SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE") from None
+    except Exception as exc:  # ParseException, or plain exceptions for unknown prefixes and the like
+        refuse_update(text)
+        if isinstance(exc, ParseException):
+            raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}\n  {exc.line}") from None
         raise QueryError(f"SPARQL error: {exc}") from None
     _lazy_joins(prepared.algebra)
     return prepared
@@ -159,11 +152,19 @@ def _lazy_joins(algebra: Any) -> None:
 def _is_update(text: str) -> bool:
     from rdflib.plugins.sparql.parser import parseUpdate
 
+    from .namespaces import sparql_prologue
+
     try:
-        parseUpdate(_prefix_header() + text)
+        parseUpdate(sparql_prologue() + text)
     except Exception:
         return False
     return True
+
+
+def refuse_update(text: str) -> None:
+    """Raise :class:`QueryError` if ``text`` (which failed as a query) is SPARQL Update."""
+    if _is_update(text):
+        raise QueryError(UPDATE_REFUSED) from None
 
 
 def parse_binding(text: str, base: str) -> tuple[str, Any]:
@@ -197,11 +198,9 @@ def run_query(dataset: Any, text: str, bindings: dict[str, Any] | None = None) -
     if result.type == "ASK":
         return QueryResult(kind="ask", boolean=bool(result.askAnswer))
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        from .ontology import PREFIXES
+        from .ontology import bind_prefixes
 
-        graph = Graph()
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, override=True, replace=True)
+        graph = bind_prefixes(Graph())
         for triple in result.graph or []:
             graph.add(triple)
         return QueryResult(kind=result.type.lower(), turtle=graph.serialize(format="turtle"), triples=len(graph))

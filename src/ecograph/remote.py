@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from .errors import EcographError, QueryError
+from .namespaces import XSD_STRING
 from .query import Iri, QueryResult
 from .store import Store
 
@@ -41,7 +42,6 @@ __all__ = ["EndpointStore", "EndpointError", "push", "PushResult", "sparql_term"
 
 log = logging.getLogger("ecograph.remote")
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 RESULTS_ACCEPT = f"application/sparql-results+json, {GRAPH_ACCEPT}"
 
@@ -144,11 +144,10 @@ class EndpointStore(Store):
 
     def full_text(self, text: str, bindings: dict[str, Any] | None = None) -> str:
         """The text sent: PREFIX lines, the query, then the VALUES clause of the bindings."""
-        from .namespaces import SPARQL_PREFIX_IRIS
+        from .namespaces import sparql_prologue
 
-        prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in SPARQL_PREFIX_IRIS.items())
         values = values_clause(bindings or {})
-        return prologue + text + (f"\n{values}\n" if values else "")
+        return sparql_prologue() + text + (f"\n{values}\n" if values else "")
 
     def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:
         body = self.full_text(text, bindings).encode("utf-8")
@@ -168,12 +167,9 @@ class EndpointStore(Store):
         except urllib.error.HTTPError as exc:
             message = exc.read().decode("utf-8", "replace").strip()
             if exc.code in (400, 403):
-                from .query import _is_update
+                from .query import refuse_update
 
-                if _is_update(text):
-                    raise QueryError(
-                        "SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE"
-                    ) from None
+                refuse_update(text)
                 raise QueryError(_syntax_message(message, text, exc.code)) from None
             raise EndpointError(f"{self.url} answered {exc.code}: {message[:500]}") from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:

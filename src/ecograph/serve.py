@@ -126,6 +126,7 @@ _TOKEN = re.compile(
     re.S,
 )
 _FORBIDDEN = {"SERVICE": "SERVICE (federated queries)", "LOAD": "LOAD"}
+_UPDATE_FORBIDDEN = "SPARQL Update is not allowed: this endpoint is read-only"
 
 
 def forbidden_keyword(text: str) -> str | None:
@@ -272,10 +273,10 @@ pick.addEventListener('change', () => {
 
 def query_page(title: str) -> tuple[str, str]:
     """The HTML query page and its Content-Security-Policy. Everything is inline and escaped."""
+    from .view import script_json
+
     saved = gallery()
-    examples = {q.name: q.text for q in saved}
-    # "<" escaped so that no text can close the script element
-    data = json.dumps(examples, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    data = script_json({q.name: q.text for q in saved})  # no query text can close the script element
     options = "\n".join(
         f'<option value="{html.escape(q.name)}">{html.escape(q.name)}: '
         f"{html.escape(q.title.get('en') or q.title.get('zh') or '')}</option>"
@@ -491,7 +492,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         elif url.path == "/sparql":
             params = _params(url.query)
             if "update" in params:
-                raise HttpError(HTTPStatus.FORBIDDEN, "SPARQL Update is not allowed: this endpoint is read-only")
+                raise HttpError(HTTPStatus.FORBIDDEN, _UPDATE_FORBIDDEN)
             if "query" not in params:
                 host = self.headers.get("Host") or ""
                 if not re.fullmatch(r"[A-Za-z0-9.\-]+(:[0-9]+)?|\[[0-9A-Fa-f:.]+\](:[0-9]+)?", host):
@@ -522,7 +523,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the request body is over {MAX_BODY} bytes")
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if content_type == "application/sparql-update":
-            raise HttpError(HTTPStatus.FORBIDDEN, "SPARQL Update is not allowed: this endpoint is read-only")
+            raise HttpError(HTTPStatus.FORBIDDEN, _UPDATE_FORBIDDEN)
         body = self.rfile.read(length)
         self._body_read = True
         try:
@@ -533,7 +534,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if content_type == "application/x-www-form-urlencoded":
             form = _params(text)
             if "update" in form:
-                raise HttpError(HTTPStatus.FORBIDDEN, "SPARQL Update is not allowed: this endpoint is read-only")
+                raise HttpError(HTTPStatus.FORBIDDEN, _UPDATE_FORBIDDEN)
             if "query" in params:
                 raise HttpError(HTTPStatus.BAD_REQUEST, "give the query in the body or the URL, not both")
             params.update(form)
@@ -575,7 +576,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             from .query import _is_update
 
             if _is_update(text):
-                raise HttpError(HTTPStatus.FORBIDDEN, "SPARQL Update is not allowed: this endpoint is read-only") from None
+                raise HttpError(HTTPStatus.FORBIDDEN, _UPDATE_FORBIDDEN) from None
             raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
         size = len(result.rows) if result.kind == "select" else result.triples
         if size > self.server.max_rows:
@@ -633,31 +634,36 @@ def _read_solutions(
     function, not even in an exception's traceback."""
     import pyoxigraph as ox
 
-    from .namespaces import SPARQL_PREFIX_IRIS
-    from .store import _term_json
+    from .store import solutions_to_rows
 
     try:
-        solutions = store.store.query(text, prefixes=dict(SPARQL_PREFIX_IRIS), use_default_graph_as_union=True)
+        solutions = store._run(text, None)
     except (SyntaxError, RuntimeError, OSError):
         return None
     if not isinstance(solutions, ox.QuerySolutions):
         del solutions
         return None
     variables = [v.value for v in solutions.variables]
-    rows: list[dict[str, dict[str, str]]] = []
     too_large = False
-    try:
-        for solution in solutions:
-            if len(rows) >= max_rows:
+
+    def capped(source: Any) -> Any:
+        nonlocal too_large
+        for count, solution in enumerate(source):
+            if count >= max_rows:
                 too_large = True
-                break
+                return
             if abandoned.is_set():
-                break
-            rows.append({name: _term_json(solution[name]) for name in variables if solution[name] is not None})
+                return
+            yield solution
+
+    reading = capped(solutions)
+    try:
+        rows = solutions_to_rows(reading, variables)
     except (RuntimeError, OSError):
         return None
     finally:
-        del solutions
+        reading.close()  # a generator stopped by an error still holds the solutions
+        del solutions, reading
     return variables, rows, too_large
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .errors import NotFoundError, QueryError
-from .namespaces import SPARQL_PREFIX_IRIS
+from .namespaces import SPARQL_PREFIX_IRIS, XSD_STRING
 from .query import Iri, QueryResult
 
 __all__ = ["Store", "RdflibStore", "OxigraphStore", "open_store", "STORE_ENV", "DEFAULT_STORE", "store_spec"]
@@ -128,12 +128,9 @@ class OxigraphStore(Store):
         try:
             result = self._run(text, substitutions)
         except SyntaxError as exc:
-            from .query import _is_update
+            from .query import refuse_update
 
-            if _is_update(text):
-                raise QueryError(
-                    "SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE"
-                ) from None
+            refuse_update(text)
             raise QueryError(syntax_message(str(exc), text) or f"SPARQL syntax error: {exc}") from None
         except RuntimeError as exc:
             if "in its SELECT projection" in str(exc):
@@ -212,7 +209,6 @@ def _construct_result(triples: list[Any], text: str) -> QueryResult:
     return QueryResult(kind=kind, turtle=(turtle or b"").decode("utf-8"), triples=len(ordered))
 
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _OX: Any = None
 _VARIABLES: dict[str, Any] = {}
 
@@ -258,7 +254,7 @@ def solutions_to_rows(solutions: Any, variables: Sequence[str]) -> list[dict[str
                     row[name] = {"type": "literal", "value": term.value, "xml:lang": language}
                 else:
                     datatype = term.datatype.value
-                    if datatype == _XSD_STRING:
+                    if datatype == XSD_STRING:
                         row[name] = {"type": "literal", "value": term.value}
                     else:
                         row[name] = {"type": "literal", "value": term.value, "datatype": datatype}
@@ -269,20 +265,11 @@ def solutions_to_rows(solutions: Any, variables: Sequence[str]) -> list[dict[str
 
 
 def _term_json(term: Any) -> dict[str, str]:
-    """One pyoxigraph term in the SPARQL 1.1 JSON results form."""
-    kind = type(term).__name__
-    if kind == "NamedNode":
-        return {"type": "uri", "value": term.value}
-    if kind == "BlankNode":
-        return {"type": "bnode", "value": term.value}
-    if kind == "Triple":
+    """A term :func:`solutions_to_rows` does not convert inline: a blank node (or a triple term,
+    which ecograph's results cannot carry)."""
+    if type(term).__name__ == "Triple":
         raise QueryError("the answer holds an RDF 1.2 triple term (TRIPLE(), <<( … )>>), which ecograph's results do not carry")
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype is not None and term.datatype.value != _XSD_STRING:
-        out["datatype"] = term.datatype.value
-    return out
+    return {"type": "bnode", "value": term.value}
 
 
 def _to_oxigraph(value: Any) -> Any:

@@ -17,7 +17,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["SynthResult", "synthesize", "KIND_SHARES"]
+from .namespaces import ECO_NS, PREFIX_IRIS, SKOS_NS
+
+__all__ = ["SynthResult", "synthesize", "KIND_SHARES", "BASE"]
+
+#: the base IRI of every synthetic dataset
+BASE = "https://w3id.org/ecograph/synth/"
 
 #: kind -> (share of entities, Chinese suffix, English suffix)
 KIND_SHARES: dict[str, tuple[float, str, str]] = {
@@ -192,8 +197,9 @@ def synthesize(
 
 def _drop_graph(line: str) -> str:
     body = line[: -len(" .")]
-    if body.endswith(">") and " <https://w3id.org/ecograph/synth/assertion/" in body:
-        body = body[: body.rindex(" <https://w3id.org/ecograph/synth/assertion/")]
+    graph = f" <{BASE}assertion/"
+    if body.endswith(">") and graph in body:
+        body = body[: body.rindex(graph)]
     return body + " ."
 
 
@@ -206,7 +212,7 @@ def _yaml_files(items: list[_Entity], sections: list[str], observations: list) -
     meta = "\n".join([
         "# SYNTHETIC dataset made by `ecograph synth`: every name is invented.",
         "id: synth",
-        "base: https://w3id.org/ecograph/synth/",
+        f"base: {BASE}",
         "title: {zh: 合成创新生态数据集（虚构）, en: Synthetic innovation ecosystem (invented)}",
         "license: https://creativecommons.org/publicdomain/zero/1.0/",
         "sources:",
@@ -268,11 +274,9 @@ def _yaml_files(items: list[_Entity], sections: list[str], observations: list) -
 
 
 def _nquads(items: list[_Entity], sections: list[str], observations: list) -> str:
-    eco = "https://w3id.org/ecograph/ontology#"
-    base = "https://w3id.org/ecograph/synth/"
-    skos = "http://www.w3.org/2004/02/skos/core#"
-    rdf_type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-    oa_exact = "<http://www.w3.org/ns/oa#exact>"
+    eco, skos, base = ECO_NS, SKOS_NS, BASE
+    rdf_type = f"<{PREFIX_IRIS['rdf']}type>"
+    oa_exact = f"<{PREFIX_IRIS['oa']}exact>"
     lines: list[str] = []
     add = lines.append
 

@@ -85,7 +85,6 @@ BACKBONE = 400
 #: iterations (100 to 700), which keeps the page's first drawing within a few seconds
 SEED_LAYOUT_ABOVE = 300
 STABILIZATION_BUDGET = 100_000
-_ECO = "https://w3id.org/ecograph/ontology#"
 
 # Shape by the kind's family (its ontology superclass), colour by kind.
 _FAMILY_SHAPES = (
@@ -602,13 +601,8 @@ def compute_layout(
 
 def _vocabulary() -> Any:
     """The ontology's vocabulary (``None`` if it cannot be read, e.g. for synthetic graphs)."""
-    try:
-        from .vocab import vocabulary
-    except ImportError:  # older layout of the package
-        try:
-            from .ontology import vocabulary  # type: ignore[attr-defined,no-redef]
-        except ImportError:
-            return None
+    from .vocab import vocabulary
+
     try:
         return vocabulary()
     except Exception:  # noqa: BLE001 - the viewer still works with kind names only
@@ -618,7 +612,7 @@ def _vocabulary() -> Any:
 def _is_any(node_kinds: list[str], wanted: list[str], vocab: Any) -> bool:
     if vocab is None:
         return bool(set(node_kinds) & set(wanted))
-    return any(vocab.is_a(k, w) for k in node_kinds for w in wanted)
+    return vocab.is_any(node_kinds, wanted)
 
 
 def _main_kind(node_kinds: list[str], vocab: Any) -> str:
@@ -632,15 +626,7 @@ def _main_kind(node_kinds: list[str], vocab: Any) -> str:
 
 
 def _kind_labels(kind: str, vocab: Any) -> dict[str, str]:
-    labels: dict[str, str] = {}
-    if vocab is not None:
-        if hasattr(vocab, "term_labels"):
-            labels = dict(vocab.term_labels(kind))
-        else:
-            for key, value in getattr(vocab, "labels", {}).items():
-                if str(key) == _ECO + kind:
-                    labels = dict(value)
-                    break
+    labels = vocab.term_labels(kind) if vocab is not None else {}
     return {k: v for k, v in labels.items() if k in LANGS} or {"zh": kind, "en": kind}
 
 
@@ -648,7 +634,7 @@ def _shape(kind: str, vocab: Any) -> str:
     for family, shape in _FAMILY_SHAPES:
         if kind == family or (vocab is not None and vocab.is_a(kind, family)):
             return shape
-    if vocab is not None and kind in getattr(vocab, "classes", ()):
+    if vocab is not None and kind in vocab.classes:
         return "hexagon"
     return _SHAPES[zlib.crc32(kind.encode("utf-8")) % len(_SHAPES)]
 

@@ -8,16 +8,15 @@ need to parse the ontology or import rdflib.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .namespaces import ECO_NS
+from .namespaces import ECO_NS, XSD_STRING
 from .resources import ontology_file
 
 __all__ = ["Vocabulary", "vocabulary", "require_kinds"]
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,11 @@ class Vocabulary:
 
     def is_a(self, class_name: str, ancestor: str) -> bool:
         return ancestor in self.superclasses.get(class_name, frozenset())
+
+    def is_any(self, kinds: Iterable[str], ancestors: Iterable[str]) -> bool:
+        """Whether any of ``kinds`` is one of ``ancestors`` or descends from one."""
+        wanted = frozenset(ancestors)
+        return any(wanted & self.superclasses.get(kind, frozenset()) for kind in kinds)
 
     def term_labels(self, local_name: str) -> dict[str, str]:
         """The zh/en labels of an ``eco:`` term."""
@@ -63,7 +67,7 @@ def _read(path: Path) -> Vocabulary:
         name = _local(prop)
         if name:
             rng = graph.value(prop, RDFS.range)
-            datatypes[name] = str(rng) if isinstance(rng, URIRef) else _XSD_STRING
+            datatypes[name] = str(rng) if isinstance(rng, URIRef) else XSD_STRING
     supers = {
         name: frozenset(n for n in map(_local, graph.transitive_objects(eco(name), RDFS.subClassOf)) if n)
         for name in classes
