@@ -30,10 +30,10 @@ NEEDS_SERVER = ("serve", "push", "--endpoint")
 def _examples() -> list[tuple[int, list[tuple[str, list[str]]]]]:
     """(line of the block, [(command, expected output lines)]) for every console block."""
     examples = []
-    for match in re.finditer(r"^```console\n(.*?)^```", README, re.S | re.M):
+    for match in re.finditer(r"^```console\n(.*?)^```", README, re.DOTALL | re.MULTILINE):
         line = README.count("\n", 0, match.start()) + 2
         steps: list[tuple[str, list[str]]] = []
-        for chunk in re.split(r"^\$ ", match.group(1), flags=re.M)[1:]:
+        for chunk in re.split(r"^\$ ", match.group(1), flags=re.MULTILINE)[1:]:
             command, _, output = chunk.partition("\n")
             steps.append((command, output.splitlines()))
         examples.append((line, steps))
@@ -55,7 +55,11 @@ def _matches(expected: list[str], actual: list[str]) -> bool:
         return not actual
     if expected[0] == "…":
         return any(_matches(expected[1:], actual[start:]) for start in range(len(actual) + 1))
-    return bool(actual) and _normal(expected[0]) == _normal(actual[0]) and _matches(expected[1:], actual[1:])
+    return (
+        bool(actual)
+        and _normal(expected[0]) == _normal(actual[0])
+        and _matches(expected[1:], actual[1:])
+    )
 
 
 def _run(command: str, runner: CliRunner) -> tuple[int, list[str]]:
@@ -90,22 +94,39 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_readme_has_examples_to_check() -> None:
-    commands = [command for _, steps in EXAMPLES for command, _ in steps if command.startswith("ecograph ")]
+    commands = [
+        command for _, steps in EXAMPLES for command, _ in steps if command.startswith("ecograph ")
+    ]
     checked = [command for command in commands if not any(word in command for word in NEEDS_SERVER)]
-    assert len(checked) >= 25 and {shlex.split(c)[1] for c in checked} >= {"view", "query", "lookup", "path", "rank"}
+    assert len(checked) >= 25 and {shlex.split(c)[1] for c in checked} >= {
+        "view",
+        "query",
+        "lookup",
+        "path",
+        "rank",
+    }
 
 
-@pytest.mark.parametrize(("line", "steps"), EXAMPLES, ids=[f"README.md:{line}" for line, _ in EXAMPLES])
+@pytest.mark.parametrize(
+    ("line", "steps"), EXAMPLES, ids=[f"README.md:{line}" for line, _ in EXAMPLES]
+)
 def test_readme_example_output_is_what_the_command_prints(line: int, steps, workdir: Path) -> None:
     runner = CliRunner()
     exit_code = None
     for command, expected in steps:
-        if any(word in command for word in NEEDS_SERVER) or command.startswith(("curl", "oxigraph")):
+        if any(word in command for word in NEEDS_SERVER) or command.startswith(
+            ("curl", "oxigraph")
+        ):
             pytest.skip("needs a running server (see test_serve.py)")
         if command == "echo $?":
-            assert exit_code is not None and [str(exit_code)] == expected, f"README.md:{line}: exit code of the step before"
+            assert exit_code is not None and [str(exit_code)] == expected, (
+                f"README.md:{line}: exit code of the step before"
+            )
             continue
         exit_code, actual = _run(command, runner)
         assert _matches(expected, actual), (
-            f"README.md:{line}: `{command}` prints\n" + "\n".join(actual) + "\n\nbut the README shows\n" + "\n".join(expected)
+            f"README.md:{line}: `{command}` prints\n"
+            + "\n".join(actual)
+            + "\n\nbut the README shows\n"
+            + "\n".join(expected)
         )
