@@ -25,6 +25,7 @@ CASES = {
     "bad-year.yaml": (2, "broken-year-shili-24", "bad literal for year: '24' is not a year"),
     "bad-date.yaml": (2, "broken-date", "bad literal for dateIssued: '2025-02-31' is not a date"),
     "missing-zh-label.yaml": (2, "broken-label", "missing Chinese label (label.zh)"),
+    "bad-language-tag.yaml": (2, "broken-language", "altLabel: 'z{h' is not a language tag"),
     "quote-not-found.yaml": (2, "broken-quote", "quote not found in the source: '示例理工大学与示例市合作'"),
     "quote-wrong-section.yaml": (2, "broken-section", "quote not found in section briefing-s1; it is in section briefing-s3"),
 }

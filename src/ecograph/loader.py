@@ -145,6 +145,10 @@ class _Collector:
         self.problems.append(Problem(file, line, record_id, message))
 
 
+#: a BCP 47 language tag as rdflib accepts it (zh, en, zh-Hans, en-GB)
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]+)*")
+
+
 def _lang_map(
     value: Any, where: tuple[str, int, str], key: str, out: _Collector, *, required: tuple[str, ...] = ()
 ) -> dict[str, str]:
@@ -157,7 +161,7 @@ def _lang_map(
         if not isinstance(text, str) or not text.strip():
             out.add(file, line, rid, f"{key}.{lang} must be non-empty text (one string, not a list)")
             continue
-        if not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]+)*", lang):
+        if not _LANGUAGE_TAG.fullmatch(lang):
             out.add(file, line, rid, f"{key}: {lang!r} is not a language tag")
             continue
         result[lang] = text.strip()
@@ -175,6 +179,9 @@ def _alt_labels(value: Any, where: tuple[str, int, str], out: _Collector) -> dic
         return {}
     result: dict[str, list[str]] = {}
     for lang, texts in value.items():
+        if not isinstance(lang, str) or not _LANGUAGE_TAG.fullmatch(lang):
+            out.add(file, line, rid, f"altLabel: {lang!r} is not a language tag")
+            continue
         items = [texts] if isinstance(texts, str) else texts
         if not isinstance(items, list) or not all(isinstance(t, str) and t.strip() for t in items):
             out.add(file, line, rid, f"altLabel.{lang} must be a list of non-empty strings")
