@@ -114,6 +114,31 @@ def _term_to_ntriples(cell: dict[str, str]) -> str:
     return f'"{escaped}"'
 
 
+#: SPARQL text one token at a time: strings (all four quote forms), IRIs and comments
+#: (``skip``), then words (keywords, prefixed names, variables), then any other character
+SPARQL_TOKEN = re.compile(
+    r'''(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n\r]*)'''
+    r"|(?P<word>[?$_]?[A-Za-z_][\w\-.]*(?::[\w\-.:%]*)?|:[\w\-.:%]*)"
+    r"|(?P<other>.)",
+    re.S,
+)
+
+
+def _escape_tabs_in_strings(text: str) -> str:
+    """``text`` with every tab inside a string literal written as the escape ``\\t``, which means
+    the same. rdflib's parser (pyparsing) expands the tabs of the whole query text to spaces,
+    so ``"a<TAB>b"`` would otherwise be matched as ``"a        b"``; outside strings a tab is
+    only white space, and expanding it changes nothing."""
+    if "\t" not in text:
+        return text
+
+    def escape(match: re.Match[str]) -> str:
+        token = match.group(0)
+        return token.replace("\t", "\\t") if match.group("skip") and token[0] in "\"'" else token
+
+    return SPARQL_TOKEN.sub(escape, text)
+
+
 def _parse(text: str) -> Any:
     """Parse a query with the prefixes predeclared; report syntax errors with line and column
     of the user's text, and refuse SPARQL Update."""
@@ -123,7 +148,7 @@ def _parse(text: str) -> Any:
     from .ontology import SPARQL_PREFIXES
 
     try:
-        prepared = prepareQuery(text, initNs=dict(SPARQL_PREFIXES))
+        prepared = prepareQuery(_escape_tabs_in_strings(text), initNs=dict(SPARQL_PREFIXES))
     except Exception as exc:  # ParseException, or plain exceptions for unknown prefixes and the like
         refuse_update(text)
         if isinstance(exc, ParseException):

@@ -49,7 +49,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from .errors import QueryError
-from .query import QueryResult, gallery
+from .query import SPARQL_TOKEN, QueryResult, gallery
 
 __all__ = ["make_server", "serve_forever", "SparqlServer", "MAX_BODY", "forbidden_keyword"]
 
@@ -117,14 +117,6 @@ class HttpError(Exception):
 
 # --------------------------------------------------------------------------- query checks
 
-# One token at a time: strings (all four quote forms), IRIs, comments, then words. SERVICE and LOAD
-# count only as bare keywords, never inside strings, IRIs, comments, prefixed names or variables.
-_TOKEN = re.compile(
-    r'''(?P<skip>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n\r]*)'''
-    r"|(?P<word>[?$_]?[A-Za-z_][\w\-.]*(?::[\w\-.:%]*)?|:[\w\-.:%]*)"
-    r"|(?P<other>.)",
-    re.S,
-)
 _FORBIDDEN = {"SERVICE": "SERVICE (federated queries)", "LOAD": "LOAD"}
 _UPDATE_FORBIDDEN = "SPARQL Update is not allowed: this endpoint is read-only"
 
@@ -132,7 +124,7 @@ _UPDATE_FORBIDDEN = "SPARQL Update is not allowed: this endpoint is read-only"
 def forbidden_keyword(text: str) -> str | None:
     """``SERVICE`` or ``LOAD`` if ``text`` uses either keyword outside strings, IRIs and comments
     (a federated query would make the server send requests; LOAD would change the data)."""
-    for match in _TOKEN.finditer(text):
+    for match in SPARQL_TOKEN.finditer(text):
         word = match.group("word")
         if word and word[0] not in "?$_:" and ":" not in word:
             keyword = word.rstrip(".").upper()
