@@ -10,7 +10,7 @@ import pytest
 import ecograph
 from ecograph.cli import main
 from ecograph.errors import NotFoundError
-from ecograph.lookup import AmbiguousNameError, normalize_pinyin
+from ecograph.lookup import AmbiguousNameError, amount_text, normalize_pinyin
 
 
 @pytest.mark.parametrize(
@@ -213,3 +213,30 @@ def test_ambiguous_name_error_lists_candidates(ordos_kg) -> None:
     with pytest.raises(AmbiguousNameError) as info:
         ordos_kg.paths("实验室", "鄂尔多斯市")
     assert "ordos-laboratory" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "qualifier", "lang", "text"),
+    [
+        ("9", "亿元", "超", "zh", "超9亿元"),  # 项目投入总金额超9亿元
+        ("600", "个", "余", "zh", "600余个"),  # 惠及各类创新主体600余个
+        ("10", "亿元", "以上", "zh", "10亿元以上"),
+        ("1000", "家", "突破", "zh", "突破1000家"),
+        ("24.82", "亿元", None, "zh", "24.82亿元"),
+        ("9", "100 million yuan", "超", "en", "over 9 100 million yuan"),
+        ("600", "units", "余", "en", "more than 600 units"),
+        ("10", "100 million yuan", "以上", "en", "10 100 million yuan or more"),
+        ("20", "rank", "前", "en", "top 20 rank"),
+        ("48.9", "percent", "达", "en", "48.9 percent"),  # 达 (reaches) is no hedge in English
+        ("4", "", None, "en", "4"),
+    ],
+)
+def test_amounts_are_written_as_each_language_writes_them(value, unit, qualifier, lang, text) -> None:
+    assert amount_text(value, unit, qualifier, lang) == text
+
+
+def test_cards_write_hedged_amounts_as_each_language_does(runner) -> None:
+    card = runner.invoke(main, ["lookup", "鄂尔多斯市"]).output
+    assert "惠及各类创新主体数量: 600余个" in card and "余 600" not in card
+    english = runner.invoke(main, ["lookup", "鄂尔多斯市", "--lang", "en"]).output
+    assert "Number of innovation entities benefited: more than 600 units" in english

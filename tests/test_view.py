@@ -229,6 +229,9 @@ def test_nodes_carry_labels_kinds_observations_and_quotes(ordos_html: str) -> No
     ordos = nodes["ordos"]
     assert ordos["obs"] and all({"indicator", "value", "unit"} <= set(o) for o in ordos["obs"])
     assert any(o.get("qualifier") for o in ordos["obs"])
+    # hedged amounts as each language writes them: 600余个 (not 余600个), more than 600 units
+    amounts = {(o["amount"]["zh"], o["amount"]["en"]) for o in ordos["obs"]}
+    assert ("600余个", "more than 600 units (counter 个)") in amounts and ("超9亿元", "over 9 hundred million yuan") in amounts
     assert any(o.get("year") == "2024" for o in ordos["obs"])
     # sizes follow PageRank
     assert max(data["nodes"], key=lambda n: n["size"])["id"] == "ordos"
@@ -503,6 +506,7 @@ def test_tooltip_shows_observations(ordos_page: Page) -> None:
     tip = ordos_page.page.inner_text("#ecograph-tooltip")
     assert "鄂尔多斯市" in tip and "Ordos" in tip and "行政区" in tip
     assert "数据" in tip and "2024年" in tip
+    assert re.search(r"：(超|突破|达|前)?[0-9.]+(余)?(亿元|%|家|个|项|次|位次)", tip), tip  # 2024年 科技支出：24.82亿元
 
 
 def test_screenshot(ordos_page: Page, tmp_path: Path) -> None:

@@ -465,10 +465,8 @@ def _card_text(card: Any, lang: str) -> str:
         lines.append(f"Observations ({len(card.observations)}):")
         for obs in card.observations:
             when = obs.year or _label(obs.period, lang) or "?"
-            qualifier = f"{obs.qualifier} " if obs.qualifier else ""
-            unit = _label(obs.unit_labels, lang)
             area = "" if obs.area == card.id else f" [{_label(obs.area_labels, lang)}]"
-            lines.append(f"  {when}  {_label(obs.indicator_labels, lang)}{area}: {qualifier}{obs.value} {unit}")
+            lines.append(f"  {when}  {_label(obs.indicator_labels, lang)}{area}: {obs.amount(lang)}")
             lines += _cite_lines(obs.citations, lang, "      ")
     for title, relations, arrow in (("Relations out", card.outgoing, "→"), ("Relations in", card.incoming, "←")):
         if not relations:

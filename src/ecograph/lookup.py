@@ -31,6 +31,7 @@ __all__ = [
     "AmbiguousNameError",
     "NameIndex",
     "pick_label",
+    "amount_text",
 ]
 
 #: kinds that are bookkeeping, not things of the ecosystem: never offered by lookups
@@ -41,6 +42,31 @@ def pick_label(labels: dict[str, str], lang: str) -> str:
     """The label in ``lang``, falling back to the other language, then to anything."""
     other = "en" if lang == "zh" else "zh"
     return labels.get(lang) or labels.get(other) or next(iter(labels.values()), "")
+
+
+#: the hedges of loader.QUALIFIERS in English (达, "reaches", is no hedge in English: the value
+#: stands alone)
+_QUALIFIER_EN = {"超": "over", "余": "more than", "突破": "over", "前": "top", "近": "nearly", "约": "about"}
+
+
+def amount_text(value: str, unit: str, qualifier: str | None, lang: str) -> str:
+    """An observation's value with its unit and hedge, as a reader of ``lang`` writes it.
+
+    In Chinese 余 follows the number and 以上 the unit, every other hedge precedes the number, and
+    nothing is spaced: ``超9亿元``, ``600余个``, ``10亿元以上``. In English the hedge is a word:
+    ``over 9 hundred million yuan``, ``more than 600 units``, ``10 … or more``.
+    """
+    if lang == "zh":
+        if qualifier == "余":
+            return f"{value}余{unit}"
+        if qualifier == "以上":
+            return f"{value}{unit}以上"
+        return f"{qualifier or ''}{value}{unit}"
+    text = f"{value} {unit}".strip()
+    if qualifier == "以上":
+        return f"{text} or more"
+    word = _QUALIFIER_EN.get(qualifier or "", None if qualifier in (None, "达") else qualifier)
+    return f"{word} {text}" if word else text
 
 
 @dataclass
@@ -94,6 +120,10 @@ class ObservationView:
     area: str
     area_labels: dict[str, str]
     citations: list[CitationView] = field(default_factory=list)
+
+    def amount(self, lang: str) -> str:
+        """Value, unit and hedge in ``lang`` (see :func:`amount_text`)."""
+        return amount_text(self.value, pick_label(self.unit_labels, lang), self.qualifier, lang)
 
 
 @dataclass

@@ -696,7 +696,7 @@ class _Details:
     @classmethod
     def read(cls, kg: Any, projection: Any) -> _Details:
         from .loader import printed_number
-        from .lookup import pick_label
+        from .lookup import amount_text, pick_label
 
         details = cls()
         details.index = getattr(projection, "index", None)
@@ -721,13 +721,17 @@ class _Details:
             if item is None:
                 year = row["year"]["value"] if "year" in row else None
                 period = {k: row[c]["value"] for k, c in (("zh", "periodZh"), ("en", "periodEn")) if c in row}
+                value, unit = printed_number(row["value"]["value"]), details.labels(local(row["unit"]))
+                qualifier = row["qual"]["value"] if "qual" in row else None
                 item = {
                     "year": year,
                     "period": period,
                     "indicator": details.labels(local(row["ind"])),
-                    "value": printed_number(row["value"]["value"]),
-                    "unit": details.labels(local(row["unit"])),
-                    "qualifier": row["qual"]["value"] if "qual" in row else None,
+                    "value": value,
+                    "unit": unit,
+                    "qualifier": qualifier,
+                    # value, unit and hedge as each language writes them (超9亿元, over 9 …)
+                    "amount": {lang: amount_text(value, pick_label(unit, lang), qualifier, lang) for lang in LANGS},
                     "quotes": [],
                 }
                 item = {k: v for k, v in item.items() if v is not None}
@@ -1044,9 +1048,7 @@ _APP_JS = r"""
   }
   function obsText(o) {
     var when = pick(o.period) || (o.year ? fill(UI.year, {year: o.year}) : "");
-    var unit = pick(o.unit);
-    var amount = (o.qualifier || "") + o.value + (LANG === "zh" ? unit : (unit ? " " + unit : ""));
-    return (when ? when + " " : "") + pick(o.indicator) + COLON + amount;
+    return (when ? when + " " : "") + pick(o.indicator) + COLON + pick(o.amount);
   }
   function list(items, limit, make) {
     var ul = el("ul");
