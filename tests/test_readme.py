@@ -4,16 +4,24 @@ through click's CliRunner and its output compared with what the README shows.
 The comparison is exact except for what cannot repeat: elapsed seconds (``0.34 s``) and the
 absolute ``file://`` address of a written file. A line holding only ``…`` stands for any number
 of lines the README leaves out. ``| grep 'TEXT'`` and ``| head -N`` after a command are applied
-here; ``$ echo $?`` checks the exit code of the command before it. Examples that need a running
-server (``serve``, ``push``, ``--endpoint``, ``curl``) are covered by ``test_serve.py`` and are
-skipped here.
+here; ``$ echo $?`` checks the exit code of the command before it.
+
+Examples that need a running server (``ecograph serve`` with ``curl``; ``oxigraph serve`` with
+``push`` and ``--endpoint``) are run for real by the last test: the servers are started on free
+ports and the other steps run in bash, as a reader would type them.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +32,6 @@ from ecograph.cli import main
 from .conftest import BROKEN, REPO, SHILI
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-NEEDS_SERVER = ("serve", "push", "--endpoint")
 
 
 def _examples() -> list[tuple[int, list[tuple[str, list[str]]]]]:
@@ -41,7 +48,11 @@ def _examples() -> list[tuple[int, list[tuple[str, list[str]]]]]:
 
 
 EXAMPLES = _examples()
+#: blocks that start a server in the background (``… &``); the others run through CliRunner
+SERVER_EXAMPLES = [(line, steps) for line, steps in EXAMPLES if steps and steps[0][0].endswith(" &")]
+LOCAL_EXAMPLES = [example for example in EXAMPLES if example not in SERVER_EXAMPLES]
 _SECONDS = re.compile(r"\b\d+\.\d+ s\b")
+_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ")  # the server's own log
 _FILE_URL = re.compile(r"file://\S+")
 
 
@@ -94,30 +105,22 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_readme_has_examples_to_check() -> None:
-    commands = [
-        command for _, steps in EXAMPLES for command, _ in steps if command.startswith("ecograph ")
-    ]
-    checked = [command for command in commands if not any(word in command for word in NEEDS_SERVER)]
-    assert len(checked) >= 25 and {shlex.split(c)[1] for c in checked} >= {
-        "view",
-        "query",
-        "lookup",
-        "path",
-        "rank",
-    }
+    commands = [c for _, steps in EXAMPLES for c, _ in steps if c.startswith("ecograph ")]
+    checked = [c for _, steps in LOCAL_EXAMPLES for c, _ in steps if c.startswith("ecograph ")]
+    assert len(commands) > len(checked) >= 25 and len(SERVER_EXAMPLES) == 2
+    assert {shlex.split(c)[1] for c in checked} >= {"view", "query", "lookup", "path", "rank"}
 
 
 @pytest.mark.parametrize(
-    ("line", "steps"), EXAMPLES, ids=[f"README.md:{line}" for line, _ in EXAMPLES]
+    ("line", "steps"), LOCAL_EXAMPLES, ids=[f"README.md:{line}" for line, _ in LOCAL_EXAMPLES]
 )
 def test_readme_example_output_is_what_the_command_prints(line: int, steps, workdir: Path) -> None:
     runner = CliRunner()
     exit_code = None
     for command, expected in steps:
-        if any(word in command for word in NEEDS_SERVER) or command.startswith(
-            ("curl", "oxigraph")
-        ):
-            pytest.skip("needs a running server (see test_serve.py)")
+        assert not command.startswith(("curl", "oxigraph")) and "--endpoint" not in command, (
+            f"README.md:{line}: a step that needs a server outside a block that starts one"
+        )
         if command == "echo $?":
             assert exit_code is not None and [str(exit_code)] == expected, (
                 f"README.md:{line}: exit code of the step before"
@@ -130,3 +133,63 @@ def test_readme_example_output_is_what_the_command_prints(line: int, steps, work
             + "\n\nbut the README shows\n"
             + "\n".join(expected)
         )
+
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for_port(port: int, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the server stopped"
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+@pytest.mark.parametrize(("line", "steps"), SERVER_EXAMPLES, ids=[f"README.md:{line}" for line, _ in SERVER_EXAMPLES])
+def test_readme_server_examples(line: int, steps, workdir: Path) -> None:
+    """The server blocks, run as a reader would: the server in the background on a free port
+    (the README's port replaced), every other step in bash."""
+    if shutil.which("curl") is None:
+        pytest.skip("curl is not installed")
+    bin_dir = Path(sys.executable).parent
+    if "oxigraph" in steps[0][0] and not (bin_dir / "oxigraph").exists() and shutil.which("oxigraph") is None:
+        pytest.skip("the Oxigraph server binary is absent: pip install oxigraph")
+    readme_port = re.search(r"(?:--port |127\.0\.0\.1:)(\d+)", steps[0][0]).group(1)
+    port = str(_free_port())
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    command, expected = steps[0]
+    process = subprocess.Popen(
+        shlex.split(command[: -len(" &")].replace(readme_port, port)),
+        cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    watchdog = threading.Timer(120, process.kill)  # a server that never gets ready ends the wait
+    watchdog.start()
+    try:
+        announced = []
+        while len(announced) < len(expected):  # what the server prints when it is ready
+            text = process.stdout.readline()
+            assert text, f"README.md:{line}: the server stopped before printing {expected}"
+            if not _LOG_LINE.match(text):
+                announced.append(text.rstrip("\n"))
+        assert announced == [e.replace(readme_port, port) for e in expected], f"README.md:{line}"
+        _wait_for_port(int(port), process)
+        for command, expected in steps[1:]:
+            run = subprocess.run(["bash", "-c", command.replace(readme_port, port)], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
+            actual = (run.stdout + run.stderr).splitlines()
+            assert _matches([e.replace(readme_port, port) for e in expected], actual), (
+                f"README.md:{line}: `{command}` prints\n" + "\n".join(actual) + "\n\nbut the README shows\n" + "\n".join(expected)
+            )
+    finally:
+        watchdog.cancel()
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout:
+            process.stdout.close()

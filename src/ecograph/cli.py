@@ -837,7 +837,7 @@ def push(url: str, graph: str | None, mode: str, data: Path | None) -> None:
     from ecograph.remote import push as push_build
 
     result = push_build(_load(data), url, graph, mode=mode)
-    click.echo(f"Pushed {result.quads:,} quads in {result.graphs:,} graphs to {result.url} ({result.mode}; {result.requests} requests, {result.seconds:.2f} s).")
+    click.echo(f"Pushed {result.quads:,} quads in {result.graphs:,} graphs to {result.url} ({result.mode}; {result.requests} request{'' if result.requests == 1 else 's'}, {result.seconds:.2f} s).")
 
 
 if __name__ == "__main__":  # pragma: no cover
