@@ -109,3 +109,43 @@ def test_relation_to_wrong_kind_is_an_error(shili_copy: Path) -> None:
     )
     with pytest.raises(ecograph.DataError, match=r"wrong.yaml:6: \[wrong-branch\] branchOf 'shili' is of kind AdministrativeArea, expected Organization"):
         ecograph.load(shili_copy)
+
+
+def _tiny_city(folder: Path, *, heading_section: bool) -> Path:
+    """A two-section report with a title line above its first section."""
+    (folder / "sources").mkdir(parents=True)
+    (folder / "sources" / "report.txt").write_text("示例市科技局工作报告\n\n一、平台建设\n示例研究院获批重点实验室。\n", encoding="utf-8")
+    (folder / "dataset.yaml").write_text(
+        "id: tiny\nbase: https://example.org/tiny/\ntitle: {zh: 示例, en: Example}\n"
+        "sources:\n  - {document: report, file: sources/report.txt}\n",
+        encoding="utf-8",
+    )
+    header = (
+        "- id: report-header\n  type: DocumentSection\n  label: {zh: 文头, en: Heading}\n  order: 0\n"
+        "  start: 示例市科技局工作报告\n  relations: [{p: partOf, o: report}]\n"
+        if heading_section
+        else ""
+    )
+    (folder / "documents.yaml").write_text(
+        "- id: report\n  type: Document\n  label: {zh: 示例市科技局工作报告, en: Report}\n"
+        f"  cite: {{section: {'report-header' if heading_section else 'report-s1'}, quote: 示例市科技局工作报告}}\n"
+        # no cite: a section is cited by the text it starts with
+        "- id: report-s1\n  type: DocumentSection\n  label: {zh: 一、平台建设, en: 1. Platforms}\n  order: 1\n"
+        "  relations: [{p: partOf, o: report}]\n" + header,
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_a_quote_above_the_first_section_says_so(tmp_path: Path) -> None:
+    with pytest.raises(ecograph.DataError) as info:
+        ecograph.load(_tiny_city(tmp_path / "tiny", heading_section=False))
+    (problem,) = info.value.problems
+    assert (problem.file, problem.line, problem.record_id) == ("documents.yaml", 1, "report")
+    assert "it comes before the document's first section" in problem.message
+
+
+def test_a_section_needs_no_cite_of_its_own(tmp_path: Path) -> None:
+    kg = ecograph.load(_tiny_city(tmp_path / "tiny", heading_section=True))
+    section = kg.data.records["report-s1"]
+    assert [(c.section, c.quote) for c in section.cites] == [("report-s1", "一、平台建设")]

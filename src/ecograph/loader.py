@@ -324,7 +324,16 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
             hint = f" (did you mean {close!r}?)" if close else ""
             out.add(file, line, rid, f"unknown property {key!r}{hint}")
     if "cite" not in raw:
-        out.add(file, line, rid, "record has no citation ('cite')")
+        if "DocumentSection" in types:
+            # a section is cited by the text it starts with (its start, else its zh label)
+            label = raw.get("label")
+            start = raw.get("start") or (label.get("zh") if isinstance(label, dict) else None)
+            if isinstance(start, str) and start.strip():
+                record.cites = [Citation(rid, start)]
+            else:
+                out.add(file, line, rid, "section has no 'start' or zh label to cite it by")
+        else:
+            out.add(file, line, rid, "record has no citation ('cite')")
     else:
         record.cites = _citations(raw["cite"], where, out)
     if "note" in raw:
@@ -590,7 +599,13 @@ def _check_quotes(meta: DatasetMeta, records: dict[str, Record], out: _Collector
             return
         if quote in span.text:
             found = [sid for sid, s in spans.items() if s.document == span.document and s.text.find(quote, s.start, s.end) >= 0]
-            where = f"; it is in section {', '.join(sorted(found))}" if found else " (it spans two sections)"
+            first = min(s.start for s in spans.values() if s.document == span.document)
+            if found:
+                where = f"; it is in section {', '.join(sorted(found))}"
+            elif span.text.find(quote) + len(quote) <= first:
+                where = " (it comes before the document's first section: add a section for the opening, starting at the top)"
+            else:
+                where = " (it spans two sections)"
             out.add(record.file, line, record.id, f"quote not found in section {cite.section}{where}: {cite.quote!r}")
         else:
             out.add(record.file, line, record.id, f"quote not found in the source: {cite.quote!r}")
