@@ -72,6 +72,8 @@ def test_validate_lists_the_problem(name: str, shili_copy: Path, runner) -> None
     result = runner.invoke(main, ["validate", "--data", str(shili_copy)])
     assert result.exit_code == 1
     assert "INVALID" in result.output and CASES[name][2] in result.output
+    # named by the id in its dataset.yaml, as a valid dataset is (the folder is a copy of shili)
+    assert "in dataset shili:" in result.output
 
 
 def test_all_problems_are_reported_together(shili_copy: Path) -> None:

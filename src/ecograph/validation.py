@@ -73,6 +73,21 @@ def _shacl_findings(kg: Any) -> list[Finding]:
     return sorted(set(findings))
 
 
+def _dataset_id(path: str | Path | None) -> str:
+    """The id in a dataset folder's dataset.yaml, else the folder's name (for a dataset that
+    failed to load, whose metadata may be broken too)."""
+    from .resources import default_dataset_dir
+    from .yamlio import read_yaml
+
+    folder = Path(path) if path is not None else default_dataset_dir()
+    try:
+        meta = read_yaml(folder / "dataset.yaml")
+    except (DataError, OSError):
+        return folder.name
+    dataset_id = meta.get("id") if isinstance(meta, dict) else None
+    return dataset_id if isinstance(dataset_id, str) and dataset_id.strip() else folder.name
+
+
 def validate(path: str | Path | None = None, *, shacl: bool = True) -> ValidationReport:
     """Check a dataset folder (default: the bundled data) with the loader and with SHACL.
 
@@ -87,8 +102,7 @@ def validate(path: str | Path | None = None, *, shacl: bool = True) -> Validatio
             Finding("loader", f"{p.file}:{p.line}" if p.line else p.file, p.record_id, p.message, "Error")
             for p in exc.problems
         ]
-        name = Path(path).name if path is not None else "ordos"
-        return ValidationReport(dataset=name, conforms=False, findings=findings)
+        return ValidationReport(dataset=_dataset_id(path), conforms=False, findings=findings)
     findings = _shacl_findings(kg) if shacl else []
     violations = [f for f in findings if f.severity == "Violation"]
     stats = kg.stats()
