@@ -127,3 +127,10 @@ def test_validate_reports_shacl_violations_in_both_languages(shili_copy: Path, r
     assert " / " in finding["message"]  # the Chinese and the English message
     text = runner.invoke(main, ["validate", "--data", str(shili_copy)])
     assert text.exit_code == 1 and "INVALID" in text.output and "briefing-s3" in text.output
+
+
+def test_counts_agree_with_their_number() -> None:
+    from ecograph.cli import _count
+
+    assert [_count(n, "relation") for n in (0, 1, 2)] == ["0 relations", "1 relation", "2 relations"]
+    assert _count(1, "entity", "entities") == "1 entity" and _count(1045695, "triple", grouped=True) == "1,045,695 triples"

@@ -184,9 +184,10 @@ def build(out: Path, data: Path | None) -> None:
         result = ecograph.build(out, data, click.get_current_context().meta.get("ecograph.store"), progress)
     stats = result.stats
     click.echo(
-        f"Built dataset {stats.dataset}: {stats.entities} entities, {stats.observations} observations, "
-        f"{stats.relations} relations, {stats.citations} citations, {stats.triples} triples "
-        f"in {stats.named_graphs} named graphs."
+        f"Built dataset {stats.dataset}: {_count(stats.entities, 'entity', 'entities')}, "
+        f"{_count(stats.observations, 'observation')}, {_count(stats.relations, 'relation')}, "
+        f"{_count(stats.citations, 'citation')}, {_count(stats.triples, 'triple')} "
+        f"in {_count(stats.named_graphs, 'named graph')}."
     )
     for fmt, path in result.files.items():
         size = Path(path).stat().st_size
@@ -379,6 +380,12 @@ def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, 
         rows = [tuple(_short(r[v], base) if v in r else "" for v in result.variables) for r in result.rows]
         click.echo(_table(rows, tuple(result.variables)))
         click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+
+
+def _count(number: int, singular: str, plural: str | None = None, *, grouped: bool = False) -> str:
+    """``1 relation``, ``2 relations`` (``grouped``: with thousands separators)."""
+    noun = singular if number == 1 else plural or singular + "s"
+    return f"{number:,} {noun}" if grouped else f"{number} {noun}"
 
 
 def _label(labels: dict[str, str], lang: str) -> str:
@@ -621,7 +628,10 @@ def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: in
     rows = [(r.rank, r.id, r.label(lang), ";".join(r.kinds), *(f"{r.scores[m]:.6f}" for m in result.measures)) for r in result.rows]
     if fmt == "table":
         excluded = ", ".join(result.excluded) or "nothing"
-        click.echo(f"{result.nodes} entities, {result.edges} links (excluded: {excluded}); ordered by {result.measure}")
+        click.echo(
+            f"{_count(result.nodes, 'entity', 'entities')}, {_count(result.edges, 'link')} "
+            f"(excluded: {excluded}); ordered by {result.measure}"
+        )
     _write_rows(fmt, headers, rows)
 
 
@@ -777,7 +787,8 @@ def view(output: Path, focus: str | None, depth: int, kinds: tuple[str, ...], si
     )
     layout = "laid out in the browser" if result.physics else "layout precomputed, physics off"
     click.echo(
-        f"Wrote {result.path} ({result.bytes:,} bytes): {result.nodes} entities, {result.edges} relations "
+        f"Wrote {result.path} ({result.bytes:,} bytes): {_count(result.nodes, 'entity', 'entities')}, "
+        f"{_count(result.edges, 'relation')} "
         f"({layout}; {result.seconds:.2f} s)."
     )
     click.echo(_table(list(result.counts_by_kind.items()), ("kind", "entities")))
