@@ -3,6 +3,7 @@ traceback and no output written. One broken fixture per kind lives in tests/data
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -151,3 +152,26 @@ def test_a_section_needs_no_cite_of_its_own(tmp_path: Path) -> None:
     kg = ecograph.load(_tiny_city(tmp_path / "tiny", heading_section=True))
     section = kg.data.records["report-s1"]
     assert [(c.section, c.quote) for c in section.cites] == [("report-s1", "一、平台建设")]
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("base: https://example.org/shi]li/", "'base' must be an http(s) IRI ending in '/'"),  # found by hypothesis
+        ("base: https://example.org/shi li/", "'base' must be an http(s) IRI ending in '/'"),
+        ("license: not an iri", "'license' must be an IRI"),
+        ("license: https://example.org/%zz", "'license' must be an IRI"),
+    ],
+)
+def test_bad_iris_in_dataset_yaml(line: str, words: str, shili_copy: Path, runner) -> None:
+    meta = shili_copy / "dataset.yaml"
+    key = line.split(":", 1)[0]
+    text = "".join(f"{line}\n" if old.startswith(f"{key}:") else old for old in meta.read_text(encoding="utf-8").splitlines(True))
+    if f"{key}:" not in meta.read_text(encoding="utf-8"):
+        text += f"{line}\n"
+    meta.write_text(text, encoding="utf-8")
+    with pytest.raises(ecograph.DataError, match=re.escape(words)) as info:
+        ecograph.load(shili_copy)
+    assert info.value.problems[0].file == "dataset.yaml"
+    result = runner.invoke(main, ["validate", "--data", str(shili_copy)])
+    assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output

@@ -237,6 +237,17 @@ def _datatype_name(iri: Any) -> str:
     return text.rsplit("#", 1)[-1]
 
 
+def _is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI (RFC 3987) as the Oxigraph store will accept it."""
+    from pyoxigraph import NamedNode
+
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _read_meta(folder: Path) -> DatasetMeta:
     path = folder / METADATA_FILE
     if not path.is_file():
@@ -253,8 +264,11 @@ def _read_meta(folder: Path) -> DatasetMeta:
     if not isinstance(dataset_id, str) or not SLUG_RE.match(dataset_id):
         out.add(METADATA_FILE, raw.line, "", f"bad slug {dataset_id!r} for the dataset id")
     base = raw.get("base")
-    if not isinstance(base, str) or not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", base):
-        out.add(METADATA_FILE, raw.line, where[2], "'base' must be an http(s) IRI ending in '/'")
+    if not isinstance(base, str) or not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", base) or not _is_iri(base):
+        out.add(METADATA_FILE, raw.line, where[2], f"'base' must be an http(s) IRI ending in '/', not {base!r}")
+    license_ = raw.get("license")
+    if license_ is not None and not (isinstance(license_, str) and _is_iri(license_)):
+        out.add(METADATA_FILE, raw.line, where[2], f"'license' must be an IRI (e.g. https://creativecommons.org/licenses/by/4.0/), not {license_!r}")
     title = _lang_map(raw.get("title", {}), where, "title", out, required=("zh", "en"))
     description = _lang_map(raw.get("description", {}), where, "description", out)
     sources: dict[str, Path] = {}
@@ -276,7 +290,6 @@ def _read_meta(folder: Path) -> DatasetMeta:
         sources[item["document"]] = file
     if out.problems:
         raise DataError(out.problems)
-    license_ = raw.get("license")
     return DatasetMeta(
         id=dataset_id,  # type: ignore[arg-type]
         base=base,  # type: ignore[arg-type]
