@@ -178,6 +178,16 @@ def test_update_is_403(server, how: str) -> None:
     assert sparql_get(server.base, "ASK { <urn:a> <urn:b> <urn:c> }").text.count("false") == 1
 
 
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_methods_that_would_write_are_405(server, method: str) -> None:
+    """Graph Store Protocol writes (PUT, DELETE) and PATCH: 405 with the methods allowed."""
+    body = b"<urn:a> <urn:b> <urn:c> ." if method != "DELETE" else None
+    answer = request(server.base, "/sparql", data=body, headers={"Content-Type": "application/n-triples"}, method=method)
+    assert answer.status == 405 and answer.headers["Allow"] == "GET, HEAD, POST, OPTIONS"
+    assert "read-only" in answer.text
+    server.alive()
+
+
 @pytest.mark.parametrize(
     "query",
     [

@@ -118,6 +118,9 @@ class HttpError(Exception):
 # --------------------------------------------------------------------------- query checks
 
 _FORBIDDEN = {"SERVICE": "SERVICE (federated queries)", "LOAD": "LOAD"}
+_ALLOWED = "GET, HEAD, POST, OPTIONS"
+#: methods whose request may carry a body the server does not read when it refuses them
+_WITH_BODY = ("POST", "PUT", "PATCH", "DELETE")
 _UPDATE_FORBIDDEN = "SPARQL Update is not allowed: this endpoint is read-only"
 
 
@@ -433,7 +436,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def _error(self, error: HttpError) -> None:
         log.info("%s %s: %d %s", self.command, self.path.split("?", 1)[0], error.status, error.message.splitlines()[0])
-        if error.status >= 400 and self.command == "POST" and not getattr(self, "_body_read", False):
+        if error.status >= 400 and self.command in _WITH_BODY and not getattr(self, "_body_read", False):
             self.close_connection = True  # the unread body must not be taken for the next request
         self._send(error.status, (error.message + "\n").encode("utf-8"), "text/plain; charset=utf-8", error.headers)
 
@@ -461,8 +464,20 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         self._handle(self._post)
 
+    def do_PUT(self) -> None:  # noqa: N802
+        self._handle(self._not_allowed)
+
+    do_DELETE = do_PATCH = do_PUT  # noqa: N815
+
+    def _not_allowed(self) -> None:
+        raise HttpError(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            f"{self.command} is not allowed: this endpoint is read-only (GET or POST a query)",
+            {"Allow": _ALLOWED},
+        )
+
     def do_OPTIONS(self) -> None:  # noqa: N802
-        headers = {"Allow": "GET, HEAD, POST, OPTIONS"}
+        headers = {"Allow": _ALLOWED}
         if self.server.cors:
             headers |= {
                 "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
