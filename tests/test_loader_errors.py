@@ -175,3 +175,16 @@ def test_bad_iris_in_dataset_yaml(line: str, words: str, shili_copy: Path, runne
     assert info.value.problems[0].file == "dataset.yaml"
     result = runner.invoke(main, ["validate", "--data", str(shili_copy)])
     assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output
+
+
+def test_a_folder_without_dataset_yaml_is_refused_before_anything_is_read(tmp_path: Path, runner) -> None:
+    """Found by fuzzing: --data / read every file under / to make the cache key, and crashed
+    on the first it could not read."""
+    (tmp_path / "unreadable").mkdir()
+    (tmp_path / "unreadable" / "secret.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "unreadable").chmod(0)
+    try:
+        result = runner.invoke(main, ["stats", "--data", str(tmp_path)])
+    finally:
+        (tmp_path / "unreadable").chmod(0o755)
+    assert result.exit_code == 1 and "no dataset.yaml" in result.output and "Traceback" not in result.output

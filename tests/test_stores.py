@@ -187,3 +187,16 @@ def test_triple_terms_in_an_answer_are_a_clear_error(both, runner) -> None:
         both["oxigraph"].query("SELECT (TRIPLE(?s, ?p, ?o) AS ?t) WHERE { ?s ?p ?o } LIMIT 1")
     result = runner.invoke(main, ["query", "--store", "oxigraph", "SELECT (TRIPLE(?s, ?p, ?o) AS ?t) WHERE { ?s ?p ?o } LIMIT 1"])
     assert result.exit_code == 1 and "RDF 1.2 triple term" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("value", ["x=<not an iri>", "x=<https://example.org/a b>", "x=data:no pe", "x=<https://example.org/%zz>"])
+def test_a_binding_that_is_no_iri_is_a_query_error(value: str, runner) -> None:
+    """Found by fuzzing the command line: an invalid IRI in --bind crashed in pyoxigraph."""
+    result = runner.invoke(main, ["query", "SELECT ?x WHERE { }", "--bind", value])
+    assert result.exit_code == 1 and "is not an IRI" in result.output and "Traceback" not in result.output
+
+
+def test_an_invalid_iri_bound_through_the_api_is_a_query_error(both) -> None:
+    """Oxigraph checks a bound IRI (rdflib takes any string as one)."""
+    with pytest.raises(QueryError, match="bad binding"):
+        both["oxigraph"].query("SELECT ?x WHERE { }", {"x": Iri("not an iri")})

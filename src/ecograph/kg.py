@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
-from .loader import LoadedData, build_rdf, read_dataset
+from .loader import METADATA_FILE, LoadedData, build_rdf, read_dataset
 from .resources import default_dataset_dir
 
 if TYPE_CHECKING:
@@ -351,7 +351,12 @@ def load(
     spec = store_spec(store)
     if not folder.is_dir():
         raise DataError([Problem(str(folder), 0, "", "dataset folder not found")])
-    key = build_cache.content_key(folder, ontology_file(), extra="dataset")
+    if not (folder / METADATA_FILE).is_file():  # before reading every file under the folder
+        raise DataError([Problem(METADATA_FILE, 0, "", f"no {METADATA_FILE} in {folder}")])
+    try:
+        key = build_cache.content_key(folder, ontology_file(), extra="dataset")
+    except OSError as exc:
+        raise DataError([Problem(str(exc.filename or folder), 0, "", f"cannot read: {exc.strerror}")]) from None
     entry = build_cache.get("dataset", key) if cache else None
     if entry is not None and isinstance(entry.get("data"), LoadedData) and isinstance(entry.get("nquads"), bytes):
         data = entry["data"]

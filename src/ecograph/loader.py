@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError, Problem
+from .namespaces import is_iri
 from .yamlio import Node, read_yaml
 
 __all__ = [
@@ -237,17 +238,6 @@ def _datatype_name(iri: Any) -> str:
     return text.rsplit("#", 1)[-1]
 
 
-def _is_iri(text: str) -> bool:
-    """Whether ``text`` is an absolute IRI (RFC 3987) as the Oxigraph store will accept it."""
-    from pyoxigraph import NamedNode
-
-    try:
-        NamedNode(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _read_meta(folder: Path) -> DatasetMeta:
     path = folder / METADATA_FILE
     if not path.is_file():
@@ -264,10 +254,10 @@ def _read_meta(folder: Path) -> DatasetMeta:
     if not isinstance(dataset_id, str) or not SLUG_RE.match(dataset_id):
         out.add(METADATA_FILE, raw.line, "", f"bad slug {dataset_id!r} for the dataset id")
     base = raw.get("base")
-    if not isinstance(base, str) or not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", base) or not _is_iri(base):
+    if not isinstance(base, str) or not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", base) or not is_iri(base):
         out.add(METADATA_FILE, raw.line, where[2], f"'base' must be an http(s) IRI ending in '/', not {base!r}")
     license_ = raw.get("license")
-    if license_ is not None and not (isinstance(license_, str) and _is_iri(license_)):
+    if license_ is not None and not (isinstance(license_, str) and is_iri(license_)):
         out.add(METADATA_FILE, raw.line, where[2], f"'license' must be an IRI (e.g. https://creativecommons.org/licenses/by/4.0/), not {license_!r}")
     title = _lang_map(raw.get("title", {}), where, "title", out, required=("zh", "en"))
     description = _lang_map(raw.get("description", {}), where, "description", out)

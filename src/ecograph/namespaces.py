@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ECO_NS", "ECOSH_NS", "ONTOLOGY_IRI_STR", "PREFIX_IRIS", "SPARQL_PREFIX_IRIS", "SKOS_NS", "XSD_STRING", "sparql_prologue"]
+__all__ = ["ECO_NS", "ECOSH_NS", "ONTOLOGY_IRI_STR", "PREFIX_IRIS", "SPARQL_PREFIX_IRIS", "SKOS_NS", "XSD_STRING", "is_iri", "sparql_prologue"]
 
 ECO_NS = "https://w3id.org/ecograph/ontology#"
 ECOSH_NS = "https://w3id.org/ecograph/shapes#"
@@ -39,3 +39,14 @@ XSD_STRING = PREFIX_IRIS["xsd"] + "string"
 def sparql_prologue() -> str:
     """The predeclared prefixes as PREFIX lines, one per prefix, for text sent to a SPARQL parser."""
     return "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in SPARQL_PREFIX_IRIS.items())
+
+
+def is_iri(text: str) -> bool:
+    """Whether ``text`` is an absolute IRI (RFC 3987) as the Oxigraph store accepts it."""
+    from pyoxigraph import NamedNode
+
+    try:
+        NamedNode(text)
+    except ValueError:
+        return False
+    return True

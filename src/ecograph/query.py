@@ -204,10 +204,16 @@ def parse_binding(text: str, base: str) -> tuple[str, Any]:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         raise QueryError(f"{name!r} is not a SPARQL variable name")
     if value.startswith("<") and value.endswith(">"):
-        return name, URIRef(value[1:-1])
-    if value.startswith("data:"):
-        return name, URIRef(f"{base}id/{value[5:]}")
-    return name, Literal(value)
+        iri = value[1:-1]
+    elif value.startswith("data:"):
+        iri = f"{base}id/{value[5:]}"
+    else:
+        return name, Literal(value)
+    from .namespaces import is_iri
+
+    if not is_iri(iri):
+        raise QueryError(f"{value!r} is not an IRI (write <https://…> or data:SLUG)")
+    return name, URIRef(iri)
 
 
 def run_query(dataset: Any, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:

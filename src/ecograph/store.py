@@ -124,7 +124,10 @@ class OxigraphStore(Store):
         ox = _ox()
         substitutions = None
         if bindings:
-            substitutions = {_variable(name): _to_oxigraph(value) for name, value in bindings.items()}
+            try:
+                substitutions = {_variable(name): _to_oxigraph(value) for name, value in bindings.items()}
+            except ValueError as exc:  # an invalid IRI or variable name
+                raise QueryError(f"bad binding: {exc}") from None
         try:
             result = self._run(text, substitutions)
         except SyntaxError as exc:
