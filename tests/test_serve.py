@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 import ecograph
+from ecograph.cli import main
 from ecograph.errors import QueryError
 from ecograph.query import Iri, gallery
 from ecograph.remote import EndpointStore, push, sparql_term, values_clause
@@ -527,3 +528,19 @@ def test_cli_push_then_commands_through_endpoint(oxigraph_server, tmp_path: Path
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_a_port_in_use_is_a_clear_error(server, kg, runner) -> None:
+    """Found by fuzzing the command line: a taken port crashed with AttributeError."""
+    port = int(server.base.rsplit(":", 1)[1])
+    with pytest.raises(ecograph.OutputError, match=r"cannot listen on 127\.0\.0\.1:\d+: Address already in use .*--port 0"):
+        make_server(kg, port=port, view=False)
+    result = runner.invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 1 and "Address already in use" in result.output and "Traceback" not in result.output
+    server.alive()
+
+
+def test_a_store_folder_that_cannot_be_opened_is_a_clear_error(tmp_path: Path, runner) -> None:
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(main, ["query", "ASK {}", "--store", f"oxigraph:{tmp_path / 'file'}"])
+    assert result.exit_code == 1 and "cannot open the Oxigraph store" in result.output and "Traceback" not in result.output

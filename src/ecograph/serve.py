@@ -32,6 +32,7 @@ The server binds to the loopback interface by default; CORS headers are sent onl
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import html
 import json
@@ -48,7 +49,7 @@ from urllib.parse import parse_qs, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from .errors import QueryError
+from .errors import OutputError, QueryError
 from .query import SPARQL_TOKEN, QueryResult, gallery
 
 __all__ = ["make_server", "serve_forever", "SparqlServer", "MAX_BODY", "forbidden_keyword"]
@@ -357,7 +358,9 @@ class SparqlServer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
-        self.executor.shutdown(wait=False, cancel_futures=True)
+        executor = getattr(self, "executor", None)  # absent when binding the address failed
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
 
     def run_query(self, text: str) -> QueryResult:
         """Run ``text`` on a worker; HttpError 503 when the deadline passes, 413 when the result
@@ -720,10 +723,14 @@ def make_server(
     """
     if host not in LOOPBACK:
         log.warning("serving on %s: the endpoint is reachable from other machines", host)
-    server = SparqlServer(
-        (host, port), kg, timeout=timeout, max_rows=max_rows, cors=cors, workers=workers, view=view,
-        slow_cooldown=slow_cooldown,
-    )
+    try:
+        server = SparqlServer(
+            (host, port), kg, timeout=timeout, max_rows=max_rows, cors=cors, workers=workers, view=view,
+            slow_cooldown=slow_cooldown,
+        )
+    except OSError as exc:  # the port is taken, the host unknown or not this machine's
+        hint = " (another server runs there? --port 0 picks a free port)" if exc.errno == errno.EADDRINUSE else ""
+        raise OutputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
     log.info("SPARQL endpoint on http://%s:%d/sparql", *server.server_address[:2])
     return server
 

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import NotFoundError, QueryError
+from .errors import NotFoundError, OutputError, QueryError
 from .namespaces import SPARQL_PREFIX_IRIS, XSD_STRING
 from .query import Iri, QueryResult
 
@@ -90,7 +90,10 @@ class OxigraphStore(Store):
         import pyoxigraph
 
         self.path = Path(path) if path else None
-        self.store = pyoxigraph.Store(str(self.path)) if self.path else pyoxigraph.Store()
+        try:
+            self.store = pyoxigraph.Store(str(self.path)) if self.path else pyoxigraph.Store()
+        except OSError as exc:  # a file in the way, a folder that cannot be made, a store in use
+            raise OutputError(f"cannot open the Oxigraph store at {self.path}: {exc}") from None
         self.name = f"oxigraph:{self.path}" if self.path else "oxigraph"
 
     # ------------------------------------------------------------------ loading
