@@ -5,6 +5,7 @@ answers through a real Oxigraph server."""
 from __future__ import annotations
 
 import csv
+import http.server
 import io
 import json
 import re
@@ -544,3 +545,59 @@ def test_a_store_folder_that_cannot_be_opened_is_a_clear_error(tmp_path: Path, r
     (tmp_path / "file").write_text("not a folder", encoding="utf-8")
     result = runner.invoke(main, ["query", "ASK {}", "--store", f"oxigraph:{tmp_path / 'file'}"])
     assert result.exit_code == 1 and "cannot open the Oxigraph store" in result.output and "Traceback" not in result.output
+
+
+_CANNED: dict[str, tuple[str, bytes]] = {}
+
+
+class _CannedHandler(http.server.BaseHTTPRequestHandler):
+    """Answers every request with the content type and body in ``_CANNED["answer"]``."""
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        content_type, body = _CANNED["answer"]
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def canned() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _CannedHandler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/query"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+JSON = "application/sparql-results+json"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "words"),
+    [
+        (JSON, b"not json", "not SPARQL results JSON"),
+        (JSON, b"\xff\xfe", "not SPARQL results JSON"),
+        (JSON, b"[]", "a list, not an object"),
+        (JSON, b'{"head": {}}', "no list of variable names"),
+        (JSON, b'{"boolean": "yes"}', "'boolean' is not true or false"),
+        (JSON, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "weird", "value": 1}}]}}', "no valid 'type' and 'value'"),
+        (JSON, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"y": {"type": "uri", "value": "urn:y"}}]}}', "not among the variables"),
+        (JSON, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": "urn:x"}}]}}', "variables the query does not have: x"),
+        ("application/n-triples", b"<a> <b> <c> .", "not valid application/n-triples"),
+    ],
+)
+def test_a_malformed_answer_from_an_endpoint_is_an_error(canned: str, content_type: str, body: bytes, words: str, runner) -> None:
+    """Found by pointing --endpoint at a server answering garbage: JSONDecodeError, KeyError,
+    AttributeError and SyntaxError tracebacks."""
+    _CANNED["answer"] = (content_type, body)
+    with pytest.raises(ecograph.EcographError, match=re.escape(words)):
+        EndpointStore(canned).query("SELECT ?e ?name WHERE { ?e ?p ?name }")
+    result = runner.invoke(main, ["lookup", "鄂尔多斯实验室", "--endpoint", canned])
+    assert result.exit_code == 1 and "Traceback" not in result.output and result.output.startswith("Error: ")

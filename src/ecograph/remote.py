@@ -175,7 +175,14 @@ class EndpointStore(Store):
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise EndpointError(f"cannot reach {self.url}: {reason}") from None
-        return _result(payload, content_type, text)
+        result = _result(payload, content_type, text)
+        # an answer naming variables the query does not have answers something else (a canned
+        # page, another query): the callers would read bindings that are not there
+        sent = body.decode("utf-8")
+        unknown = [v for v in result.variables if not re.search(rf"[?$]{re.escape(v)}(?![\w\u00b7\u0300-\u036f\u203f-\u2040])", sent)]
+        if unknown:
+            raise EndpointError(f"{self.url} answered with variables the query does not have: {', '.join(unknown)}")
+        return result
 
     def __len__(self) -> int:
         """The triples in the endpoint's default graph (all graphs when it is their union)."""
@@ -194,22 +201,63 @@ def _syntax_message(message: str, text: str, status: int) -> str:
 
 
 def _result(payload: bytes, content_type: str, text: str) -> QueryResult:
+    """The endpoint's answer as a :class:`QueryResult`; :class:`EndpointError` for an answer that
+    is not what its content type says (a remote server is not trusted to be well-formed)."""
     if content_type in ("application/sparql-results+json", "application/json"):
-        document = json.loads(payload.decode("utf-8"))
-        if "boolean" in document:
-            return QueryResult(kind="ask", boolean=bool(document["boolean"]))
-        variables = list(document.get("head", {}).get("vars", []))
-        rows = [{k: _normal(v) for k, v in b.items()} for b in document.get("results", {}).get("bindings", [])]
-        return QueryResult(kind="select", variables=variables, rows=rows)
+        try:
+            document = json.loads(payload.decode("utf-8"))
+        except ValueError as exc:  # not UTF-8, not JSON
+            raise EndpointError(f"the endpoint's answer is not SPARQL results JSON: {exc}") from None
+        return _results_json(document)
     formats = {"application/n-triples": "N_TRIPLES", "text/plain": "N_TRIPLES", "text/turtle": "TURTLE"}
     if content_type in formats:
         import pyoxigraph as ox
 
         from .store import _construct_result
 
-        triples = list(ox.parse(payload, format=getattr(ox.RdfFormat, formats[content_type])))
+        try:
+            triples = list(ox.parse(payload, format=getattr(ox.RdfFormat, formats[content_type])))
+        except (SyntaxError, ValueError) as exc:
+            raise EndpointError(f"the endpoint's answer is not valid {content_type}: {exc}") from None
         return _construct_result(triples, text)
     raise EndpointError(f"the endpoint answered with an unexpected content type {content_type!r}")
+
+
+_TERM_TYPES = ("uri", "literal", "typed-literal", "bnode")
+
+
+def _results_json(document: Any) -> QueryResult:
+    """A parsed SPARQL 1.1 results JSON document, checked for the shape the format prescribes."""
+
+    def bad(what: str) -> EndpointError:
+        return EndpointError(f"the endpoint's answer is not SPARQL results JSON: {what}")
+
+    if not isinstance(document, dict):
+        raise bad(f"a {type(document).__name__}, not an object")
+    if "boolean" in document:
+        if not isinstance(document["boolean"], bool):
+            raise bad("'boolean' is not true or false")
+        return QueryResult(kind="ask", boolean=document["boolean"])
+    head, results = document.get("head"), document.get("results")
+    variables = head.get("vars") if isinstance(head, dict) else None
+    bindings = results.get("bindings") if isinstance(results, dict) else None
+    if not isinstance(variables, list) or not all(isinstance(v, str) for v in variables):
+        raise bad("no list of variable names in 'head'")
+    if not isinstance(bindings, list):
+        raise bad("no list of 'bindings' in 'results'")
+    rows = []
+    for binding in bindings:
+        if not isinstance(binding, dict):
+            raise bad("a binding is not an object")
+        for name, term in binding.items():
+            if name not in variables:
+                raise bad(f"a binding of {name!r}, which is not among the variables {variables}")
+            if not (isinstance(term, dict) and term.get("type") in _TERM_TYPES and isinstance(term.get("value"), str)):
+                raise bad(f"the term bound to {name!r} has no valid 'type' and 'value'")
+            if not all(isinstance(term.get(key, ""), str) for key in ("xml:lang", "datatype")):
+                raise bad(f"the term bound to {name!r} has a language or datatype that is not text")
+        rows.append({k: _normal(v) for k, v in binding.items()})
+    return QueryResult(kind="select", variables=list(variables), rows=rows)
 
 
 def _normal(term: dict[str, str]) -> dict[str, str]:
