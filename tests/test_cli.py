@@ -134,3 +134,12 @@ def test_counts_agree_with_their_number() -> None:
 
     assert [_count(n, "relation") for n in (0, 1, 2)] == ["0 relations", "1 relation", "2 relations"]
     assert _count(1, "entity", "entities") == "1 entity" and _count(1045695, "triple", grouped=True) == "1,045,695 triples"
+
+
+def test_a_query_file_that_is_not_utf8_is_a_usage_error(runner, tmp_path: Path) -> None:
+    """Found by fuzzing: a binary --file crashed with UnicodeDecodeError."""
+    query_file = tmp_path / "binary.rq"
+    query_file.write_bytes(b"\xff\xfe\x00S")
+    result = runner.invoke(main, ["query", "--file", str(query_file)])
+    assert result.exit_code == 2 and "is not UTF-8 text" in result.output
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output

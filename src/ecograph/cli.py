@@ -358,7 +358,10 @@ def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, 
     if len(given) != 1:
         raise click.UsageError("give exactly one of: a query, --file FILE, --name NAME (or --list)")
     if file is not None:
-        text = file.read_text(encoding="utf-8")
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise click.BadParameter(f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start})", param_hint="--file") from None
     elif name is not None:
         text = saved_query(name).text
     else:
