@@ -193,3 +193,24 @@ def test_readme_server_examples(line: int, steps, workdir: Path) -> None:
         process.wait(timeout=10)
         if process.stdout:
             process.stdout.close()
+
+
+def test_readme_python_examples_run_and_print_what_the_readme_shows(workdir: Path) -> None:
+    """The "Python API" section: every python block runs; a block followed by a text block
+    prints exactly that text."""
+    import contextlib
+    import io
+
+    section = README[README.index("## Python API") : README.index("\n## ", README.index("## Python API") + 1)]
+    blocks = re.findall(r"```(python|text)\n(.*?)```", section, re.S)
+    assert [kind for kind, _ in blocks].count("python") >= 2
+    namespace: dict = {}
+    for (kind, code), following in zip(blocks, [*blocks[1:], ("", "")]):
+        if kind != "python":
+            continue
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - the README's own example
+        if following[0] == "text":
+            assert printed.getvalue() == following[1]
+    assert namespace["kg"].stats().entities_by_class["Academician"] == 5  # as the comment says
