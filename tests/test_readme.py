@@ -17,11 +17,9 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -29,7 +27,7 @@ from click.testing import CliRunner
 
 from ecograph.cli import main
 
-from .conftest import BROKEN, REPO, SHILI
+from .conftest import BROKEN, REPO, SHILI, free_port, wait_until_answering
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -136,23 +134,6 @@ def test_readme_example_output_is_what_the_command_prints(line: int, steps, work
 
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_port(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "the server stopped"
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"nothing listens on port {port}")
-
-
 @pytest.mark.parametrize(("line", "steps"), SERVER_EXAMPLES, ids=[f"README.md:{line}" for line, _ in SERVER_EXAMPLES])
 def test_readme_server_examples(line: int, steps, workdir: Path) -> None:
     """The server blocks, run as a reader would: the server in the background on a free port
@@ -163,7 +144,7 @@ def test_readme_server_examples(line: int, steps, workdir: Path) -> None:
     if "oxigraph" in steps[0][0] and not (bin_dir / "oxigraph").exists() and shutil.which("oxigraph") is None:
         pytest.skip("the Oxigraph server binary is absent: pip install oxigraph")
     readme_port = re.search(r"(?:--port |127\.0\.0\.1:)(\d+)", steps[0][0]).group(1)
-    port = str(_free_port())
+    port = str(free_port())
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     command, expected = steps[0]
     process = subprocess.Popen(
@@ -180,7 +161,7 @@ def test_readme_server_examples(line: int, steps, workdir: Path) -> None:
             if not _LOG_LINE.match(text):
                 announced.append(text.rstrip("\n"))
         assert announced == [e.replace(readme_port, port) for e in expected], f"README.md:{line}"
-        _wait_for_port(int(port), process)
+        wait_until_answering(f"http://127.0.0.1:{port}/", process)
         for command, expected in steps[1:]:
             run = subprocess.run(["bash", "-c", command.replace(readme_port, port)], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
             actual = (run.stdout + run.stderr).splitlines()

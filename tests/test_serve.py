@@ -10,7 +10,6 @@ import io
 import json
 import re
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -30,6 +29,8 @@ from ecograph.errors import QueryError
 from ecograph.query import Iri, gallery
 from ecograph.remote import EndpointStore, push, sparql_term, values_clause
 from ecograph.serve import forbidden_keyword, make_server, negotiate
+
+from .conftest import free_port, wait_until_answering
 
 ACADEMICIANS = "SELECT ?x WHERE { ?x a eco:Academician } ORDER BY ?x"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
@@ -285,29 +286,6 @@ def test_view_serves_the_viewer(server) -> None:
 # --------------------------------------------------------------------------- a standard client
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait(url: str, process: subprocess.Popen | None = None, seconds: float = 60) -> None:
-    """Until ``url`` answers; OSError when the time is up or the process has exited."""
-    deadline = time.monotonic() + seconds
-    while True:
-        if process is not None and process.poll() is not None:
-            raise OSError(f"the server exited with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
-
-
 def _sparqlwrapper_session(url: str) -> None:
     sparqlwrapper = pytest.importorskip("SPARQLWrapper", reason="SPARQLWrapper is in the test extra")
     client = sparqlwrapper.SPARQLWrapper(url)
@@ -338,12 +316,12 @@ def test_sparqlwrapper_queries_ecograph_serve(tmp_path: Path) -> None:
     ecograph_bin = shutil.which("ecograph")
     import sys
 
-    port = _free_port()
+    port = free_port()
     command = [ecograph_bin] if ecograph_bin else [sys.executable, "-m", "ecograph.cli"]
     process = subprocess.Popen([*command, "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         try:
-            _wait(f"http://127.0.0.1:{port}/sparql", process)
+            wait_until_answering(f"http://127.0.0.1:{port}/sparql", process)
         except OSError:
             process.kill()
             _, err = process.communicate()
@@ -366,14 +344,14 @@ def _start_oxigraph(folder: Path) -> tuple[subprocess.Popen, str]:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
     if not Path(binary).exists():
         pytest.skip("the Oxigraph server binary is absent: pip install oxigraph")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    _wait(f"{base}/query", process)
+    wait_until_answering(f"{base}/query", process)
     return process, base
 
 
@@ -473,11 +451,11 @@ def test_push_generic_graph_store_protocol_and_one_graph(kg, oxigraph_server) ->
     import sys
 
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([binary, "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(f"{base}/query", process)
+        wait_until_answering(f"{base}/query", process)
         result = push(kg, f"{base}/store", mode="graphs")
         assert result.requests == result.graphs + 1
         per_graph = EndpointStore(f"{base}/query", params={"union-default-graph": ""})

@@ -382,7 +382,7 @@ def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, 
         base = kg.meta.base
         rows = [tuple(_short(r[v], base) if v in r else "" for v in result.variables) for r in result.rows]
         click.echo(_table(rows, tuple(result.variables)))
-        click.echo(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+        click.echo(f"({_count(len(rows), 'row')})")
 
 
 def _count(number: int, singular: str, plural: str | None = None, *, grouped: bool = False) -> str:
@@ -851,7 +851,10 @@ def push(url: str, graph: str | None, mode: str, data: Path | None) -> None:
     from ecograph.remote import push as push_build
 
     result = push_build(_load(data), url, graph, mode=mode)
-    click.echo(f"Pushed {result.quads:,} quads in {result.graphs:,} graphs to {result.url} ({result.mode}; {result.requests} request{'' if result.requests == 1 else 's'}, {result.seconds:.2f} s).")
+    click.echo(
+        f"Pushed {_count(result.quads, 'quad', grouped=True)} in {_count(result.graphs, 'graph', grouped=True)} to "
+        f"{result.url} ({result.mode}; {_count(result.requests, 'request')}, {result.seconds:.2f} s)."
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

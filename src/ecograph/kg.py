@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
-from .loader import METADATA_FILE, LoadedData, build_rdf, read_dataset
+from .loader import LoadedData, build_rdf, metadata_file, read_dataset
 from .resources import default_dataset_dir
 
 if TYPE_CHECKING:
@@ -351,8 +351,7 @@ def load(
     spec = store_spec(store)
     if not folder.is_dir():
         raise DataError([Problem(str(folder), 0, "", "dataset folder not found")])
-    if not (folder / METADATA_FILE).is_file():  # before reading every file under the folder
-        raise DataError([Problem(METADATA_FILE, 0, "", f"no {METADATA_FILE} in {folder}")])
+    metadata_file(folder)  # before reading every file under the folder for the key
     try:
         key = build_cache.content_key(folder, ontology_file(), extra="dataset")
     except OSError as exc:

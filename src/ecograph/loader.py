@@ -238,11 +238,16 @@ def _datatype_name(iri: Any) -> str:
     return text.rsplit("#", 1)[-1]
 
 
-def _read_meta(folder: Path) -> DatasetMeta:
+def metadata_file(folder: Path) -> Path:
+    """The dataset.yaml of a dataset folder; :class:`DataError` if there is none."""
     path = folder / METADATA_FILE
     if not path.is_file():
         raise DataError([Problem(METADATA_FILE, 0, "", f"no {METADATA_FILE} in {folder}")])
-    raw = read_yaml(path)
+    return path
+
+
+def _read_meta(folder: Path) -> DatasetMeta:
+    raw = read_yaml(metadata_file(folder))
     out = _Collector()
     if not isinstance(raw, Node):
         raise DataError([Problem(METADATA_FILE, 1, "", "must be a mapping (id, base, title, sources)")])
@@ -326,19 +331,10 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
             close = _closest(key, allowed)
             hint = f" (did you mean {close!r}?)" if close else ""
             out.add(file, line, rid, f"unknown property {key!r}{hint}")
-    if "cite" not in raw:
-        if "DocumentSection" in types:
-            # a section is cited by the text it starts with (its start, else its zh label)
-            label = raw.get("label")
-            start = raw.get("start") or (label.get("zh") if isinstance(label, dict) else None)
-            if isinstance(start, str) and start.strip():
-                record.cites = [Citation(rid, start)]
-            else:
-                out.add(file, line, rid, "section has no 'start' or zh label to cite it by")
-        else:
-            out.add(file, line, rid, "record has no citation ('cite')")
-    else:
+    if "cite" in raw:
         record.cites = _citations(raw["cite"], where, out)
+    elif "DocumentSection" not in types:  # a section without one is cited by its start (below)
+        out.add(file, line, rid, "record has no citation ('cite')")
     if "note" in raw:
         record.note = _lang_map(raw["note"], where, "note", out)
     if is_observation:
@@ -367,6 +363,12 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
                 record.attributes[key] = _lang_map(value, where, key, out)
             else:
                 record.attributes[key] = value
+    if "cite" not in raw and "DocumentSection" in types:
+        start = _section_start(record)
+        if start.strip():
+            record.cites = [Citation(rid, start)]
+        else:
+            out.add(file, line, rid, "section has no 'start' or zh label to cite it by")
     relations = raw.get("relations", [])
     if not isinstance(relations, list):
         out.add(file, line, rid, "'relations' must be a list")
@@ -564,6 +566,11 @@ class _Span:
     end: int
 
 
+def _section_start(record: Record) -> str:
+    """The verbatim text at which a section begins in its source: its ``start``, else its zh label."""
+    return record.attributes.get("start") or record.labels.get("zh", "")
+
+
 def _section_spans(meta: DatasetMeta, records: dict[str, Record], out: _Collector) -> dict[str, _Span]:
     texts = {doc: normalize_text(path.read_text(encoding="utf-8")) for doc, path in meta.sources.items()}
 
@@ -575,7 +582,7 @@ def _section_spans(meta: DatasetMeta, records: dict[str, Record], out: _Collecto
         if document is None:
             out.add(record.file, record.line, record.id, "section is not partOf any source document of dataset.yaml")
             continue
-        marker = record.attributes.get("start") or record.labels.get("zh", "")
+        marker = _section_start(record)
         position = texts[document].find(normalize_text(marker))
         if not marker or position < 0:
             out.add(record.file, record.line, record.id, f"section start {marker!r} not found in the source text")
@@ -602,10 +609,9 @@ def _check_quotes(meta: DatasetMeta, records: dict[str, Record], out: _Collector
             return
         if quote in span.text:
             found = [sid for sid, s in spans.items() if s.document == span.document and s.text.find(quote, s.start, s.end) >= 0]
-            first = min(s.start for s in spans.values() if s.document == span.document)
             if found:
                 where = f"; it is in section {', '.join(sorted(found))}"
-            elif span.text.find(quote) + len(quote) <= first:
+            elif span.text.find(quote) + len(quote) <= min(s.start for s in spans.values() if s.document == span.document):
                 where = " (it comes before the document's first section: add a section for the opening, starting at the top)"
             else:
                 where = " (it spans two sections)"

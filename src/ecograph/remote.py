@@ -150,7 +150,8 @@ class EndpointStore(Store):
         return sparql_prologue() + text + (f"\n{values}\n" if values else "")
 
     def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:
-        body = self.full_text(text, bindings).encode("utf-8")
+        sent = self.full_text(text, bindings)
+        body = sent.encode("utf-8")
         url = self.url
         if self.params:
             url += ("&" if "?" in url else "?") + urllib.parse.urlencode(self.params)
@@ -178,7 +179,6 @@ class EndpointStore(Store):
         result = _result(payload, content_type, text)
         # an answer naming variables the query does not have answers something else (a canned
         # page, another query): the callers would read bindings that are not there
-        sent = body.decode("utf-8")
         unknown = [v for v in result.variables if not re.search(rf"[?$]{re.escape(v)}(?![\w\u00b7\u0300-\u036f\u203f-\u2040])", sent)]
         if unknown:
             raise EndpointError(f"{self.url} answered with variables the query does not have: {', '.join(unknown)}")

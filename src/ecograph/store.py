@@ -87,8 +87,7 @@ class OxigraphStore(Store):
     """pyoxigraph, in memory or in a folder."""
 
     def __init__(self, path: str | Path | None = None):
-        import pyoxigraph
-
+        pyoxigraph = _ox()
         self.path = Path(path) if path else None
         try:
             self.store = pyoxigraph.Store(str(self.path)) if self.path else pyoxigraph.Store()

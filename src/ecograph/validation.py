@@ -76,12 +76,13 @@ def _shacl_findings(kg: Any) -> list[Finding]:
 def _dataset_id(path: str | Path | None) -> str:
     """The id in a dataset folder's dataset.yaml, else the folder's name (for a dataset that
     failed to load, whose metadata may be broken too)."""
+    from .loader import metadata_file
     from .resources import default_dataset_dir
     from .yamlio import read_yaml
 
     folder = Path(path) if path is not None else default_dataset_dir()
     try:
-        meta = read_yaml(folder / "dataset.yaml")
+        meta = read_yaml(metadata_file(folder))
     except (DataError, OSError):
         return folder.name
     dataset_id = meta.get("id") if isinstance(meta, dict) else None
