@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Dataset
+from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 import ecograph
@@ -19,9 +19,12 @@ from ecograph.cli import main
 _counter = itertools.count()
 
 # Text a curator might type: CJK, Latin, digits, punctuation the sources use, and the
-# characters that break naive serializers (quotes, backslashes, angle brackets, braces).
+# characters that break naive serializers (quotes, backslashes, angle brackets, braces, and the
+# characters Python's str.splitlines() takes for line ends inside one N-Quads line).
 label_text = st.text(
-    alphabet=st.sampled_from(list("鄂尔多斯实验室能源研究院科技创新中心") + list("abcXYZ 0129-.,'\"\\<>{}&%“”（）、")),
+    alphabet=st.sampled_from(
+        list("鄂尔多斯实验室能源研究院科技创新中心") + list("abcXYZ 0129-.,'\"\\<>{}&%“”（）、") + list("\u2028\x85\x0c")
+    ),
     min_size=1,
     max_size=20,
 ).map(str.strip).filter(lambda s: s and "\n" not in s)
@@ -101,6 +104,11 @@ def test_yaml_graph_trig_graph_round_trip(tmp_path: Path, data) -> None:
     parsed_nq = Dataset()
     parsed_nq.parse(data=kg.serialize("nquads"), format="nquads")
     assert len(parsed_nq) == len(kg.dataset)
+    parsed_jsonld = Dataset()
+    parsed_jsonld.parse(data=kg.serialize("jsonld"), format="json-ld")
+    assert set(parsed_jsonld.quads()) == set(parsed.quads())
+    flat = Graph().parse(data=kg.serialize("turtle"), format="turtle")
+    assert set(flat) == {(s, p, o) for s, p, o, _ in kg.dataset.quads()}
 
 
 def _damage(text: str, position: int, junk: str) -> str:

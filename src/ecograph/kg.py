@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = ["KnowledgeGraph", "Stats", "BuildResult", "load", "build", "FORMATS"]
 
-#: export format name -> (rdflib serializer, file extension, keeps named graphs)
+#: export format name -> (rdflib's name for it, to parse it back; file extension; keeps named graphs)
 FORMATS: dict[str, tuple[str, str, bool]] = {
     "trig": ("trig", "trig", True),
     "nquads": ("nquads", "nq", True),
@@ -64,6 +64,7 @@ class KnowledgeGraph:
         self.store: Any = None  # set by load(); an rdflib store over .dataset otherwise
         self._index: Any = None
         self._projection: Any = None
+        self._quads: list[Any] | None = None
 
     @property
     def dataset(self) -> Dataset:
@@ -75,8 +76,19 @@ class KnowledgeGraph:
     def nquads(self) -> bytes:
         """The whole build as sorted N-Quads (what the cache and the stores load)."""
         if self._nquads is None:
-            self._nquads = self.serialize("nquads").encode("utf-8")
+            text = self.dataset.serialize(format="nquads")
+            lines = sorted({line for line in text.split("\n") if line.strip()})
+            self._nquads = ("\n".join(lines) + "\n").encode("utf-8")
         return self._nquads
+
+    def quads(self) -> list[Any]:
+        """Every statement as a pyoxigraph ``Quad``, sorted as the writers write them (default
+        graph first, then named graphs, subjects, ``rdf:type`` first, predicates, objects)."""
+        if self._quads is None:
+            from .rdfwrite import sorted_quads
+
+            self._quads = sorted_quads(self.nquads())
+        return self._quads
 
     @property
     def meta(self):  # noqa: ANN201 - DatasetMeta
@@ -113,27 +125,23 @@ class KnowledgeGraph:
         """Serialize as ``trig``, ``nquads``, ``turtle``, ``ntriples`` or ``jsonld``.
 
         Graph-aware formats keep the provenance graphs; ``turtle`` and ``ntriples`` flatten every
-        graph (ontology included) into one. Output is deterministic: N-Quads and N-Triples lines
-        are sorted, Turtle and TriG are written by rdflib's sorting serializers.
+        graph (ontology included) into one. Output is deterministic: statements are written in
+        one fixed order (see :mod:`ecograph.rdfwrite`), N-Quads and N-Triples lines sorted.
         """
+        from . import rdfwrite
+
         if format not in FORMATS:
             raise OutputError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
-        serializer, _, keeps_graphs = FORMATS[format]
+        if format == "nquads":
+            return self.nquads().decode("utf-8")
+        if format == "ntriples":
+            return rdfwrite.to_ntriples(self.quads())
+        prefixes = rdfwrite.prefixes_for(self.meta.base)
         if format == "trig":
-            text = _sorted_trig(self.dataset)
-        elif format == "jsonld":
-            text = _sorted_jsonld(self.dataset)
-        elif keeps_graphs:
-            text = self.dataset.serialize(format=serializer)
-        else:
-            flat = self._empty_graph()
-            for s, p, o, _ in self.dataset.quads((None, None, None, None)):
-                flat.add((s, p, o))
-            text = flat.serialize(format=serializer)
-        if format in ("nquads", "ntriples"):
-            lines = sorted({line for line in text.splitlines() if line.strip()})
-            text = "\n".join(lines) + "\n"
-        return text
+            return rdfwrite.to_trig(self.quads(), prefixes)
+        if format == "turtle":
+            return rdfwrite.to_turtle(self.quads(), prefixes)
+        return rdfwrite.to_jsonld(self.quads(), prefixes)
 
     def query(self, text: str, bindings: dict[str, Any] | None = None):  # noqa: ANN201 - QueryResult
         """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of all
@@ -243,20 +251,20 @@ class KnowledgeGraph:
 
     def stats(self) -> Stats:
         """Counts of triples, entities per class, observations, citations and relations."""
-        from rdflib import RDF
+        import pyoxigraph as ox
 
-        from .ontology import ECO, ONTOLOGY_IRI
+        from .namespaces import ECO_NS, ONTOLOGY_IRI_STR, PREFIX_IRIS
 
-        ds = self.dataset
-        total = 0
-        ontology_triples = 0
-        graphs = set()
-        for _, _, _, g in ds.quads((None, None, None, None)):
-            total += 1
-            identifier = getattr(g, "identifier", g)
-            graphs.add(identifier)
-            if identifier == ONTOLOGY_IRI:
-                ontology_triples += 1
+        rdf_type = ox.NamedNode(PREFIX_IRIS["rdf"] + "type")
+        citation, assertion = ox.NamedNode(ECO_NS + "Citation"), ox.NamedNode(ECO_NS + "Assertion")
+        ontology = ox.NamedNode(ONTOLOGY_IRI_STR)
+        quads = self.quads()
+        total = len(quads)
+        graphs = {quad.graph_name for quad in quads} - {ox.DefaultGraph()}
+        ontology_triples = sum(1 for quad in quads if quad.graph_name == ontology)
+        typed = [quad for quad in quads if quad.predicate == rdf_type and type(quad.graph_name) is ox.DefaultGraph]
+        citations = {quad.subject for quad in typed if quad.object == citation}
+        assertions = {quad.subject for quad in typed if quad.object == assertion}
         records = self.data.records
         by_class: Counter[str] = Counter()
         for record in records.values():
@@ -264,14 +272,12 @@ class KnowledgeGraph:
                 for type_name in record.types:
                     by_class[type_name] += 1
         relations = [rel for record in records.values() for rel in record.relations]
-        citations = set(ds.default_context.subjects(RDF.type, ECO.Citation))
-        assertions = set(ds.default_context.subjects(RDF.type, ECO.Assertion))
         return Stats(
             dataset=self.meta.id,
             triples=total,
             data_triples=total - ontology_triples,
             ontology_triples=ontology_triples,
-            named_graphs=len(graphs - {ds.default_context.identifier}),
+            named_graphs=len(graphs),
             records=len(records),
             entities=sum(1 for r in records.values() if not r.is_observation),
             entities_by_class=dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -283,45 +289,6 @@ class KnowledgeGraph:
             relations_by_basis=_ordered_counts(Counter(rel.basis for rel in relations), ("explicit", "implied")),
             files=list(self.data.files),
         )
-
-
-def _sorted_trig(dataset: Dataset) -> str:
-    """TriG with the default graph first and named graphs in IRI order (rdflib's own TriG
-    writer follows the store's hash order, which changes from one process to the next)."""
-    from io import BytesIO
-
-    from rdflib.plugins.serializers.trig import TrigSerializer
-
-    class _Sorted(TrigSerializer):
-        def __init__(self, store: Any):
-            super().__init__(store)
-            default = [c for c in self.contexts if c.identifier == self.default_context][:1]
-            named = sorted((c for c in self.contexts if c.identifier != self.default_context), key=lambda c: str(c.identifier))
-            self.contexts = default + named
-
-    buffer = BytesIO()
-    _Sorted(dataset).serialize(buffer, encoding="utf-8")
-    return buffer.getvalue().decode("utf-8")
-
-
-def _sorted_jsonld(dataset: Dataset) -> str:
-    """JSON-LD compacted with the ontology's prefixes, every array sorted, keys sorted."""
-    import json
-
-    from .ontology import PREFIXES
-
-    context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
-    data = json.loads(dataset.serialize(format="json-ld", context=context))
-
-    def canonical(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {key: canonical(item) for key, item in value.items()}
-        if isinstance(value, list):
-            items = [canonical(item) for item in value]
-            return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-        return value
-
-    return json.dumps(canonical(data), sort_keys=True, ensure_ascii=False, indent=2) + "\n"
 
 
 def _ordered_counts(counter: Counter[str], order: tuple[str, ...]) -> dict[str, int]:

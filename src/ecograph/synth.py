@@ -184,7 +184,7 @@ def synthesize(
     elif fmt == "nquads":
         files = {"synth.nq": _nquads(items, sections, observations)}
     else:  # the same statements without their graphs
-        flat = sorted({_drop_graph(line) for line in _nquads(items, sections, observations).splitlines()})
+        flat = sorted({_drop_graph(line) for line in _nquads(items, sections, observations).split("\n") if line})
         files = {"synth.nt": "\n".join(flat) + "\n"}
     if progress:
         progress("writing", 2, 3)
