@@ -268,3 +268,39 @@ def test_sampled_betweenness_estimates_the_exact_value(monkeypatch) -> None:
         top = sorted(exact, key=lambda n: (-exact[n], n))[:5]
         for node in top:
             assert estimate[node] == pytest.approx(exact[node], rel=0.25), (engine, node)
+
+
+def _holes_graphs():
+    yield "karate", nx.karate_club_graph()
+    yield "barabasi-albert", nx.barabasi_albert_graph(300, 3, seed=7)
+    yield "complete", nx.complete_graph(6)
+    yield "star", nx.star_graph(8)
+    yield "path", nx.path_graph(7)
+    yield "two triangles and a bridge", nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 5), (5, 3)])
+    for seed in range(5):
+        yield f"gnp {seed}", nx.gnp_random_graph(60, 0.08 + seed * 0.05, seed=seed)
+
+
+@pytest.mark.parametrize("name,graph", list(_holes_graphs()), ids=[name for name, _ in _holes_graphs()])
+def test_structural_holes_give_the_networkx_values(name: str, graph) -> None:
+    from ecograph.analysis import structural_holes
+
+    nodes = [n for n in graph if graph.degree(n) > 0]
+    effective, constraint = structural_holes(graph, nodes)
+    expected_effective = nx.effective_size(graph, nodes=nodes)
+    expected_constraint = nx.constraint(graph, nodes=nodes)
+    assert set(effective) == set(constraint) == set(nodes)
+    for n in nodes:
+        assert effective[n] == pytest.approx(expected_effective[n], abs=1e-12), (name, n)
+        assert constraint[n] == pytest.approx(expected_constraint[n], abs=1e-12), (name, n)
+
+
+def test_structural_holes_of_some_nodes_only() -> None:
+    from ecograph.analysis import structural_holes
+
+    graph = nx.barabasi_albert_graph(100, 2, seed=3)
+    some = [0, 5, 50, 99]
+    effective, constraint = structural_holes(graph, some)
+    assert set(effective) == set(some)
+    assert constraint == pytest.approx(nx.constraint(graph, nodes=some), abs=1e-12)
+    assert effective == pytest.approx(nx.effective_size(graph, nodes=some), abs=1e-12)

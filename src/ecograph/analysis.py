@@ -435,8 +435,7 @@ def brokers(projection: Projection, exclude: list[str] | tuple[str, ...] | None 
     points = sorted(nx.articulation_points(undirected), key=lambda n: (-undirected.degree(n), n))
     bridge_list = sorted(tuple(sorted(edge)) for edge in nx.bridges(undirected))
     active = [n for n in undirected if undirected.degree(n) > 0]
-    effective = nx.effective_size(undirected, nodes=active)
-    constraint = nx.constraint(undirected, nodes=active)
+    effective, constraint = structural_holes(undirected, active)
     holes = [
         {
             **_node_info(undirected, n),
@@ -455,6 +454,39 @@ def brokers(projection: Projection, exclude: list[str] | tuple[str, ...] | None 
         holes[:top] if top else holes,
         len(cut),
     )
+
+
+def structural_holes(graph: Any, nodes: list[Any]) -> tuple[dict[Any, float], dict[Any, float]]:
+    """Burt's effective size and constraint of ``nodes`` (none isolated) in an undirected, simple,
+    unweighted networkx graph: the values of networkx's ``effective_size`` and ``constraint``.
+
+    networkx builds an ego network per node and re-sums each neighbour's ties for every pair, which
+    took 9.6 minutes on a 5,000-entity network with hubs; here every edge costs one intersection of
+    two neighbour sets. With degree d and p_ij = 1/d_i for a neighbour j:
+
+    * constraint c_i = sum over neighbours j of (1/d_i * (1 + sum over common neighbours q of 1/d_q))²;
+    * effective size = d_i - 2 t_i / d_i, where t_i is the number of ties among i's neighbours
+      (Borgatti's form, which networkx uses for unweighted undirected graphs).
+    """
+    neighbours = {node: set(graph[node]) for node in graph}
+    inverse = {node: 1.0 / len(adjacent) for node, adjacent in neighbours.items() if adjacent}
+    wanted = set(nodes)
+    constraint = dict.fromkeys(nodes, 0.0)
+    ties = dict.fromkeys(nodes, 0)  # per node: common neighbours summed over its edges (2 t_i)
+    for u, v in graph.edges():
+        u_wanted, v_wanted = u in wanted, v in wanted
+        if not (u_wanted or v_wanted):
+            continue
+        common = neighbours[u] & neighbours[v]
+        through = 1.0 + sum(inverse[q] for q in common)
+        if u_wanted:
+            constraint[u] += (inverse[u] * through) ** 2
+            ties[u] += len(common)
+        if v_wanted:
+            constraint[v] += (inverse[v] * through) ** 2
+            ties[v] += len(common)
+    effective = {node: len(neighbours[node]) - ties[node] * inverse[node] for node in nodes}
+    return effective, constraint
 
 
 @dataclass
