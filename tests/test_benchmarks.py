@@ -29,10 +29,13 @@ def test_benchmark_script_reports_every_measure(tmp_path: Path) -> None:
     assert all(r > 0 for q in queries for r in size["ratios"][q].values())
     for engine in ("networkx", "igraph"):
         assert all(size["analytics"][f"{engine} {m}"] > 0 for m in ("pagerank", "betweenness", "louvain"))
+    assert size["analytics"]["networkx structural holes"] > 0 and size["analytics"]["ecograph structural holes"] > 0
+    assert size["stores"]["oxigraph"]["export trig+turtle+jsonld"] > 0
     (network,) = results["networks"].values()
     assert network["analytics"]["nodes"] == 300 and network["analytics"]["igraph louvain"] > 0
     assert set(results["startup"]) == {"ecograph --help", "ecograph lookup 鄂尔多斯实验室"}
     table = done.stdout
-    for measure in (*queries, "load", "peak MB", "lookup", "path", "pagerank", "louvain", "approx. betweenness (500 sources)"):
+    for measure in (*queries, "load", "peak MB", "lookup", "path", "pagerank", "louvain", "approx. betweenness (500 sources)",
+                    "structural holes (brokers; ecograph's own)", "export trig+turtle+jsonld"):
         assert measure in table
     assert "ecograph / raw pyoxigraph" in table and "rdflib / ecograph" in table
