@@ -102,19 +102,13 @@ class KnowledgeGraph:
         """The IRI of a record id."""
         return self.data.meta.entity_iri(slug)
 
-    def _empty_graph(self) -> Graph:
-        """A plain graph with the ontology's prefixes and the dataset's ``data:`` prefix bound."""
-        from rdflib import Graph
-
-        from .ontology import bind_prefixes
-
-        return bind_prefixes(Graph(), self.meta.base)
-
     def data_graph(self) -> Graph:
         """All data triples (every graph but the ontology's) as one plain graph."""
-        from .ontology import ONTOLOGY_IRI
+        from rdflib import Graph
 
-        graph = self._empty_graph()
+        from .ontology import ONTOLOGY_IRI, bind_prefixes
+
+        graph = bind_prefixes(Graph(), self.meta.base)
         for s, p, o, g in self.dataset.quads((None, None, None, None)):
             identifier = getattr(g, "identifier", g)
             if identifier != ONTOLOGY_IRI:
@@ -253,9 +247,10 @@ class KnowledgeGraph:
         """Counts of triples, entities per class, observations, citations and relations."""
         import pyoxigraph as ox
 
-        from .namespaces import ECO_NS, ONTOLOGY_IRI_STR, PREFIX_IRIS
+        from .namespaces import ECO_NS, ONTOLOGY_IRI_STR
+        from .rdfwrite import RDF_TYPE
 
-        rdf_type = ox.NamedNode(PREFIX_IRIS["rdf"] + "type")
+        rdf_type = ox.NamedNode(RDF_TYPE)
         citation, assertion = ox.NamedNode(ECO_NS + "Citation"), ox.NamedNode(ECO_NS + "Assertion")
         ontology = ox.NamedNode(ONTOLOGY_IRI_STR)
         quads = self.quads()

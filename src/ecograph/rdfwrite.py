@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
+from .errors import OutputError
 from .namespaces import PREFIX_IRIS, XSD_STRING
 
 __all__ = ["prefixes_for", "sorted_quads", "to_trig", "to_turtle", "to_ntriples", "to_jsonld"]
@@ -62,13 +63,18 @@ def sorted_quads(nquads: bytes) -> list[Any]:
 
     def quad_key(quad: Any) -> tuple[Any, ...]:
         graph = quad.graph_name
-        predicate = quad.predicate.value
         graph_key = (-1, "", "") if type(graph) is default_graph else _key(keys, graph)
-        return (graph_key, _key(keys, quad.subject), predicate != RDF_TYPE, predicate, _key(keys, quad.object))
+        return (graph_key, *_statement_key(keys, quad))
 
     quads = list(set(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)))  # a dataset is a set
     quads.sort(key=quad_key)
     return quads
+
+
+def _statement_key(keys: dict[Any, tuple[int, str, str]], statement: Any) -> tuple[Any, ...]:
+    """The order within a graph: subject, ``rdf:type`` first, predicate, object."""
+    predicate = statement.predicate.value
+    return (_key(keys, statement.subject), predicate != RDF_TYPE, predicate, _key(keys, statement.object))
 
 
 def _key(keys: dict[Any, tuple[int, str, str]], term: Any) -> tuple[int, str, str]:
@@ -89,12 +95,7 @@ def _flat_triples(quads: Iterable[Any]) -> list[Any]:
             seen.add(triple)
             triples.append(triple)
     keys: dict[Any, tuple[int, str, str]] = {}
-
-    def key(triple: Any) -> tuple[Any, ...]:
-        predicate = triple.predicate.value
-        return (_key(keys, triple.subject), predicate != RDF_TYPE, predicate, _key(keys, triple.object))
-
-    triples.sort(key=key)
+    triples.sort(key=lambda triple: _statement_key(keys, triple))
     return triples
 
 
@@ -151,8 +152,6 @@ def to_jsonld(quads: list[Any], prefixes: dict[str, str]) -> str:
             else:
                 scheme = iri.split(":", 1)[0]
                 if scheme in prefixes:  # "data:…" would be read back as data: + "…"
-                    from .errors import OutputError
-
                     raise OutputError(
                         f"JSON-LD output cannot hold the IRI <{iri}>: its scheme {scheme}: is also a prefix of "
                         "the context; export as trig, nquads or turtle instead"
@@ -168,8 +167,6 @@ def to_jsonld(quads: list[Any], prefixes: dict[str, str]) -> str:
         if kind is named_node or kind is blank_node:
             return {"@id": node_id(term)}
         if kind is not ox.Literal:
-            from .errors import OutputError
-
             raise OutputError("JSON-LD output cannot hold an RDF 1.2 triple term")
         if term.language:
             if term.direction is not None:
