@@ -61,7 +61,7 @@ class KnowledgeGraph:
         self._nquads = nquads
         self.key = key  # the content key of the build (see ecograph.cache)
         self.cache_hit = False
-        self.store: Any = None  # set by load(); an rdflib store over .dataset otherwise
+        self._store: Any = None  # set by load(); an rdflib store over .dataset otherwise
         self._index: Any = None
         self._projection: Any = None
         self._quads: list[Any] | None = None
@@ -89,6 +89,17 @@ class KnowledgeGraph:
 
             self._quads = sorted_quads(self.nquads())
         return self._quads
+
+    @property
+    def store(self) -> Any:
+        """The store queries run on; ``data:`` is predeclared there for this dataset's entities."""
+        return self._store
+
+    @store.setter
+    def store(self, store: Any) -> None:
+        if store is not None:
+            store.declare_prefixes({"data": self.meta.base + "id/"})
+        self._store = store
 
     @property
     def meta(self):  # noqa: ANN201 - DatasetMeta

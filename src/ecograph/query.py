@@ -139,16 +139,18 @@ def _escape_tabs_in_strings(text: str) -> str:
     return SPARQL_TOKEN.sub(escape, text)
 
 
-def _parse(text: str) -> Any:
+def _parse(text: str, prefixes: dict[str, str] | None = None) -> Any:
     """Parse a query with the prefixes predeclared; report syntax errors with line and column
     of the user's text, and refuse SPARQL Update."""
     from pyparsing import ParseException
+    from rdflib import Namespace
     from rdflib.plugins.sparql import prepareQuery
 
-    from .ontology import SPARQL_PREFIXES
+    from .namespaces import SPARQL_PREFIX_IRIS
 
+    namespaces = {prefix: Namespace(iri) for prefix, iri in (prefixes or SPARQL_PREFIX_IRIS).items()}
     try:
-        prepared = prepareQuery(_escape_tabs_in_strings(text), initNs=dict(SPARQL_PREFIXES))
+        prepared = prepareQuery(_escape_tabs_in_strings(text), initNs=namespaces)
     except Exception as exc:  # ParseException, or plain exceptions for unknown prefixes and the like
         refuse_update(text)
         if isinstance(exc, ParseException):
@@ -216,12 +218,15 @@ def parse_binding(text: str, base: str) -> tuple[str, Any]:
     return name, URIRef(iri)
 
 
-def run_query(dataset: Any, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:
+def run_query(
+    dataset: Any, text: str, bindings: dict[str, Any] | None = None, prefixes: dict[str, str] | None = None
+) -> QueryResult:
     """Run a read-only SPARQL query over ``dataset`` (an rdflib Dataset with a union default
-    graph). ``bindings`` maps variable names to rdflib terms."""
+    graph). ``bindings`` maps variable names to rdflib terms; ``prefixes`` are predeclared
+    (default: the standard ones)."""
     from rdflib import Graph
 
-    prepared = _parse(text)
+    prepared = _parse(text, prefixes)
     try:
         result = dataset.query(prepared, initBindings=bindings or {})
     except Exception as exc:  # evaluation errors (bad function arguments, …)

@@ -144,10 +144,9 @@ class EndpointStore(Store):
 
     def full_text(self, text: str, bindings: dict[str, Any] | None = None) -> str:
         """The text sent: PREFIX lines, the query, then the VALUES clause of the bindings."""
-        from .namespaces import sparql_prologue
-
         values = values_clause(bindings or {})
-        return sparql_prologue() + text + (f"\n{values}\n" if values else "")
+        prologue = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in self.prefixes.items())
+        return prologue + text + (f"\n{values}\n" if values else "")
 
     def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:
         sent = self.full_text(text, bindings)
@@ -171,7 +170,7 @@ class EndpointStore(Store):
                 from .query import refuse_update
 
                 refuse_update(text)
-                raise QueryError(_syntax_message(message, text, exc.code)) from None
+                raise QueryError(_syntax_message(message, text, exc.code, len(self.prefixes))) from None
             raise EndpointError(f"{self.url} answered {exc.code}: {message[:500]}") from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
@@ -190,13 +189,12 @@ class EndpointStore(Store):
         return int(result.rows[0]["n"]["value"]) if result.rows else 0
 
 
-def _syntax_message(message: str, text: str, status: int) -> str:
+def _syntax_message(message: str, text: str, status: int, prologue_lines: int) -> str:
     """An endpoint's refusal; Oxigraph's "error at LINE:COLUMN" is given in the user's lines
-    (the PREFIX lines sent first are not counted), as the local store says it."""
-    from .namespaces import SPARQL_PREFIX_IRIS
+    (the ``prologue_lines`` PREFIX lines sent first are not counted), as the local store says it."""
     from .store import syntax_message
 
-    located = syntax_message(message, text, line_offset=len(SPARQL_PREFIX_IRIS))
+    located = syntax_message(message, text, line_offset=prologue_lines)
     return located or f"the endpoint refused the query ({status}): {message[:1000]}"
 
 

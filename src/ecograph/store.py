@@ -42,6 +42,13 @@ class Store:
     """What every backend offers."""
 
     name = "store"
+    #: the prefixes predeclared for queries (see :meth:`declare_prefixes`)
+    prefixes: dict[str, str] = SPARQL_PREFIX_IRIS
+
+    def declare_prefixes(self, extra: dict[str, str]) -> None:
+        """Predeclare ``extra`` prefixes (such as ``data:`` for a dataset's entities) besides the
+        standard ones, for every query run on this store."""
+        self.prefixes = {**SPARQL_PREFIX_IRIS, **extra}
 
     def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:  # pragma: no cover
         raise NotImplementedError
@@ -68,14 +75,12 @@ class RdflibStore(Store):
             k: URIRef(v) if isinstance(v, Iri) else v if isinstance(v, Identifier) else Literal(v)
             for k, v in (bindings or {}).items()
         }
-        return run_query(self.dataset, text, terms)
+        return run_query(self.dataset, text, terms, self.prefixes)
 
     def __len__(self) -> int:
         return len(self.dataset)
 
 
-#: the predeclared prefixes, built once (this is on the path of every query)
-_PREFIXES = dict(SPARQL_PREFIX_IRIS)
 #: query text -> whether it needs the predeclared prefixes (see OxigraphStore._run)
 _NEEDS_PREFIXES: dict[str, bool] = {}
 #: query text -> the names of its SELECT projection, which the text alone fixes (reading them
@@ -172,7 +177,7 @@ class OxigraphStore(Store):
             except SyntaxError:
                 _NEEDS_PREFIXES[text] = needs = True
         if needs:
-            return self.store.query(text, prefixes=_PREFIXES, use_default_graph_as_union=True, substitutions=substitutions)
+            return self.store.query(text, prefixes=self.prefixes, use_default_graph_as_union=True, substitutions=substitutions)
         return self.store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
 
     def __len__(self) -> int:
