@@ -275,7 +275,7 @@ def test_type_restricts_kinds(ordos_kg: ecograph.KnowledgeGraph) -> None:
     assert "ordos-laboratory" in platforms and "ordos-talent-centre" in platforms
     # with a focus: the focus and its neighbours of that kind
     focused = prepare_view(ordos_kg, focus="鄂尔多斯实验室", depth=2, kinds=["Laboratory"])
-    assert {n["id"] for n in focused.payload["nodes"]} == {"ordos-laboratory", "tsinghua-skl-ordos-base"}
+    assert {n["id"] for n in focused.payload["nodes"]} == {"ordos-laboratory", "tsinghua-skl-ordos-base", "inner-mongolia-key-laboratory"}
     with pytest.raises(NotFoundError, match="Labratory"):
         prepare_view(ordos_kg, kinds=["Labratory"])
     with pytest.raises(NotFoundError):
@@ -444,6 +444,62 @@ def test_search_selects_the_institution(ordos_page: Page) -> None:
     assert ordos_page.js("window.ecographView.network.getSelectedNodes()") == ["ordos-talent-centre"]
     page.fill("#ecograph-search", "zzzz-no-such-name")
     assert "没有匹配" in page.inner_text("#ecograph-results")
+
+
+def _search_corpus(kg: ecograph.KnowledgeGraph, among: set[str], size: int = 360) -> list[str]:
+    """What people type: every kind of name of the page's entities, pinyin with and without
+    tones and spaces, document numbers in each bracket style, and near misses (a character
+    dropped or swapped, a prefix, English in capitals), sampled deterministically."""
+    from pypinyin import Style, lazy_pinyin
+
+    index = kg.names()
+    texts: set[str] = set()
+    for entity_id in sorted(among):
+        entry = index.entries[entity_id]
+        names = [*entry.labels.values(), *(a for values in entry.alt_labels.values() for a in values), entity_id]
+        for number in entry.identifiers:
+            names += [number, number.replace("〔", "[").replace("〕", "]"), number.replace("〔", "(").replace("〕", ")")]
+        for name in names:
+            texts.add(name)
+            if len(name) > 3:
+                texts.update((name[:-1], name[1:], name[: len(name) // 2], name[:2] + name[3:], name.upper()))
+        zh = entry.labels.get("zh", "")
+        if zh:
+            texts.update((" ".join(lazy_pinyin(zh)), "".join(lazy_pinyin(zh, style=Style.TONE)), "".join(lazy_pinyin(zh))[:-2]))
+    texts.update(("0355", "第0355号", "鄂党办发 2025 6号", "zzzz-no-such-name", "实验", "人才", "科技", "ordos", "Inner", "x"))
+    ordered = sorted(texts)
+    unknown = ("量子计算", "深圳大学", "hello world", "Tsinghau Univ", "abcdefg", "研究所", "内蒙古大学", "qqqq", "Xian")
+    return sorted(random.Random(13).sample(ordered, min(size, len(ordered)))) + list(unknown)
+
+
+def test_search_box_finds_what_lookup_finds(ordos_page: Page, ordos_kg: ecograph.KnowledgeGraph) -> None:
+    """The viewer's search and `ecograph lookup` are one algorithm: for each text the page
+    offers the same best matches and the same suggestions as NameIndex.search over the
+    entities on the page (names, aliases, ids, 文号 in any bracket style, pinyin, near misses)."""
+    among = {n["id"] for n in ordos_page.js("window.ecographView.nodes.get()")}
+    corpus = _search_corpus(ordos_kg, among)
+    index = ordos_kg.names()
+    in_page = ordos_page.js("(texts) => texts.map((t) => window.ecographView.search(t))", corpus)
+    kinds = {"found": 0, "ambiguous": 0, "suggested": 0}
+    for text, got in zip(corpus, in_page, strict=True):
+        best, rest = index.search(text, among=among)
+        assert got == {"best": [m.id for m in best], "rest": [m.id for m in rest]}, text
+        kinds["found" if len(best) == 1 else "ambiguous" if best else "suggested"] += 1
+    assert kinds["found"] > 200 and kinds["ambiguous"] > 5 and kinds["suggested"] > 5, kinds
+
+
+def test_search_box_finds_document_numbers_and_pinyin(ordos_page: Page) -> None:
+    page = ordos_page.page
+    for text, expected in (
+        ("鄂党办发[2025]6号", "nqp-implementation-opinions"),
+        ("鄂府发(2024)56号", "st-breakthrough-implementing-rules"),
+        ("eerduosi shiyanshi", "ordos-laboratory"),
+        ("鄂尔多斯实验是", "ordos-laboratory"),  # a near miss, as lookup resolves it
+    ):
+        page.fill("#ecograph-search", "")
+        page.fill("#ecograph-search", text)
+        page.press("#ecograph-search", "Enter")
+        assert ordos_page.js("window.ecographView.network.getSelectedNodes()") == [expected], text
 
 
 def test_kind_filter_hides_nodes(ordos_page: Page, ordos_html: str) -> None:

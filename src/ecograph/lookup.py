@@ -182,14 +182,16 @@ _PUNCT = re.compile(r"[\s\"'“”‘’《》〈〉()（）\[\]【】〔〕{}<>
 
 
 def normalize_name(text: str) -> str:
-    """Case, width, spaces and punctuation do not matter when matching names."""
-    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).casefold())
+    """Case, width, spaces and punctuation do not matter when matching names (brackets
+    included, so ``鄂党办发〔2025〕6号``, ``[2025]`` and ``(2025)`` are one name). The viewer's
+    search does the same in JavaScript (``String.normalize("NFKC").toLowerCase()``)."""
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
 def normalize_pinyin(text: str) -> str:
     """``Èěrduōsī Shíyànshì``, ``e4 er3 duo1 si1`` and ``eerduosi shiyanshi`` all become
     ``eerduosishiyanshi``; ü is written v, as pypinyin does."""
-    text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).casefold())
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFKC", text).lower())
     text = text.replace("u\u0308", "v").replace("u:", "v")
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[^a-z]", "", text)
@@ -223,6 +225,24 @@ class _Entry:
     labels: dict[str, str] = field(default_factory=dict)
     alt_labels: dict[str, list[str]] = field(default_factory=dict)
     kinds: list[str] = field(default_factory=list)
+    #: document numbers (文号) and other identifiers the source gives
+    identifiers: list[str] = field(default_factory=list)
+
+
+#: how much an exact match of each kind of name counts
+WEIGHTS = {"id": 1.0, "label": 1.0, "english": 1.0, "identifier": 1.0, "alias": 0.95}
+_ORDINAL_NUMBER = re.compile(r"^第(.+)号$")
+
+
+def identifier_keys(identifier: str) -> list[str]:
+    """The keys a document number is found by: the whole number with any brackets
+    (``鄂府发〔2024〕56号``), and for an ordinal number (``第0355号``) the bare number too."""
+    key = normalize_name(identifier)
+    keys = [key] if key else []
+    bare = _ORDINAL_NUMBER.match(key)
+    if bare and bare.group(1) not in keys:
+        keys.append(bare.group(1))
+    return keys
 
 
 class NameIndex:
@@ -246,6 +266,10 @@ class NameIndex:
                 entry.labels[lang] = row["label"]["value"]
             else:
                 entry.alt_labels.setdefault(lang, []).append(row["label"]["value"])
+        for row in kg.query("SELECT ?e ?n WHERE { ?e eco:docNumber ?n }").rows:
+            entry = self.entries.get(row["e"]["value"][len(self.base) :]) if row["e"]["value"].startswith(self.base) else None
+            if entry is not None:
+                entry.identifiers.append(row["n"]["value"])
         for row in kg.query("SELECT ?e ?t WHERE { ?e a ?t }").rows:
             iri, kind = row["e"]["value"], row["t"]["value"]
             if iri.startswith(self.base) and kind.startswith(ECO_NS):
@@ -254,11 +278,13 @@ class NameIndex:
                     entry.kinds.append(kind[len(ECO_NS) :])
         for entry in self.entries.values():
             entry.kinds.sort()
+            entry.identifiers.sort()
             for values in entry.alt_labels.values():
                 values.sort()
         self.entries = {k: v for k, v in self.entries.items() if not NOT_LOOKED_UP & set(v.kinds)}
         self._names: list[tuple[str, str, str, str]] | None = None  # (key, how, id, shown name)
         self._pinyin: list[tuple[str, str, str, str]] | None = None
+        self._keys_by_id: dict[str, dict[str, list[list[str]]]] | None = None
 
     def labels(self, entity_id: str) -> dict[str, str]:
         entry = self.entries.get(entity_id)
@@ -278,8 +304,27 @@ class NameIndex:
                 for lang, labels in entry.alt_labels.items():
                     for label in labels:
                         table.append((normalize_name(label), "alias", entry.id, label))
+                for identifier in entry.identifiers:
+                    for key in identifier_keys(identifier):
+                        table.append((key, "identifier", entry.id, identifier))
             self._names = table
         return self._names
+
+    def search_keys(self, entity_id: str) -> dict[str, list[list[str]]]:
+        """An entity's rows of the name table (``[key, how, shown]``) and of the pinyin table
+        (``[key, shown]``): what the viewer's search box matches, with the same algorithm as
+        :meth:`search`."""
+        if self._keys_by_id is None:
+            by_id: dict[str, dict[str, list[list[str]]]] = {}
+            for key, how, entity_id_, shown in self._name_table():
+                by_id.setdefault(entity_id_, {"names": [], "pinyin": []})["names"].append([key, how, shown])
+            for key, _, entity_id_, shown in self._pinyin_table():
+                by_id.setdefault(entity_id_, {"names": [], "pinyin": []})["pinyin"].append([key, shown])
+            for rows in by_id.values():
+                rows["names"].sort()
+                rows["pinyin"].sort()
+            self._keys_by_id = by_id
+        return self._keys_by_id.get(entity_id, {"names": [], "pinyin": []})
 
     def _pinyin_table(self) -> list[tuple[str, str, str, str]]:
         if self._pinyin is None:
@@ -297,33 +342,38 @@ class NameIndex:
         entry = self.entries[entity_id]
         return Match(entry.id, entry.iri, dict(entry.labels), list(entry.kinds), matched, how, round(score, 3))
 
-    def search(self, text: str) -> tuple[list[Match], list[Match]]:
-        """(best matches, suggestions). Several best matches mean the text is ambiguous."""
+    def search(self, text: str, among: set[str] | None = None) -> tuple[list[Match], list[Match]]:
+        """(best matches, suggestions). Several best matches mean the text is ambiguous.
+        ``among`` limits the search to those entity ids (the entities a viewer page shows).
+
+        The viewer's search box runs this same algorithm in JavaScript over the rows of
+        :meth:`search_keys` (difflib's ratio included), and a browser test checks that both
+        find the same entities."""
         key = normalize_name(text)
         if not key:
             return [], []
-        scored: dict[str, Match] = {}
+        names = [row for row in self._name_table() if among is None or row[2] in among]
+        pinyin_query = normalize_pinyin(text) if not _has_cjk(text) else ""
+        # pypinyin is imported only for a text that may be pinyin
+        pinyin = [row for row in self._pinyin_table() if among is None or row[2] in among] if pinyin_query else []
+        scored: dict[str, tuple[float, str, str]] = {}  # id -> (score, matched name, how)
 
         def offer(entity_id: str, matched: str, how: str, score: float) -> None:
             current = scored.get(entity_id)
-            if current is None or score > current.score:
-                scored[entity_id] = self._match(entity_id, matched, how, score)
+            if current is None or score > current[0]:
+                scored[entity_id] = (score, matched, how)
 
-        weights = {"id": 1.0, "label": 1.0, "english": 1.0, "alias": 0.95}
-        names = self._name_table()
         for name_key, how, entity_id, shown in names:
             if name_key == key:
-                offer(entity_id, shown, how, weights[how])
-        pinyin_query = normalize_pinyin(text) if not _has_cjk(text) else ""
+                offer(entity_id, shown, how, WEIGHTS[how])
         if pinyin_query and not scored:
-            for name_key, how, entity_id, shown in self._pinyin_table():
+            for name_key, how, entity_id, shown in pinyin:
                 if name_key == pinyin_query:
                     offer(entity_id, shown, how, 0.9)
         if not scored:
             # Near misses: a name inside the text or the text inside a name (partial), or a
             # similar spelling (fuzzy). A clear winner decides; otherwise the text is ambiguous.
-            table = names + (self._pinyin_table() if pinyin_query else [])
-            for name_key, how, entity_id, shown in table:
+            for name_key, how, entity_id, shown in names + (pinyin if pinyin_query else []):
                 probe = pinyin_query if how == "pinyin" else key
                 if not probe or not name_key:
                     continue
@@ -333,31 +383,34 @@ class NameIndex:
                 ratio = difflib.SequenceMatcher(None, probe, name_key).ratio()
                 if ratio >= 0.75:
                     offer(entity_id, shown, "fuzzy", 0.8 * ratio)
-        ranked = sorted(scored.values(), key=lambda m: (-m.score, m.labels.get("zh", ""), m.id))
+        ranked = sorted(scored, key=lambda i: (-scored[i][0], self.entries[i].labels.get("zh", ""), i))
         if not ranked:
-            return [], self.suggest(text)
-        top = ranked[0].score
-        best = [m for m in ranked if m.score == top]
-        if ranked[0].how in ("partial", "fuzzy"):
+            return [], self.suggest(text, among=among)
+        top = scored[ranked[0]][0]
+        best = [i for i in ranked if scored[i][0] == top]
+        if scored[ranked[0]][2] in ("partial", "fuzzy"):
             # a near miss only decides when one entity is clearly the best
-            close = [m for m in ranked if m.score >= top - 0.05]
+            close = [i for i in ranked if scored[i][0] >= top - 0.05]
             best = ranked[:1] if len(close) == 1 else ranked[:20]
-        return best, ranked[len(best) : len(best) + 5]
+        matches = [self._match(i, scored[i][1], scored[i][2], scored[i][0]) for i in ranked[: len(best) + 5]]
+        return matches[: len(best)], matches[len(best) :]
 
-    def suggest(self, text: str, n: int = 5) -> list[Match]:
+    def suggest(self, text: str, n: int = 5, among: set[str] | None = None) -> list[Match]:
         """The closest names, for a text that matched nothing."""
         key = normalize_name(text)
         pinyin_query = normalize_pinyin(text) if not _has_cjk(text) else ""
-        best: dict[str, Match] = {}
+        best: dict[str, tuple[float, str]] = {}
         table = self._name_table() + (self._pinyin_table() if pinyin_query else [])
         for name_key, how, entity_id, shown in table:
+            if among is not None and entity_id not in among:
+                continue
             probe = pinyin_query if how == "pinyin" else key
             ratio = difflib.SequenceMatcher(None, probe, name_key).ratio()
             current = best.get(entity_id)
-            if current is None or ratio > current.score:
-                best[entity_id] = self._match(entity_id, shown, "suggestion", ratio)
-        ranked = sorted(best.values(), key=lambda m: (-m.score, m.id))
-        return [m for m in ranked if m.score >= 0.4][:n]
+            if current is None or ratio > current[0]:
+                best[entity_id] = (ratio, shown)
+        ranked = sorted((i for i in best if best[i][0] >= 0.4), key=lambda i: (-best[i][0], i))[:n]
+        return [self._match(i, best[i][1], "suggestion", best[i][0]) for i in ranked]
 
     def resolve(self, text: str, lang: str = "zh") -> Match:
         """The one entity ``text`` names; raise if none or several."""

@@ -141,9 +141,10 @@ _SHAPES = ("dot", "square", "diamond", "triangle", "triangleDown", "star", "hexa
 
 _UI = {
     "zh": {
-        "search": "搜索名称、英文名或别名",
+        "search": "搜索名称、英文名、别名、拼音、文号或 id",
         "searchLabel": "查找机构",
         "noResults": "没有匹配的名称",
+        "closest": "没有匹配的名称；最接近的是：",
         "moreResults": "另有 {n} 个结果，请输入更完整的名称",
         "kinds": "类型（勾选显示）",
         "all": "全选",
@@ -175,9 +176,10 @@ _UI = {
         "noscript": "此页面需要启用 JavaScript。",
     },
     "en": {
-        "search": "Search Chinese or English names and aliases",
+        "search": "Search names, aliases, pinyin, document numbers or ids",
         "searchLabel": "Find an institution",
         "noResults": "No matching name",
+        "closest": "No name matches; the closest are:",
         "moreResults": "{n} more; type more of the name",
         "kinds": "Kinds (tick to show)",
         "all": "All",
@@ -417,6 +419,7 @@ def prepare_view(
             "id": n,
             "labels": labels,
             "aliases": details.aliases(n, data),
+            **details.search_rows(n, data),
             "kind": main_kind[n],
             "kinds": list(data["kinds"]),
             "size": round(size, 2),
@@ -784,6 +787,19 @@ class _Details:
             if alias not in names:
                 names.append(str(alias))
         return names
+
+    def search_rows(self, node: str, data: dict[str, Any]) -> dict[str, list[list[str]]]:
+        """What the search box matches for a node: the name index's rows (labels, aliases, id,
+        document numbers, pinyin), or for a graph without an index its labels, aliases and id."""
+        if self.index is not None and node in self.index.entries:
+            return self.index.search_keys(node)
+        from .lookup import normalize_name
+
+        labels = dict(data.get("labels") or {})
+        rows = [[normalize_name(node), "id", node]]
+        rows += [[normalize_name(v), "english" if k == "en" else "label", v] for k, v in sorted(labels.items()) if v]
+        rows += [[normalize_name(a), "alias", a] for a in self.aliases(node, data)]
+        return {"names": sorted(r for r in rows if r[0]), "pinyin": []}
 
     def citations(self, node: str, data: dict[str, Any]) -> list[dict[str, Any]]:
         if node in self.own_citations:
@@ -1190,55 +1206,152 @@ _APP_JS = r"""
   view.visibleCount = function () { return nodes.get({filter: function (n) { return !n.hidden; }}).length; };
 
   // ---------------------------------------------------------------- search
+  // ecograph.lookup.NameIndex.search in JavaScript, over the rows Python wrote for each node
+  // (names: [key, how, shown]; pinyin: [key, shown]): the same normalisation, the same scores,
+  // difflib's ratio, the same tie-breakers. A browser test checks that both find the same
+  // entities for the names, ids, document numbers, pinyin and near misses of the data.
   var PUNCT = /[\s"'“”‘’《》〈〉()（）\[\]【】〔〕{}<>,，。.、:：;；!！?？·•\-–—_\/\\|+＋&*#@$%^~`]+/g;
+  var WEIGHTS = {id: 1.0, label: 1.0, english: 1.0, identifier: 1.0, alias: 0.95};
   function norm(s) { return String(s).normalize("NFKC").toLowerCase().replace(PUNCT, ""); }
-  var INDEX = DATA.nodes.map(function (n) {
-    var names = [n.labels.zh, n.labels.en, n.id].concat(n.aliases).filter(Boolean);
-    return {id: n.id, keys: names.map(norm).filter(Boolean)};
+  function normPinyin(s) {
+    s = String(s).normalize("NFKC").toLowerCase().normalize("NFD").replace(/u\u0308/g, "v").replace(/u:/g, "v");
+    return s.replace(/[^a-z]/g, "");
+  }
+  function hasCjk(s) { return /[\u3400-\u9fff\uf900-\ufaff]/.test(s); }
+  function chars(s) { return Array.from(s); }
+  // difflib.SequenceMatcher(None, a, b).ratio(), autojunk included
+  function ratio(a, b) {
+    a = chars(a); b = chars(b);
+    var la = a.length, lb = b.length;
+    if (!la && !lb) return 1.0;
+    var b2j = new Map();
+    b.forEach(function (c, i) { var l = b2j.get(c); if (!l) b2j.set(c, l = []); l.push(i); });
+    if (lb >= 200) {
+      var ntest = Math.floor(lb / 100) + 1, popular = [];
+      b2j.forEach(function (l, c) { if (l.length > ntest) popular.push(c); });
+      popular.forEach(function (c) { b2j.delete(c); });
+    }
+    function longest(alo, ahi, blo, bhi) {
+      var besti = alo, bestj = blo, bestsize = 0, j2len = new Map();
+      for (var i = alo; i < ahi; i++) {
+        var next = new Map(), js = b2j.get(a[i]) || [];
+        for (var x = 0; x < js.length; x++) {
+          var j = js[x];
+          if (j < blo) continue;
+          if (j >= bhi) break;
+          var k = (j2len.get(j - 1) || 0) + 1;
+          next.set(j, k);
+          if (k > bestsize) { besti = i - k + 1; bestj = j - k + 1; bestsize = k; }
+        }
+        j2len = next;
+      }
+      while (besti > alo && bestj > blo && a[besti - 1] === b[bestj - 1]) { besti--; bestj--; bestsize++; }
+      while (besti + bestsize < ahi && bestj + bestsize < bhi && a[besti + bestsize] === b[bestj + bestsize]) bestsize++;
+      return [besti, bestj, bestsize];
+    }
+    var matched = 0, queue = [[0, la, 0, lb]];
+    while (queue.length) {
+      var q = queue.pop(), m = longest(q[0], q[1], q[2], q[3]), i = m[0], j = m[1], k = m[2];
+      if (k) {
+        matched += k;
+        if (q[0] < i && q[2] < j) queue.push([q[0], i, q[2], j]);
+        if (i + k < q[1] && j + k < q[3]) queue.push([i + k, q[1], j + k, q[3]]);
+      }
+    }
+    return 2.0 * matched / (la + lb);
+  }
+  var NAME_ROWS = [], PINYIN_ROWS = [];
+  DATA.nodes.forEach(function (n) {
+    (n.names || []).forEach(function (r) { NAME_ROWS.push([r[0], r[1], n.id, r[2]]); });
+    (n.pinyin || []).forEach(function (r) { PINYIN_ROWS.push([r[0], "pinyin", n.id, r[1]]); });
   });
+  function cmpStr(x, y) { return x < y ? -1 : x > y ? 1 : 0; }
+  function zhLabel(id) { return (NODE[id].labels && NODE[id].labels.zh) || ""; }
+  function suggest(text) {
+    var key = norm(text), py = hasCjk(text) ? "" : normPinyin(text), best = {};
+    var rows = NAME_ROWS.concat(py ? PINYIN_ROWS : []);
+    rows.forEach(function (r) {
+      var r0 = ratio(r[1] === "pinyin" ? py : key, r[0]);
+      if (!(r[2] in best) || r0 > best[r[2]]) best[r[2]] = r0;
+    });
+    return Object.keys(best).filter(function (id) { return best[id] >= 0.4; })
+      .sort(function (x, y) { return best[y] - best[x] || cmpStr(x, y); }).slice(0, 5);
+  }
+  // {best, rest, how}: the ids NameIndex.search returns as best matches and suggestions, and
+  // how the best one matched; ``all`` is every scored id in rank order, for the result list
+  function search(text) {
+    var key = norm(text), out = {best: [], rest: [], all: [], how: null};
+    if (!key) return out;
+    var scored = {};
+    function offer(id, how, score) { if (!(id in scored) || score > scored[id].score) scored[id] = {score: score, how: how}; }
+    NAME_ROWS.forEach(function (r) { if (r[0] === key) offer(r[2], r[1], WEIGHTS[r[1]]); });
+    var py = hasCjk(text) ? "" : normPinyin(text);
+    if (py && !Object.keys(scored).length) PINYIN_ROWS.forEach(function (r) { if (r[0] === py) offer(r[2], "pinyin", 0.9); });
+    if (!Object.keys(scored).length) {
+      NAME_ROWS.concat(py ? PINYIN_ROWS : []).forEach(function (r) {
+        var probe = r[1] === "pinyin" ? py : key;
+        if (!probe || !r[0]) return;
+        var lp = chars(probe).length, ln = chars(r[0]).length, shorter = Math.min(lp, ln), longer = Math.max(lp, ln);
+        if (shorter >= 2 && (r[0].indexOf(probe) >= 0 || probe.indexOf(r[0]) >= 0)) offer(r[2], "partial", 0.5 + 0.3 * shorter / longer);
+        var r0 = ratio(probe, r[0]);
+        if (r0 >= 0.75) offer(r[2], "fuzzy", 0.8 * r0);
+      });
+    }
+    var ranked = Object.keys(scored).sort(function (x, y) {
+      return scored[y].score - scored[x].score || cmpStr(zhLabel(x), zhLabel(y)) || cmpStr(x, y);
+    });
+    if (!ranked.length) { out.rest = suggest(text); return out; }
+    var top = scored[ranked[0]].score, best = ranked.filter(function (id) { return scored[id].score === top; });
+    if (scored[ranked[0]].how === "partial" || scored[ranked[0]].how === "fuzzy") {
+      var close = ranked.filter(function (id) { return scored[id].score >= top - 0.05; });
+      best = close.length === 1 ? ranked.slice(0, 1) : ranked.slice(0, 20);
+    }
+    out.best = best; out.rest = ranked.slice(best.length, best.length + 5); out.all = ranked; out.how = scored[ranked[0]].how;
+    return out;
+  }
+  view.search = function (text) { var r = search(text); return {best: r.best, rest: r.rest}; };
   var input = document.getElementById("ecograph-search");
   var results = document.getElementById("ecograph-results");
-  function search(text) {
-    var key = norm(text), hits = [];
-    if (!key) return hits;
-    INDEX.forEach(function (entry) {
-      var rank = 3;
-      entry.keys.forEach(function (k) {
-        if (k === key) rank = 0;
-        else if (rank > 1 && k.indexOf(key) === 0) rank = 1;
-        else if (rank > 2 && k.indexOf(key) > 0) rank = 2;
-      });
-      if (rank < 3) hits.push({id: entry.id, rank: rank});
-    });
-    hits.sort(function (a, b) {
-      return a.rank - b.rank || NODE[b.id].score.pagerank - NODE[a.id].score.pagerank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    });
-    return hits;
-  }
   var currentHits = [];
-  function showResults(hits) {
+  // the ranked matches, then every other name that contains the text (longer names), by PageRank
+  function listed(found, text) {
+    var hits = (found.all.length ? found.all : found.rest).slice(), seen = {}, key = norm(text), more = [];
+    hits.forEach(function (id) { seen[id] = true; });
+    if (key) NAME_ROWS.forEach(function (r) { if (!seen[r[2]] && r[0].indexOf(key) >= 0) { seen[r[2]] = true; more.push(r[2]); } });
+    more.sort(function (x, y) { return NODE[y].score.pagerank - NODE[x].score.pagerank || cmpStr(x, y); });
+    return hits.concat(more);
+  }
+  function showResults(found) {
+    var hits = listed(found, input.value);
     results.replaceChildren();
     if (!input.value.trim()) { results.hidden = true; return; }
     if (!hits.length) results.appendChild(el("li", "sub", UI.noResults));
-    hits.slice(0, 30).forEach(function (h) {
-      var n = NODE[h.id], li = el("li");
+    else if (!found.all.length && found.rest.length) results.appendChild(el("li", "sub", UI.closest));
+    hits.slice(0, 30).forEach(function (id) {
+      var n = NODE[id], li = el("li");
       li.appendChild(el("div", null, n.labels.zh || n.labels.en || n.id));
       li.appendChild(el("div", "sub", (n.labels.en && n.labels.zh ? n.labels.en + " · " : "") + kindName(n.kind)));
-      li.addEventListener("click", function () { selectNode(h.id, true); results.hidden = true; });
+      li.addEventListener("click", function () { selectNode(id, true); results.hidden = true; });
       results.appendChild(li);
     });
     if (hits.length > 30) results.appendChild(el("li", "sub", fill(UI.moreResults, {n: hits.length - 30})));
     results.hidden = false;
   }
+  var pending = null;
+  function runSearch() {
+    pending = null;
+    var found = search(input.value);
+    currentHits = listed(found, input.value);
+    showResults(found);
+    if (found.best.length === 1 && found.how !== "partial" && found.how !== "fuzzy") selectNode(found.best[0], true);
+  }
   input.addEventListener("input", function () {
-    currentHits = search(input.value);
-    showResults(currentHits);
-    var exact = currentHits.filter(function (h) { return h.rank === 0; });
-    if (exact.length === 1) selectNode(exact[0].id, true);
+    // big pages: wait for a pause in typing, the near-miss pass reads every name
+    if (NAME_ROWS.length > 20000) { clearTimeout(pending); pending = setTimeout(runSearch, 150); } else runSearch();
   });
   input.addEventListener("keydown", function (ev) {
-    if (ev.key === "Enter" && currentHits.length) { selectNode(currentHits[0].id, true); results.hidden = true; }
-    if (ev.key === "Escape") { input.value = ""; currentHits = []; showResults([]); }
+    if (ev.key === "Enter" && currentHits.length) { selectNode(currentHits[0], true); results.hidden = true; }
+    if (ev.key === "Escape") { input.value = ""; currentHits = []; showResults({all: [], rest: []}); }
   });
 
   // ---------------------------------------------------------------- legend and kind filter
