@@ -29,6 +29,10 @@ CASES = {
     "bad-language-tag.yaml": (2, "broken-language", "altLabel: 'z{h' is not a language tag"),
     "quote-not-found.yaml": (2, "broken-quote", "quote not found in the source: '示例理工大学与示例市合作'"),
     "quote-wrong-section.yaml": (2, "broken-section", "quote not found in section briefing-s1; it is in section briefing-s3"),
+    "value-not-printed.yaml": (2, "broken-value-shili-2024", "value 35.5 does not occur in its quote (it prints: 12.5, 2024)"),
+    "label-not-quoted.yaml": (2, "broken-unquoted-label", "neither the zh label '示例市立大学' nor a zh alias occurs in the record's quotes"),
+    "quote-on-redacted-span.yaml": (2, "broken-redacted-quote", "quote falls on text redacted by dataset.yaml"),
+    "isolated-but-linked.yaml": (2, "broken-isolated", "record says 'isolated:' but takes part in relations"),
 }
 
 

@@ -23,7 +23,7 @@ from ._version import __version__
 __all__ = ["cache_dir", "enabled", "content_key", "get", "put", "MAX_ENTRIES"]
 
 MAX_ENTRIES = 16
-_FORMAT = "1"
+_FORMAT = "2"
 
 
 def enabled() -> bool:

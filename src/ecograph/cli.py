@@ -198,20 +198,24 @@ def build(out: Path, data: Path | None) -> None:
 @data_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
 @click.option("--no-shacl", is_flag=True, help="Run only the loader checks, not the SHACL shapes.")
-def validate(data: Path | None, fmt: str, no_shacl: bool) -> None:
+@click.option("--strict", is_flag=True, help="Treat warnings (isolated records, relations whose quote names neither end) as errors.")
+def validate(data: Path | None, fmt: str, no_shacl: bool, strict: bool) -> None:
     """Check a dataset: the loader's checks (syntax, kinds, properties, references, literals,
-    labels, quotes against the source) and the SHACL shapes. Exit 0 when clean, 1 otherwise.
+    labels, quotes against the source, values as printed, labels in their quotes) and the SHACL
+    shapes. Warnings (records with no relation, relations whose quote names neither end) are
+    listed but pass unless --strict. Exit 0 when clean, 1 otherwise.
 
     \b
     Example:
-      ecograph validate --data graph_data/ordos
+      ecograph validate --data graph_data/ordos --strict
     """
-    report = ecograph.validate(data, shacl=not no_shacl)
+    report = ecograph.validate(data, shacl=not no_shacl, strict=strict)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif report.conforms:
         checked = ", ".join(f"{v} {k}" for k, v in report.checked.items())
-        click.echo(f"OK: dataset {report.dataset} is valid ({checked}).")
+        warned = f"; {_count(len(report.findings), 'warning')}:" if report.findings else "."
+        click.echo(f"OK: dataset {report.dataset} is valid ({checked}){warned}")
         for finding in report.findings:
             click.echo(f"  {finding}")
     else:

@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,10 @@ __all__ = [
     "STATUSES",
     "BASES",
     "QUALIFIERS",
+    "Redaction",
+    "source_text",
+    "printed_values",
+    "MASK",
 ]
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -53,7 +58,10 @@ _OBSERVATION_KEYS = {
 }  # fmt: skip
 _RELATION_KEYS = {"p", "o", "status", "basis", "cite", "note"}
 _CITE_KEYS = {"section", "quote"}
-_META_KEYS = {"id", "base", "title", "description", "license", "sources"}
+_META_KEYS = {"id", "base", "title", "description", "license", "sources", "subject", "mentions", "redact"}
+#: what a redacted character of a source text becomes: one mask character per character, so
+#: offsets and every other quote stay as they were
+MASK = "█"
 _WS = re.compile(r"\s+")
 #: ontology terms the loader writes itself; a curator may not use them as relations or kinds
 RESERVED_PROPERTIES = frozenset(
@@ -98,6 +106,10 @@ class Record:
     definition: dict[str, str] = field(default_factory=dict)
     note: dict[str, str] = field(default_factory=dict)
     status: str | None = None
+    #: why a record with no relation is meant to stand alone ({lang: text}); reported as a warning
+    isolated: dict[str, str] = field(default_factory=dict)
+    #: why the zh label is not the source's own wording ({lang: text}): a name composed by the curator
+    constructed: dict[str, str] = field(default_factory=dict)
     cites: list[Citation] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     #: datatype property local name -> value (str, or {lang: str} for rdf:langString)
@@ -111,6 +123,19 @@ class Record:
         return "Observation" in self.types
 
 
+@dataclass(frozen=True)
+class Redaction:
+    """A pattern of private text (a telephone number, say) masked in every source text."""
+
+    pattern: str
+    reason: dict[str, str]
+    line: int
+
+    def apply(self, text: str) -> str:
+        # white space stays, so the masked and the written text line up once it is removed
+        return re.sub(self.pattern, lambda m: "".join(ch if ch.isspace() else MASK for ch in m.group(0)), text)
+
+
 @dataclass
 class DatasetMeta:
     id: str
@@ -121,9 +146,29 @@ class DatasetMeta:
     #: source document record id -> path of its text
     sources: dict[str, Path]
     folder: Path
+    #: the entity the dataset speaks for: the subject of sentences without one (the city)
+    subject: str | None = None
+    #: words the sources use for an entity that are no names of it (我市 → the city)
+    mentions: dict[str, str] = field(default_factory=dict)
+    redactions: tuple[Redaction, ...] = ()
 
     def entity_iri(self, slug: str) -> str:
         return f"{self.base}id/{slug}"
+
+
+def source_text(meta: DatasetMeta, document: str) -> str:
+    """The text of a source document as the dataset ships it: read as UTF-8, with every
+    ``redact:`` pattern of ``dataset.yaml`` masked (same length, so offsets do not move)."""
+    path = meta.sources[document]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError([Problem(METADATA_FILE, 0, document, f"source {path.name} is not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise DataError([Problem(METADATA_FILE, 0, document, f"cannot read source {path.name}: {exc.strerror}")]) from None
+    for redaction in meta.redactions:
+        text = redaction.apply(text)
+    return text
 
 
 @dataclass
@@ -133,6 +178,9 @@ class LoadedData:
     meta: DatasetMeta
     records: dict[str, Record]
     files: list[str]
+    #: what a careful second reader would question but that does not stop a build: records with
+    #: no relation, relations whose quotes name neither end (see :func:`read_dataset`)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- reading
@@ -217,18 +265,18 @@ def _check_literal(datatype: str, value: Any) -> str | None:
         return None if isinstance(value, dict) else "expects {zh: …, en: …}"
     if not isinstance(value, str):
         return "expects a single value, not a list or mapping"
-    if datatype == "gYear" and not re.fullmatch(r"-?\d{4}", value):
+    if datatype == "gYear" and not re.fullmatch(r"-?[0-9]{4}", value):
         return f"{value!r} is not a year (expected four digits like 2024)"
     if datatype == "date":
         try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
                 raise ValueError
             _dt.date.fromisoformat(value)
         except ValueError:
             return f"{value!r} is not a date (expected YYYY-MM-DD)"
-    if datatype == "decimal" and not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", value):
+    if datatype == "decimal" and not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", value):
         return f"{value!r} is not a number (write it as printed, digits and one dot, e.g. '24.82')"
-    if datatype == "integer" and not re.fullmatch(r"[+-]?\d+", value):
+    if datatype == "integer" and not re.fullmatch(r"[+-]?[0-9]+", value):
         return f"{value!r} is not a whole number"
     return None
 
@@ -283,6 +331,15 @@ def _read_meta(folder: Path) -> DatasetMeta:
             out.add(METADATA_FILE, line, item["document"], f"source file not found: {item['file']}")
             continue
         sources[item["document"]] = file
+    subject = raw.get("subject")
+    if subject is not None and not (isinstance(subject, str) and SLUG_RE.match(subject)):
+        out.add(METADATA_FILE, raw.line, where[2], f"'subject' must be the id of the entity the dataset speaks for, not {subject!r}")
+        subject = None
+    redactions = _read_redactions(raw.get("redact", []), raw.line, where, out)
+    mentions = raw.get("mentions", {})
+    if not isinstance(mentions, dict) or not all(isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in mentions.items()):
+        out.add(METADATA_FILE, raw.line, where[2], "'mentions' must map words to entity ids, like {我市: ordos}")
+        mentions = {}
     if out.problems:
         raise DataError(out.problems)
     return DatasetMeta(
@@ -293,7 +350,36 @@ def _read_meta(folder: Path) -> DatasetMeta:
         license=license_ if isinstance(license_, str) else None,
         sources=sources,
         folder=folder,
+        subject=subject,
+        mentions={k.strip(): v for k, v in sorted(mentions.items())},
+        redactions=tuple(redactions),
     )
+
+
+def _read_redactions(value: Any, line: int, where: tuple[str, int, str], out: _Collector) -> list[Redaction]:
+    if not isinstance(value, list):
+        out.add(METADATA_FILE, line, where[2], "'redact' must be a list of {pattern: …, reason: {zh: …, en: …}}")
+        return []
+    result = []
+    for item in value:
+        item_line = item.line if isinstance(item, Node) else line
+        if not isinstance(item, dict) or not isinstance(item.get("pattern"), str) or "reason" not in item:
+            out.add(METADATA_FILE, item_line, where[2], "each redaction needs 'pattern' (a regular expression) and 'reason'")
+            continue
+        unknown = set(item) - {"pattern", "reason"}
+        if unknown:
+            out.add(METADATA_FILE, item_line, where[2], f"unknown property {sorted(unknown)[0]!r} in redaction (use pattern, reason)")
+        try:
+            compiled = re.compile(item["pattern"])
+        except re.error as exc:
+            out.add(METADATA_FILE, item_line, where[2], f"redaction pattern is not a regular expression: {exc}")
+            continue
+        if compiled.search(""):
+            out.add(METADATA_FILE, item_line, where[2], "redaction pattern matches empty text")
+            continue
+        reason = _lang_map(item["reason"], (METADATA_FILE, item_line, where[2]), "reason", out)
+        result.append(Redaction(item["pattern"], reason, item_line))
+    return result
 
 
 def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | None:
@@ -363,6 +449,11 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
                 record.attributes[key] = _lang_map(value, where, key, out)
             else:
                 record.attributes[key] = value
+    for key in ("isolated", "constructed"):  # datatype properties the checks below read too
+        if key in raw and isinstance(record.attributes.get(key), dict):
+            if "en" not in record.attributes[key]:
+                out.add(file, line, rid, f"missing English {key} ({key}.en): say why in English too")
+            setattr(record, key, record.attributes[key])
     if "cite" not in raw and "DocumentSection" in types:
         start = _section_start(record)
         if start.strip():
@@ -505,11 +596,19 @@ def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = Non
     for doc_id in meta.sources:
         if doc_id not in records:
             out.add(METADATA_FILE, 0, doc_id, f"source document {doc_id!r} has no record")
+    for what, target in [("subject", meta.subject), *((f"mention {w!r}", i) for w, i in meta.mentions.items())]:
+        if target is not None and target not in records:
+            out.add(METADATA_FILE, 0, target, f"{what}: {target!r} is not defined")
     _check_references(records, vocab, out)
     _check_quotes(meta, records, out)
+    _check_printed_values(records, out)
+    _check_labels_quoted(records, out)
+    warnings = _Collector()
+    _warn_isolated(records, out, warnings)
     if out.problems:
         raise DataError(out.problems)
-    return LoadedData(meta=meta, records=records, files=[p.name for p in files])
+    _warn_unmentioned(records, meta.mentions, warnings)
+    return LoadedData(meta=meta, records=records, files=[p.name for p in files], warnings=sorted(warnings.problems))
 
 
 def _check_references(records: dict[str, Record], vocab: Any, out: _Collector) -> None:
@@ -561,9 +660,10 @@ def _check_references(records: dict[str, Record], vocab: Any, out: _Collector) -
 @dataclass
 class _Span:
     document: str
-    text: str  # normalized text of the whole document
+    text: str  # normalized text of the whole document, with redact: applied
     start: int
     end: int
+    raw: str = ""  # the same before redaction (the file as written)
 
 
 def _section_start(record: Record) -> str:
@@ -571,8 +671,20 @@ def _section_start(record: Record) -> str:
     return record.attributes.get("start") or record.labels.get("zh", "")
 
 
+def _source_texts(meta: DatasetMeta, out: _Collector) -> tuple[dict[str, str], dict[str, str]]:
+    """Every source, normalized: as shipped with ``redact:`` applied, and as written in the file."""
+    texts, raw = {}, {}
+    for document in meta.sources:
+        try:
+            texts[document] = normalize_text(source_text(meta, document))
+            raw[document] = normalize_text(meta.sources[document].read_text(encoding="utf-8"))
+        except DataError as exc:
+            out.problems.extend(exc.problems)
+    return texts, raw
+
+
 def _section_spans(meta: DatasetMeta, records: dict[str, Record], out: _Collector) -> dict[str, _Span]:
-    texts = {doc: normalize_text(path.read_text(encoding="utf-8")) for doc, path in meta.sources.items()}
+    texts, raw = _source_texts(meta, out)
 
     starts: dict[str, list[tuple[int, str]]] = {}
     for record in records.values():
@@ -593,7 +705,7 @@ def _section_spans(meta: DatasetMeta, records: dict[str, Record], out: _Collecto
         items.sort()
         for index, (position, section_id) in enumerate(items):
             end = items[index + 1][0] if index + 1 < len(items) else len(texts[document])
-            spans[section_id] = _Span(document, texts[document], position, end)
+            spans[section_id] = _Span(document, texts[document], position, end, raw[document])
     return spans
 
 
@@ -605,6 +717,9 @@ def _check_quotes(meta: DatasetMeta, records: dict[str, Record], out: _Collector
         if span is None:
             return  # the section itself is reported already
         quote = normalize_text(cite.quote)
+        if MASK in quote:
+            out.add(record.file, line, record.id, f"quote falls on text redacted by dataset.yaml: {_shown(cite.quote)}")
+            return
         if span.text.find(quote, span.start, span.end) >= 0:
             return
         if quote in span.text:
@@ -615,9 +730,11 @@ def _check_quotes(meta: DatasetMeta, records: dict[str, Record], out: _Collector
                 where = " (it comes before the document's first section: add a section for the opening, starting at the top)"
             else:
                 where = " (it spans two sections)"
-            out.add(record.file, line, record.id, f"quote not found in section {cite.section}{where}: {cite.quote!r}")
+            out.add(record.file, line, record.id, f"quote not found in section {cite.section}{where}: {_shown(cite.quote)}")
+        elif _on_redacted_span(quote, span.raw, span.text):
+            out.add(record.file, line, record.id, f"quote falls on text redacted by dataset.yaml: {_shown(cite.quote)}")
         else:
-            out.add(record.file, line, record.id, f"quote not found in the source: {cite.quote!r}")
+            out.add(record.file, line, record.id, f"quote not found in the source: {_shown(cite.quote)}")
 
     for record in records.values():
         for cite in record.cites:
@@ -625,6 +742,160 @@ def _check_quotes(meta: DatasetMeta, records: dict[str, Record], out: _Collector
         for rel in record.relations:
             for cite in rel.cites:
                 check(record, rel.line, cite)
+
+
+def _on_redacted_span(quote: str, raw: str, masked: str) -> bool:
+    """Whether ``quote`` occurs in the source as written where ``redact:`` masks some of it: the
+    curator quoted private text."""
+    position = raw.find(quote)
+    while position >= 0:
+        if MASK in masked[position : position + len(quote)]:
+            return True
+        position = raw.find(quote, position + 1)
+    return False
+
+
+def _shown(value: str, limit: int = 120) -> str:
+    """A value quoted in a message: at most about a line of it."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
+# --------------------------------------------------------------------------- the second reader
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10_000, "亿": 100_000_000}
+_CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+_ARABIC_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+#: words the sources use for first place
+_FIRST = ("首位", "第一", "首名")
+
+
+def _chinese_number(text: str) -> int | None:
+    """``十三`` → 13, ``二百七十三`` → 273, ``百`` → 100, ``千`` → 1000, ``一`` → 1."""
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_UNITS:
+            section += (1 if digit is None else digit) * _CN_UNITS[ch]
+            digit = None
+        elif ch in _CN_BIG:
+            section += digit or 0
+            total = (total + (section or 1)) * _CN_BIG[ch]
+            section, digit = 0, None
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def printed_values(quote: str) -> set[Decimal]:
+    """Every number a quote prints: in digits (``24.82``), in Chinese numerals (``百余次``,
+    ``千家``, ``一、二类``), and first place (``首位``, ``第一``) as 1."""
+    text = normalize_text(quote)
+    found = set()
+    for match in _ARABIC_NUMBER.finditer(text):
+        try:
+            found.add(Decimal(match.group(0)))
+        except InvalidOperation:  # pragma: no cover - the pattern only matches numbers
+            continue
+    for match in _CN_NUMBER.finditer(text):
+        if not match.group(0).strip("万亿") or (match.start() and text[match.start() - 1] in "0123456789"):
+            continue  # 万 and 亿 alone, or after digits (12.5亿), are a unit, not a number
+        number = _chinese_number(match.group(0))
+        if number is not None:
+            found.add(Decimal(number))
+    if any(word in text for word in _FIRST):
+        found.add(Decimal(1))
+    return found
+
+
+def _check_printed_values(records: dict[str, Record], out: _Collector) -> None:
+    """An observation's value as printed must be a number its quotes print."""
+    for record in records.values():
+        value = record.observation.get("value") if record.is_observation else None
+        if value is None or not record.cites:
+            continue
+        printed = set().union(*(printed_values(c.quote) for c in record.cites))
+        if Decimal(value) not in printed:
+            shown = ", ".join(sorted({str(n) for n in printed}, key=lambda s: (len(s), s))) or "none"
+            out.add(record.file, record.line, record.id, f"value {value} does not occur in its quote (it prints: {shown})")
+
+
+_MARKUP = re.compile(r"</?(?:sub|sup|i|b|em|strong)>|\\?\$")
+_TEX_LETTERS = {"\\alpha": "α", "\\beta": "β", "\\gamma": "γ", "\\delta": "δ", "\\mu": "μ", "\\pi": "π"}
+
+
+def plain_text(text: str) -> str:
+    """``text`` without whitespace and without the markup that document conversion leaves in
+    sources (``CO<sub>2</sub>``, ``$\\alpha$``): what a reader sees, for matching names."""
+    text = normalize_text(text)
+    for command, letter in _TEX_LETTERS.items():
+        text = text.replace(command, letter)
+    return _MARKUP.sub("", text)
+
+
+def _zh_names(record: Record) -> list[str]:
+    names = [record.labels["zh"]] if "zh" in record.labels else []
+    return [plain_text(n) for n in names + record.alt_labels.get("zh", []) if plain_text(n)]
+
+
+def _check_labels_quoted(records: dict[str, Record], out: _Collector) -> None:
+    """An entity's zh label or one of its zh aliases is the source's own wording: it occurs in
+    one of the entity's quotes, unless ``constructed:`` says why the name was composed."""
+    for record in records.values():
+        if record.is_observation or "DocumentSection" in record.types or record.constructed or not record.cites:
+            continue
+        quotes = [plain_text(c.quote) for c in record.cites]
+        if not any(name in quote for name in _zh_names(record) for quote in quotes):
+            out.add(
+                record.file, record.line, record.id,
+                f"neither the zh label {_shown(record.labels.get('zh', ''))} nor a zh alias occurs in the record's "
+                "quotes; quote the source's own wording, or say why the name was composed with 'constructed:'",
+            )  # fmt: skip
+
+
+def _warn_unmentioned(records: dict[str, Record], mentions: dict[str, str], warnings: _Collector) -> None:
+    """A relation the source states should be quoted by a sentence that names one of its ends
+    (by a label, an alias or a word of ``mentions:`` such as 我市)."""
+    words: dict[str, list[str]] = {}
+    for word, entity_id in mentions.items():
+        words.setdefault(entity_id, []).append(plain_text(word))
+    for record in records.values():
+        if "DocumentSection" in record.types:
+            continue
+        own = _zh_names(record) + words.get(record.id, [])
+        for rel in record.relations:
+            target = records.get(rel.target)
+            if rel.basis == "implied" or target is None or not rel.cites:
+                continue
+            names = own + _zh_names(target) + words.get(rel.target, [])
+            quotes = [plain_text(c.quote) for c in rel.cites]
+            if not any(name in quote for name in names for quote in quotes):
+                warnings.add(
+                    record.file, rel.line, record.id,
+                    f"relation {rel.prop} → {rel.target}: its quote names neither end; quote the sentence that "
+                    "does, or mark the relation basis: implied",
+                )  # fmt: skip
+
+
+def _warn_isolated(records: dict[str, Record], out: _Collector, warnings: _Collector) -> None:
+    """Every entity takes part in some relation (or is what an observation counts or measures)."""
+    linked: set[str] = set()
+    for record in records.values():
+        for rel in record.relations:
+            linked.update((record.id, rel.target))
+        if record.is_observation:
+            linked.update(v for k, v in record.observation.items() if k in ("indicator", "area", "scope", "about", "unit"))
+    for record in records.values():
+        if record.is_observation:
+            continue
+        if record.id not in linked:
+            why = record.isolated.get("en") or "no relation in or out and no observation refers to it"
+            hint = "" if record.isolated else "; link it, or say why it stands alone with 'isolated:'"
+            warnings.add(record.file, record.line, record.id, f"isolated record: {why}{hint}")
+        elif record.isolated:
+            out.add(record.file, record.line, record.id, "record says 'isolated:' but takes part in relations; drop 'isolated:'")
 
 
 # --------------------------------------------------------------------------- RDF

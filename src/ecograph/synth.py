@@ -141,8 +141,12 @@ def _observations(entities: list[_Entity], seed: int) -> Iterator[tuple[str, _En
                 yield f"rd-spending-{entity.id}-{year}", entity, str(year), value
 
 
+#: the line of the synthetic source that names the indicator and its unit (their citation)
+_INDICATOR_LINE = "指标：研发投入，单位：亿元。"
+
+
 def _source_text(entities: list[_Entity], sections: list[str], observations: list[tuple[str, _Entity, str, str]]) -> str:
-    lines = ["合成数据集（虚构，仅供基准测试）", ""]
+    lines = ["合成数据集（虚构，仅供基准测试）", _INDICATOR_LINE, ""]
     obs_by_section: dict[str, list[str]] = {}
     for _, entity, year, value in observations:
         obs_by_section.setdefault(entity.section, []).append(f"{year}年{entity.zh}研发投入{value}亿元。")
@@ -246,8 +250,8 @@ def _yaml_files(items: list[_Entity], sections: list[str], observations: list) -
                 lines.append(f"    - {{p: {prop}, o: {target}, status: {status}, cite: {{section: {e.section}, quote: {_q(e.sentence)}}}}}")
         records.append("\n".join(lines) + "\n")
     concepts = [
-        "- id: rd-spending\n  type: Indicator\n  label: {zh: 研发投入, en: R&D spending}\n  cite: {section: s1, quote: 合成数据集}\n",
-        "- id: yi-yuan\n  type: Unit\n  label: {zh: 亿元, en: 100 million yuan}\n  multiplier: \"100000000\"\n  cite: {section: s1, quote: 合成数据集}\n",
+        "- id: rd-spending\n  type: Indicator\n  label: {zh: 研发投入, en: R&D spending}\n  cite: {section: s1, quote: 指标：研发投入}\n",
+        "- id: yi-yuan\n  type: Unit\n  label: {zh: 亿元, en: 100 million yuan}\n  multiplier: \"100000000\"\n  cite: {section: s1, quote: 单位：亿元}\n",
     ]
     obs = []
     by_id = {e.id: e for e in items}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,10 +89,12 @@ def _dataset_id(path: str | Path | None) -> str:
     return dataset_id if isinstance(dataset_id, str) and dataset_id.strip() else folder.name
 
 
-def validate(path: str | Path | None = None, *, shacl: bool = True) -> ValidationReport:
+def validate(path: str | Path | None = None, *, shacl: bool = True, strict: bool = False) -> ValidationReport:
     """Check a dataset folder (default: the bundled data) with the loader and with SHACL.
 
-    Never raises for bad data: problems come back as findings.
+    Never raises for bad data: problems come back as findings. The loader's warnings (records
+    with no relation, relations whose quotes name neither end) and SHACL warnings do not make a
+    dataset invalid unless ``strict``, which reports them as errors.
     """
     from .kg import load
 
@@ -104,8 +106,15 @@ def validate(path: str | Path | None = None, *, shacl: bool = True) -> Validatio
             for p in exc.problems
         ]
         return ValidationReport(dataset=_dataset_id(path), conforms=False, findings=findings)
-    findings = _shacl_findings(kg) if shacl else []
-    violations = [f for f in findings if f.severity == "Violation"]
+    findings = [
+        Finding("loader", f"{p.file}:{p.line}" if p.line else p.file, p.record_id, p.message, "Warning")
+        for p in kg.data.warnings
+    ]
+    findings += _shacl_findings(kg) if shacl else []
+    if strict:
+        findings = [replace(f, severity="Error") if f.severity == "Warning" else f for f in findings]
+    findings.sort(key=lambda f: (f.severity != "Error", f.severity != "Violation", f.source, f.location, f.record_id, f.message))
+    violations = [f for f in findings if f.severity in ("Violation", "Error")]
     stats = kg.stats()
     return ValidationReport(
         dataset=kg.meta.id,
