@@ -222,8 +222,10 @@ def test_fields_of_the_breakthrough_focal_points(ordos_kg) -> None:
     expected = {("科技“突围”点位", f, PLANNED, EXPLICIT) for f in planned_fields}
     # 我市氢能点位纳入自治区科技突围工程 (the field read from the name)
     expected.add(("氢能点位", "氢能", DONE, IMPLIED))
+    # 以深入实施科技“突围”工程为着力点,赋能新质生产力发展 (the project itself)
+    expected.add(("科技“突围”工程", "新质生产力", PLANNED, EXPLICIT))
     assert set(table(r, "focal_point", "field", "status", "basis")) == expected
-    assert len(r.rows) == 8
+    assert len(r.rows) == 9
 
 
 def test_planned_platforms_and_bases(ordos_kg) -> None:
@@ -233,7 +235,7 @@ def test_planned_platforms_and_bases(ordos_kg) -> None:
         [
             ("清华全国重点实验室鄂尔多斯基地", "实验室", "清华全国重点实验室", "鄂尔多斯市"),
             ("乌审旗现代煤化工创新技术中试基地", "中试平台与基地", None, "乌审旗"),
-            ("鄂尔多斯实验室准格尔中试基地", "中试平台与基地", "鄂尔多斯实验室", NS),
+            ("鄂尔多斯实验室准格尔中试基地", "中试平台与基地", "鄂尔多斯实验室", "准格尔"),
             ("大科学装置", "科研设施", None, NS),
         ]
     )
@@ -252,10 +254,11 @@ def test_reply_letter_facts(ordos_kg) -> None:
         ("抄送", "市政协提案委员会"),
         ("答复", "关于以科技创新赋能我市新质生产力发展的提案"),
         ("提出者", "九三学社"),
+        ("收件方", "九三学社"),  # the salutation: 九三学社:
         ("提交会议", "市政协五届四次会议"),
     }
-    assert len(r.rows) == 11
-    assert not any("0477" in (v or "") for v in column(r, "value"))  # the telephone number stays out
+    assert len(r.rows) == 12
+    assert not any(re.search(r"[0-9]{7}", v or "") for v in column(r, "value"))  # the telephone number stays out
 
 
 def test_designations_and_candidacies(ordos_kg) -> None:
@@ -264,18 +267,32 @@ def test_designations_and_candidacies(ordos_kg) -> None:
         ("鄂尔多斯实验室", "获得称号/资质", "首批内蒙古实验室", DONE),
         ("鄂尔多斯现代煤化工中试平台", "获得称号/资质", "国家首批重点培育中试平台", DONE),
         ("“推进新型研发机构集群建设”改革案例", "获得称号/资质", "2024年度地方进一步全面深化改革典型案例", DONE),
-        ("鄂尔多斯市", "申建/申报", "国家创新型城市", ONGOING),
-        ("鄂尔多斯市", "申建/申报", "人才友好型城市", ONGOING),
-        ("鄂尔多斯市", "申建/申报", "大科学装置", ONGOING),
-        ("鄂尔多斯市", "申建/申报", "全球可持续发展城市奖", PLANNED),
+        # 聘请15位两院院士为我市科技顾问
+        ("我市科技顾问", "获得称号/资质", "两院院士", DONE),
+        ("我市科技顾问", "获得称号/资质", "科技顾问", DONE),
+        # 在自治区首次县域科技创新能力评价中, 我市 6 个旗区跻身一、二类旗县
+        ("旗区", "获得称号/资质", "一、二类旗县", DONE),
+        ("鄂尔多斯市", "申建/申报", "大科学装置", ONGOING),  # 持续申建大科学装置
+        ("鄂尔多斯市", "申建/申报", "全球可持续发展城市奖", PLANNED),  # 申建全球可持续发展城市奖
+        ("鄂尔多斯市", "申建/申报", "呼包鄂国家自主创新示范区", PLANNED),  # 推动呼包鄂国家自主创新示范区获批
     }
-    assert len(r.rows) == 7
+    # 国家创新型城市 and 人才友好型城市 are what the “双城” co-building targets, not titles applied for
+    assert len(r.rows) == 9
 
 
 def test_collaboration_partners(ordos_kg) -> None:
     r = run(ordos_kg, "collaboration-partners")
     # 与清华大学、北京大学、中科院等大院大所建立了持久务实的合作机制
-    assert sorted(table(r, "partner", "kind")) == sorted([("清华大学", "高等院校"), ("北京大学", "高等院校"), ("中科院", "科研院所")])
+    # 持续加强与大学大院大所合作 … 中国矿业大学(北京)内蒙古研究院、辽宁工程技术大学鄂尔多斯研究院 (implied)
+    assert sorted(table(r, "partner", "kind")) == sorted(
+        [
+            ("清华大学", "高等院校"),
+            ("北京大学", "高等院校"),
+            ("中科院", "科研院所"),
+            ("中国矿业大学(北京)", "高等院校"),
+            ("辽宁工程技术大学", "高等院校"),
+        ]
+    )
 
 
 # ------------------------------------------------------------------ multi-hop paths
@@ -313,27 +330,37 @@ def test_programmes_and_their_projects(ordos_kg) -> None:
         ("“先立项、后补助”", organized, "重大科技示范项目", PLANNED, EXPLICIT),
         ("国家重点研发计划", part, "国家重点研发计划项目", DONE, EXPLICIT),  # 4 个国家重点研发计划项目首落我市
         ("自治区科技突围工程", part, "氢能点位", DONE, EXPLICIT),  # 我市氢能点位纳入自治区科技突围工程
-        ("自治区科技突围工程", part, "科技“突围”点位", PLANNED, EXPLICIT),  # 积极融入自治区科技“突围”工程点位任务
+        # 积极融入自治区科技“突围”工程点位任务: the city's points join the region's tasks (read, not said)
+        ("自治区科技突围工程", part, "科技“突围”点位", PLANNED, IMPLIED),
         ("科技“突围”工程", part, "科技“突围”点位", PLANNED, EXPLICIT),
         ("科技“突围”工程", part, "重大创新任务", PLANNED, IMPLIED),
+        # 一是深入实施科技“突围”工程力争点位突破 … 实施重大科技示范项目 (read from the place of the sentence)
+        ("科技“突围”工程", part, "重大科技示范项目", PLANNED, IMPLIED),
         ("企业家与科学家“握手”行动", part, "合作项目", DONE, IMPLIED),  # same sentence, not said to belong
     }
-    assert len(r.rows) == 9
+    assert len(r.rows) == 10
 
 
-def test_demonstration_projects_to_achievements(ordos_kg) -> None:
-    r = run(ordos_kg, "demo-projects-to-achievements")
-    sample_to_product = "从“样品”变为“产品”"
-    assert sorted(table(r, "demo_project", "status", "achievement", "assessment", "link_basis")) == sorted(
+def test_demonstration_projects_to_be_sped_up(ordos_kg) -> None:
+    r = run(ordos_kg, "demonstration-projects")
+    # 加快零碳机场、深部煤层气勘探、CO2(二氧化碳)/合成气一步法制芳烃技术、合成气一步法制烯烃、硅碳负极材料、
+    # 工业热储能示范项目建设: no subject, so the city builds them; only 工业热储能 names its field
+    city = "鄂尔多斯市"
+    assert sorted(table(r, "demo_project", "status", "implementer", "field")) == sorted(
         [
-            ("零碳机场示范项目", ONGOING, "“零碳机场”技术系统", "全国首个，落地应用", IMPLIED),
-            ("深部煤层气勘探示范项目", ONGOING, NS, NS, "—"),
-            ("CO2(二氧化碳)/合成气一步法制芳烃技术示范项目", ONGOING, "合成气一步法制芳烃/烯烃", sample_to_product, IMPLIED),
-            ("合成气一步法制烯烃示范项目", ONGOING, "合成气一步法制芳烃/烯烃", sample_to_product, IMPLIED),
-            ("硅碳负极材料示范项目", ONGOING, "硅碳负极材料", sample_to_product, IMPLIED),
-            ("工业热储能示范项目", ONGOING, "工业热储能", "引领绿电消纳与工业脱碳双重变革", IMPLIED),
+            ("零碳机场示范项目", ONGOING, city, NS),
+            ("深部煤层气勘探示范项目", ONGOING, city, NS),
+            ("CO2(二氧化碳)/合成气一步法制芳烃技术示范项目", ONGOING, city, NS),
+            ("合成气一步法制烯烃示范项目", ONGOING, city, NS),
+            ("硅碳负极材料示范项目", ONGOING, city, NS),
+            ("工业热储能示范项目", ONGOING, city, "储能"),
         ]
     )
+    # the letter does not tie these projects to the achievements of section 5, and the data does not either
+    linked = ordos_kg.query(
+        "ASK { ?d a eco:ResearchProject ; eco:develops ?a . ?a a eco:TechnologyAchievement }"
+    )
+    assert linked.kind == "ask" and linked.boolean is False
 
 
 # ------------------------------------------------------------------ aggregates
@@ -347,30 +374,36 @@ def test_entities_per_kind(ordos_kg) -> None:
         "计划、工程与行动": 19,
         "文献章节": 16,
         "领域与产业": 15,
-        "称号与资质": 14,
         "科研项目": 14,
+        "称号与资质": 13,  # 科技副总 and 产业教授 are two records now; 国家创新型城市/人才友好型城市 stay
+        "行政区": 9,  # 准格尔 is a place, not an area; 旗区 is the area of the six banners and districts
         "机制与制度": 9,
         "科技成果": 9,
-        "行政区": 8,
         "计量单位": 8,
-        "党政机关": 6,
         "院士": 5,  # 金之钧、武强、李根生、欧阳明高、朴哲范
         "人才科创中心": 5,  # the centre and its four branch centres
         "创新区与示范区": 4,
+        "实验室": 4,  # 鄂尔多斯实验室, 清华全国重点实验室 and its base, 自治区重点实验室
         "新型研发机构": 4,  # the four institutions of the cluster
         "政策文件": 4,
         "区域": 4,
         "高等院校": 4,  # 清华大学, 北京大学, 中国矿业大学(北京), 辽宁工程技术大学
+        "政协组织": 3,  # 市政协, 市政协办公室, 市政协提案委员会
         "机构集群与网络": 3,
-        "实验室": 3,
+        "党政机关": 3,
         "中试平台与基地": 3,
         "人物": 2,
         "院士专家工作站": 1,
         "奖项": 1,
         "民主党派与政治团体": 1,
         "文献": 1,
+        "企业": 1,  # 自治区科技创新标杆企业 (an aggregate record)
         "基金": 1,
+        "目标": 1,  # “十四五”倍增目标
+        "人员群体": 1,  # 我市科技顾问 (15 academicians engaged as advisers)
+        "创新平台": 1,  # 自治区级以上研发机构 (an aggregate record)
         "会议与活动": 1,
+        "地点": 1,  # 准格尔
         "提案与建议": 1,
         "科研设施": 1,
         "科研院所": 1,
@@ -381,9 +414,9 @@ def test_entities_per_kind(ordos_kg) -> None:
 def test_relations_per_status(ordos_kg) -> None:
     r = run(ordos_kg, "relations-per-status")
     assert [(s, en, int(n), int(e), int(i)) for s, en, n, e, i in table(r, "status", "status_en", "relations", "explicit", "implied")] == [
-        (DONE, "done", 104, 60, 44),
-        (ONGOING, "ongoing", 19, 12, 7),
-        (PLANNED, "planned", 31, 21, 10),
+        (DONE, "done", 139, 72, 67),
+        (ONGOING, "ongoing", 49, 46, 3),
+        (PLANNED, "planned", 56, 39, 17),
     ]
 
 
@@ -405,44 +438,55 @@ def test_relations_per_property(ordos_kg) -> None:
     r = run(ordos_kg, "relations-per-property")
     counts = {rel: (int(n), int(i)) for rel, n, i in table(r, "relation", "relations", "implied")}
     assert counts == {
-        "属于/组成部分": (24, 4),
-        "建设/培育": (19, 6),
-        "聚焦领域": (19, 10),
-        "位于": (18, 16),
-        "实施主体": (10, 1),
+        "实施主体": (32, 3),  # the city as the subject of sentences without one
+        "建设/培育": (31, 1),
+        "属于/组成部分": (26, 7),
+        "聚焦领域": (23, 11),
+        "位于": (21, 19),
+        "作用对象": (14, 6),
+        "所属区域": (9, 8),
         "成员": (8, 4),
-        "所属区域": (7, 7),
-        "分支机构": (6, 2),
+        "链接": (7, 0),
+        "分支机构": (6, 6),
+        "引进/聘请单位": (6, 0),
+        "获得称号/资质": (6, 0),
         "活动于": (5, 0),
-        "申建/申报": (4, 0),
+        "合作": (5, 2),
+        "成果取得者": (4, 4),
+        "实施/落实": (4, 1),
+        "申建/申报": (3, 0),
         "合作共建单位": (3, 3),
-        "合作": (3, 0),
-        "链接": (3, 0),
-        "获得称号/资质": (3, 0),
-        "实施/落实": (3, 1),
+        "产品化者": (3, 3),
+        "出台/推出主体": (3, 0),
         "组织形式": (3, 0),
         "下属机构": (3, 3),
         "抄送": (2, 0),
         "发文/制定机关": (2, 1),
+        "收件方": (1, 0),
+        "落地应用者": (1, 1),
+        "实现目标": (1, 0),
+        "归类为": (1, 0),
         "联系人": (1, 0),
         "获肯定/批复": (1, 0),
+        "出口者": (1, 1),
+        "召开/主办单位": (1, 1),
         "运营/依托单位": (1, 1),
         "印发机关": (1, 0),
+        "推广地区": (1, 0),
         "答复": (1, 0),
         "签发人": (1, 0),
         "提出者": (1, 1),
         "提交会议": (1, 0),
-        "召开/主办单位": (1, 1),
     }
-    assert sum(n for n, _ in counts.values()) == 154
+    assert sum(n for n, _ in counts.values()) == 244
 
 
 def test_fields_coverage(ordos_kg) -> None:
     r = run(ordos_kg, "fields-coverage")
     assert {f: (int(n), int(e)) for f, n, e in table(r, "field", "focused_by", "explicit")} == {
+        "新质生产力": (4, 1),  # the proposal, two policy titles, and 科技“突围”工程 (赋能新质生产力发展)
         "储能": (3, 1),  # the focal points; 工业热储能 and its demonstration project (from the name)
         "氢能": (3, 1),  # the focal points; 氢能点位 and 先进制氢系统 (from the name)
-        "新质生产力": (3, 0),  # the proposal and two policy titles
         "现代煤化工": (2, 0),
         "荒漠化防治与绿色发展": (2, 1),
         "“人工智能+”": (1, 1),
@@ -450,11 +494,12 @@ def test_fields_coverage(ordos_kg) -> None:
         "低空经济": (1, 1),
         "新型化工": (1, 1),
         "新型能源": (1, 1),
-        "高端装备": (1, 1),  # 先进制氢系统等一批高端装备走出国门
-        "传统产业": (0, 0),
-        "新兴产业": (0, 0),
-        "未来产业": (0, 0),
-        "重点产业": (0, 0),
+        # 推动传统产业改造升级、新兴产业加速培育、未来产业前瞻布局 (the city as subject)
+        "传统产业": (1, 1),
+        "新兴产业": (1, 1),
+        "未来产业": (1, 1),
+        "重点产业": (1, 0),
+        "高端装备": (0, 0),  # 先进制氢系统等一批高端装备: classified as, not focused on
     }
 
 
@@ -532,6 +577,7 @@ PLANNED_ITEMS = {
     "呼包鄂国家自主创新示范区",
     "鄂尔多斯“能创谷”",
     "大科学装置",
+    "全球可持续发展城市奖",  # 申建全球可持续发展城市奖: not yet won
     # 三是
     "科技招商",
     "清华全国重点实验室鄂尔多斯基地",
@@ -553,57 +599,89 @@ PLANNED_ITEMS = {
 def test_planned_items(ordos_kg) -> None:
     r = run(ordos_kg, "planned-items")
     assert set(column(r, "item")) == PLANNED_ITEMS
-    assert len(r.rows) == len(PLANNED_ITEMS) == 22
+    assert len(r.rows) == len(PLANNED_ITEMS) == 23
     kinds = dict(table(r, "item", "kind"))
     assert kinds["天使科创基金"] == "基金" and kinds["大科学装置"] == "科研设施" and kinds["创新联合体"] == "机构集群与网络"
 
 
 def test_entities_per_status(ordos_kg) -> None:
     r = run(ordos_kg, "entities-per-status")
-    # 194 entities less 16 document sections, 27 indicators and 8 units; 22 planned as listed above
-    assert [(s, int(n)) for s, n in table(r, "status", "entities")] == [(DONE, 100), (ONGOING, 21), (PLANNED, 22)]
+    # 200 entities less 16 document sections, 27 indicators and 8 units; 23 planned as listed above
+    assert [(s, int(n)) for s, n in table(r, "status", "entities")] == [(DONE, 100), (ONGOING, 26), (PLANNED, 23)]
 
 
 def test_planned_relations(ordos_kg) -> None:
     r = run(ordos_kg, "planned-relations")
     develops, located, focuses, part, branch = "建设/培育", "位于", "聚焦领域", "属于/组成部分", "分支机构"
+    by, targets, city = "实施主体", "作用对象", "鄂尔多斯市"
     fields = ["“四个世界级产业”", "氢能", "储能", "新型化工", "新型能源", "低空经济", "“人工智能+”"]
     expected = {
-        ("乌审旗现代煤化工创新技术中试基地", located, "乌审旗"),
-        ("乌审旗现代煤化工创新技术中试基地", focuses, "现代煤化工"),
-        ("清华全国重点实验室鄂尔多斯基地", located, "鄂尔多斯市"),
-        ("清华全国重点实验室鄂尔多斯基地", branch, "清华全国重点实验室"),
-        ("鄂尔多斯实验室准格尔中试基地", branch, "鄂尔多斯实验室"),
-        ("鄂尔多斯“能创谷”", "所属区域", "鄂尔多斯市"),
-        ("呼包鄂国家自主创新示范区", "所属区域", "呼包鄂"),  # 推动…获批: the zone awaits approval
-        ("世界荒漠化防治与绿色发展样板区", focuses, "荒漠化防治与绿色发展"),  # 打造…样板区
-        ("科技“突围”工作机制", part, "科技“突围”工程"),  # 形成…工作机制
-        ("“五大行动”", "实施主体", "鄂尔多斯市"),  # 聚焦实施“五大行动”
+        # 一是: 积极融入自治区科技“突围”工程点位任务,形成区市联动、上下协同的科技“突围”工作机制 …
+        (city, "实施/落实", "自治区科技突围工程"),
+        ("科技“突围”工作机制", part, "科技“突围”工程"),
+        ("科技“突围”工作机制", by, city),
+        ("科技“突围”工作机制", by, "内蒙古"),  # 区市联动: the region and the city together (read)
+        ("科技“突围”工程", focuses, "新质生产力"),  # 赋能新质生产力发展 / 发展新质生产力
         ("科技“突围”点位", part, "科技“突围”工程"),
         ("科技“突围”点位", part, "自治区科技突围工程"),
+        *{("科技“突围”点位", focuses, f) for f in fields},
         ("重大创新任务", part, "科技“突围”工程"),
-        ("重大科技攻关项目", "实施主体", "创新联合体"),
         ("重大科技示范项目", "组织形式", "“揭榜挂帅”"),
         ("重大科技示范项目", "组织形式", "“先立项、后补助”"),
-        ("鄂尔多斯市", "申建/申报", "全球可持续发展城市奖"),
-        *{("科技“突围”点位", focuses, f) for f in fields},
+        ("重大科技示范项目", part, "科技“突围”工程"),
+        ("重大科技示范项目", by, city),
+        ("“先立项、后补助”", by, city),
+        # 开篇/下一步: 推动传统产业改造升级、新兴产业加速培育、未来产业前瞻布局
+        *{(city, focuses, f) for f in ("传统产业", "新兴产业", "未来产业")},
+        # 二是
+        ("“五大行动”", by, city),  # 聚焦实施“五大行动”
+        ("“五大行动”", develops, "国家可持续发展议程创新示范区"),
+        ("“五大行动”", targets, "世界荒漠化防治与绿色发展样板区"),
+        ("世界荒漠化防治与绿色发展样板区", focuses, "荒漠化防治与绿色发展"),  # 打造…样板区
+        (city, "申建/申报", "全球可持续发展城市奖"),
+        (city, "申建/申报", "呼包鄂国家自主创新示范区"),  # 推动…获批: the zone awaits approval
+        ("呼包鄂国家自主创新示范区", "所属区域", "呼包鄂"),
+        ("鄂尔多斯“能创谷”", "所属区域", city),
+        # 三是
+        ("科技招商", by, city),
+        ("清华全国重点实验室鄂尔多斯基地", located, city),
+        ("清华全国重点实验室鄂尔多斯基地", branch, "清华全国重点实验室"),
+        ("乌审旗现代煤化工创新技术中试基地", located, "乌审旗"),
+        ("乌审旗现代煤化工创新技术中试基地", focuses, "现代煤化工"),
+        ("鄂尔多斯实验室准格尔中试基地", located, "准格尔"),
+        ("鄂尔多斯实验室准格尔中试基地", branch, "鄂尔多斯实验室"),
+        # 四是: 支持企业牵头建设创新联合体,承担实施重大科技攻关项目
+        ("“高校+平台+企业+产业链”结对合作机制", by, city),
+        ("重大科技攻关项目", by, "创新联合体"),
+        # 五是
+        ("“先投后股”", by, city),
+        ("“企业出题、政府立题、科研院所答题”科研攻关机制", by, city),
+        ("“企业找技术、成果找市场”双向赋能", by, city),
+        ("“经费预算+负面清单”新型研发机构管理制度", by, city),
+        ("“经费预算+负面清单”新型研发机构管理制度", targets, "新型研发机构集群"),
+        ("研发投入攻坚行动", targets, "R&D经费投入"),
+        ("研发投入攻坚行动", targets, "科技支出"),
         *{
-            ("鄂尔多斯市", develops, o)
+            (city, develops, o)
             for o in (
+                "科技“突围”点位",
+                "重大创新任务",
                 "世界荒漠化防治与绿色发展样板区",
-                "呼包鄂国家自主创新示范区",
                 "鄂尔多斯“能创谷”",
                 "清华全国重点实验室鄂尔多斯基地",
                 "乌审旗现代煤化工创新技术中试基地",
                 "鄂尔多斯实验室准格尔中试基地",
                 "天使科创基金",
+                "创新联合体",
             )
         },
     }
     assert set(table(r, "subject", "relation", "object")) == expected
-    assert len(r.rows) == len(expected) == 31
+    assert len(expected) == 56
+    # one row per quote: two relations cite two sentences each
+    assert len(r.rows) == 58
     quotes = {(s, o): squash(q) for s, _, o, q in table(r, "subject", "relation", "object", "quote")}
-    assert quotes[("鄂尔多斯市", "呼包鄂国家自主创新示范区")] == "推动呼包鄂国家自主创新示范区获批"
+    assert quotes[(city, "呼包鄂国家自主创新示范区")] == "推动呼包鄂国家自主创新示范区获批"
 
 
 def test_innovation_zones_status(ordos_kg) -> None:
@@ -611,7 +689,7 @@ def test_innovation_zones_status(ordos_kg) -> None:
     assert sorted(table(r, "zone", "zone_status", "city_relation", "relation_status")) == sorted(
         [
             ("国家可持续发展议程创新示范区", DONE, "建设/培育", ONGOING),  # exists; 推动…建设
-            ("呼包鄂国家自主创新示范区", PLANNED, "建设/培育", PLANNED),  # 推动…获批: not yet approved
+            ("呼包鄂国家自主创新示范区", PLANNED, "申建/申报", PLANNED),  # 推动…获批: not yet approved
             ("鄂尔多斯“能创谷”", PLANNED, "建设/培育", PLANNED),
             ("世界荒漠化防治与绿色发展样板区", PLANNED, "建设/培育", PLANNED),
         ]
@@ -630,7 +708,7 @@ def test_why_the_beijing_centre_is_a_branch(ordos_kg) -> None:
             "鄂尔多斯人才科创中心",
             "四、科技创新人才纷至沓来",
             "先后建成鄂尔多斯人才科创中心和北京、深圳、上海、雄安等人才科创分中心",
-            EXPLICIT,
+            IMPLIED,  # 分中心 (sub-centre) names the tie; the sentence lists the centres side by side
             DONE,
         )
     ]
@@ -639,13 +717,15 @@ def test_why_the_beijing_centre_is_a_branch(ordos_kg) -> None:
 def test_relation_provenance(ordos_kg) -> None:
     r = run(ordos_kg, "relation-provenance")
     rows = table(r, "subject", "relation", "object", "basis", "status", "section", "quote")
-    # 154 relations; three cite two sentences (the letter's issuer, the proposal it answers, the proposal's submitter)
-    assert len(rows) == 157
+    # 244 relations; twelve cite two sentences (the letter's issuer, the proposal it answers, the proposal's
+    # submitter, and nine the letter states in two places, e.g. the city carrying out 科技“突围”工程)
+    assert len(rows) == 256
+    assert len({row[:3] for row in rows}) == 244
     assert (
         "深圳人才科创分中心",
         "分支机构",
         "鄂尔多斯人才科创中心",
-        EXPLICIT,
+        IMPLIED,
         DONE,
         "四、科技创新人才纷至沓来",
         "先后建成鄂尔多斯人才科创中心和北京、深圳、上海、雄安等人才科创分中心",
@@ -684,7 +764,7 @@ def test_source_sentence_of_every_figure_in_section_6(ordos_kg) -> None:
 def test_relations_resting_only_on_implied_basis(ordos_kg) -> None:
     r = run(ordos_kg, "implied-relations")
     rows = set(table(r, "subject", "relation", "object"))
-    assert len(r.rows) == len(rows) == 61  # one row per relation
+    assert len(r.rows) == len(rows) == 87  # one row per relation: 67 done, 3 ongoing, 17 planned
     for implied in [
         ("深入实施科技“突围”工程加快培育新质生产力的若干政策实施细则", "发文/制定机关", "鄂尔多斯市人民政府"),  # from 鄂府发
         ("北京大学鄂尔多斯能源研究院", "合作共建单位", "北京大学"),
@@ -692,6 +772,8 @@ def test_relations_resting_only_on_implied_basis(ordos_kg) -> None:
         ("辽宁工程技术大学鄂尔多斯研究院", "合作共建单位", "辽宁工程技术大学"),
         ("关于以科技创新赋能我市新质生产力发展的提案", "提出者", "九三学社"),
         ("北京人才科创分中心", "成员", "人才科创飞地矩阵"),
+        ("北京人才科创分中心", "分支机构", "鄂尔多斯人才科创中心"),  # 分中心, not said to be its branch
+        ("PVC(聚氯乙烯)无汞化技术", "成果取得者", "鄂尔多斯市"),  # section 5 reports the city's achievements
         ("市政协五届四次会议", "召开/主办单位", "市政协"),  # from the session's name
         ("北京人才科创分中心", "位于", "北京"),
         ("鄂尔多斯市", "所属区域", "内蒙古"),
@@ -699,7 +781,6 @@ def test_relations_resting_only_on_implied_basis(ordos_kg) -> None:
     ]:
         assert implied in rows, implied
     for explicit in [
-        ("北京人才科创分中心", "分支机构", "鄂尔多斯人才科创中心"),
         ("鄂尔多斯实验室", "成员", "新型研发机构集群"),
         ("金之钧", "活动于", "鄂尔多斯市"),
         ("鄂尔多斯市人民政府关于市政协五届四次会议第0355号提案的答复函", "发文/制定机关", "鄂尔多斯市人民政府"),

@@ -129,7 +129,9 @@ def test_neighbors_of_the_talent_centre(ordos_kg) -> None:
 
 def test_paths_between_branch_centre_and_laboratory(ordos_kg) -> None:
     result = ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室")
-    assert result.paths and all(p.length == 3 for p in result.paths)
+    # 先后建成…人才科创分中心 and 鄂尔多斯实验室 (located in the city, from its name): two steps through the city
+    assert result.paths and all(p.length == 2 for p in result.paths)
+    assert all(p.nodes[1] == "ordos" for p in result.paths)
     first = result.paths[0]
     assert first.nodes[0] == "talent-centre-beijing-branch" and first.nodes[-1] == "ordos-laboratory"
     for step in first.steps:
@@ -138,7 +140,7 @@ def test_paths_between_branch_centre_and_laboratory(ordos_kg) -> None:
     longer = ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室", max_length=4, all_paths=True)
     assert len(longer.paths) > len(result.paths)
     assert [p.length for p in longer.paths] == sorted(p.length for p in longer.paths)
-    assert ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室", max_length=2).paths == []
+    assert ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室", max_length=1).paths == []
 
 
 def test_cli_neighbors_and_path(runner) -> None:
@@ -147,8 +149,8 @@ def test_cli_neighbors_and_path(runner) -> None:
     data = json.loads(runner.invoke(main, ["neighbors", "鄂尔多斯人才科创中心", "--depth", "2", "--format", "json"]).output)
     assert {n["depth"] for n in data["neighbors"]} == {1, 2}
     path = runner.invoke(main, ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--lang", "en"], catch_exceptions=False)
-    assert path.exit_code == 0 and "shortest path(s) of 3 step(s)" in path.output and "—branch of→" in path.output
-    none = runner.invoke(main, ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--max-length", "2"])
+    assert path.exit_code == 0 and "shortest path(s) of 2 step(s)" in path.output and "Ordos —develops→" in path.output
+    none = runner.invoke(main, ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--max-length", "1"])
     assert none.exit_code == 1 and "no path" in none.output
     ambiguous = runner.invoke(main, ["path", "实验室", "鄂尔多斯市"])
     assert ambiguous.exit_code == 1 and "ambiguous" in ambiguous.output and "Traceback" not in ambiguous.output

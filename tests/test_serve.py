@@ -487,7 +487,7 @@ def test_cli_push_then_commands_through_endpoint(oxigraph_server, tmp_path: Path
     process, base = _start_oxigraph(tmp_path / "fresh")
     try:
         pushed = runner.invoke(main, ["push", "--endpoint", f"{base}/store"], catch_exceptions=False)
-        assert pushed.exit_code == 0 and pushed.output.startswith("Pushed 5,")
+        assert pushed.exit_code == 0 and pushed.output.startswith("Pushed 6,")
         for command in (
             ["query", "--name", "rankings-2024"],
             ["query", "--name", "why-beijing-branch", "--format", "json"],
