@@ -90,12 +90,16 @@ def _run(command: str, runner: CliRunner) -> tuple[int, list[str]]:
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder to run the examples in, holding the README's ``broken-city``: the fictional test
-    city with two broken fixtures dropped in."""
+    """A folder to run the examples in, holding the README's ``broken-city`` and ``loose-city``:
+    the fictional test city with two broken fixtures, or two fixtures that only warn, dropped in."""
     broken_city = tmp_path / "broken-city"
     shutil.copytree(SHILI, broken_city)
     for name in ("dangling-reference.yaml", "unknown-kind.yaml"):
         shutil.copy(BROKEN / name, broken_city / name)
+    loose_city = tmp_path / "loose-city"
+    shutil.copytree(SHILI, loose_city)
+    for name in ("isolated-record.yaml", "quote-names-neither-end.yaml"):
+        shutil.copy(BROKEN.parent / "warn" / name, loose_city / name)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ECOGRAPH_DATA", raising=False)
     monkeypatch.delenv("ECOGRAPH_STORE", raising=False)
