@@ -28,7 +28,7 @@ from ecograph.cli import main
 from ecograph.errors import QueryError
 from ecograph.query import Iri, gallery
 from ecograph.remote import EndpointStore, push, sparql_term, values_clause
-from ecograph.serve import forbidden_keyword, make_server, negotiate
+from ecograph.serve import make_server, negotiate
 
 from .conftest import free_port, wait_until_answering
 
@@ -204,13 +204,6 @@ def test_service_and_load_are_403(server, query: str) -> None:
     answer = sparql_get(server.base, query)
     assert answer.status == 403
     server.alive()
-
-
-def test_forbidden_keywords_only_count_outside_strings_iris_and_names() -> None:
-    harmless = 'SELECT ?service ?load WHERE { ?s ex:service "SERVICE" ; <http://a/LOAD> \'load\' } # SERVICE'
-    assert forbidden_keyword(harmless) is None
-    assert forbidden_keyword('SELECT * { """x " SERVICE""" } ') is None
-    assert forbidden_keyword('SELECT * { ?s ?p "x" SERVICE <http://a/> { } }') == "SERVICE"
 
 
 def test_slow_query_is_503_and_the_server_goes_on(kg) -> None:

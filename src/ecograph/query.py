@@ -224,8 +224,12 @@ def run_query(
     """Run a read-only SPARQL query over ``dataset`` (an rdflib Dataset with a union default
     graph). ``bindings`` maps variable names to rdflib terms; ``prefixes`` are predeclared
     (default: the standard ones)."""
+    import rdflib.plugins.sparql
     from rdflib import Graph
 
+    # FROM <iri> of a graph the dataset does not hold must never fetch it (the guard refuses such
+    # queries before they get here; this keeps rdflib from loading anything even so)
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
     prepared = _parse(text, prefixes)
     try:
         result = dataset.query(prepared, initBindings=bindings or {})

@@ -11,10 +11,13 @@ Endpoints:
 * ``/view``: the interactive viewer (rendered once when the server is made).
 
 The server is read-only: SPARQL Update (``update=``, ``application/sparql-update`` or an update
-sent as a query) is refused with 403, and so is any query using ``SERVICE`` or ``LOAD`` (the
-server never makes outgoing requests). Malformed queries get 400 with the message, results over
-``max_rows`` rows (or triples) 413, request bodies over 1 MB 413, and queries that outlast
-``timeout`` seconds 503.
+sent as a query) is refused with 403, and so is any query that would reach outside the dataset:
+``SERVICE``, and ``FROM``/``FROM NAMED`` on a graph the store does not hold. The decision is
+taken on the parsed query (:mod:`ecograph.guard`), not on its text, so escapes, comments and case
+cannot hide a keyword; the server never makes an outgoing request and never reads a file because
+of a query. ``FROM <g>`` on a graph of the dataset is honoured. Malformed queries get 400 with
+the message, results over ``max_rows`` rows (or triples) 413, request bodies over 1 MB 413, and
+queries that outlast ``timeout`` seconds 503.
 
 **Timeouts.** Each query runs in a bounded pool of worker threads; the HTTP thread waits until
 the deadline and then answers 503. A query still waiting for a worker is cancelled, but a query
@@ -50,9 +53,9 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from .errors import OutputError, QueryError
-from .query import SPARQL_TOKEN, QueryResult, gallery
+from .query import QueryResult, gallery
 
-__all__ = ["make_server", "serve_forever", "SparqlServer", "MAX_BODY", "forbidden_keyword"]
+__all__ = ["make_server", "serve_forever", "SparqlServer", "MAX_BODY"]
 
 log = logging.getLogger("ecograph.serve")
 
@@ -118,23 +121,10 @@ class HttpError(Exception):
 
 # --------------------------------------------------------------------------- query checks
 
-_FORBIDDEN = {"SERVICE": "SERVICE (federated queries)", "LOAD": "LOAD"}
 _ALLOWED = "GET, HEAD, POST, OPTIONS"
 #: methods whose request may carry a body the server does not read when it refuses them
 _WITH_BODY = ("POST", "PUT", "PATCH", "DELETE")
 _UPDATE_FORBIDDEN = "SPARQL Update is not allowed: this endpoint is read-only"
-
-
-def forbidden_keyword(text: str) -> str | None:
-    """``SERVICE`` or ``LOAD`` if ``text`` uses either keyword outside strings, IRIs and comments
-    (a federated query would make the server send requests; LOAD would change the data)."""
-    for match in SPARQL_TOKEN.finditer(text):
-        word = match.group("word")
-        if word and word[0] not in "?$_:" and ":" not in word:
-            keyword = word.rstrip(".").upper()
-            if keyword in _FORBIDDEN:
-                return keyword
-    return None
 
 
 # --------------------------------------------------------------------------- content negotiation
@@ -571,9 +561,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
                     f"{name} is not supported: the default graph is always the union of all graphs",
                 )
         text = params["query"]
-        keyword = forbidden_keyword(text)
-        if keyword:
-            raise HttpError(HTTPStatus.FORBIDDEN, f"{_FORBIDDEN[keyword]} is not allowed: this endpoint is read-only and makes no requests")
+        from .guard import QueryRefused
+
+        try:  # the parsed query, before a worker is taken: SERVICE, FROM elsewhere, Update
+            self.server.kg.store.plan(text)
+        except QueryRefused as exc:
+            raise HttpError(HTTPStatus.FORBIDDEN, f"{exc} (this endpoint is read-only and makes no requests)") from None
+        except QueryError as exc:
+            raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
         started = time.perf_counter()
         try:
             result = self.server.run_query(text)
@@ -582,6 +577,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                 f"the result has {exc.size} {exc.unit}, over this server's limit of {self.server.max_rows}; add a LIMIT",
             ) from None
+        except QueryRefused as exc:
+            raise HttpError(HTTPStatus.FORBIDDEN, str(exc)) from None
         except QueryError as exc:
             from .query import _is_update
 
@@ -627,7 +624,10 @@ def _run_capped(kg: Any, text: str, max_rows: int, abandoned: threading.Event) -
     store = getattr(kg, "store", None)
     if type(store) is not OxigraphStore:
         return kg.query(text)
-    read = _read_solutions(store, text, max_rows, abandoned)
+    plan = store.plan(text)  # SERVICE and FROM elsewhere are refused before anything runs
+    if plan.has_dataset:
+        return kg.query(text)
+    read = _read_solutions(store, plan.text, max_rows, abandoned)
     if read is None:
         return kg.query(text)  # ASK, CONSTRUCT, DESCRIBE and errors: the store's own handling
     variables, rows, too_large = read

@@ -53,6 +53,17 @@ class Store:
     def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:  # pragma: no cover
         raise NotImplementedError
 
+    def plan(self, text: str) -> Any:
+        """The checked plan of ``text`` (:class:`ecograph.guard.QueryPlan`): raises
+        :class:`ecograph.guard.QueryRefused` for SERVICE and for FROM on a graph this store does
+        not hold. Every query a local store runs goes through it."""
+        from .guard import check_query
+
+        return check_query(text, self.prefixes, self.is_graph)
+
+    def is_graph(self, iri: str) -> bool:  # pragma: no cover
+        raise NotImplementedError
+
     def __len__(self) -> int:  # pragma: no cover
         raise NotImplementedError
 
@@ -71,11 +82,17 @@ class RdflibStore(Store):
 
         from .query import Iri, run_query
 
+        plan = self.plan(text)
         terms = {
             k: URIRef(v) if isinstance(v, Iri) else v if isinstance(v, Identifier) else Literal(v)
             for k, v in (bindings or {}).items()
         }
-        return run_query(self.dataset, text, terms, self.prefixes)
+        return run_query(self.dataset, plan.text, terms, self.prefixes)
+
+    def is_graph(self, iri: str) -> bool:
+        from rdflib import URIRef
+
+        return any(True for _ in self.dataset.quads((None, None, None, URIRef(iri))))
 
     def __len__(self) -> int:
         return len(self.dataset)
@@ -135,8 +152,19 @@ class OxigraphStore(Store):
                 substitutions = {_variable(name): _to_oxigraph(value) for name, value in bindings.items()}
             except ValueError as exc:  # an invalid IRI or variable name
                 raise QueryError(f"bad binding: {exc}") from None
+        plan = self.plan(text)
+        text = plan.text
         try:
-            result = self._run(text, substitutions)
+            if plan.has_dataset:  # FROM / FROM NAMED: the dataset is those graphs, as SPARQL says
+                result = self.store.query(
+                    text,
+                    prefixes=self.prefixes,
+                    default_graph=[ox.NamedNode(iri) for iri in plan.from_default] or None,
+                    named_graphs=[ox.NamedNode(iri) for iri in plan.from_named],
+                    substitutions=substitutions,
+                )
+            else:
+                result = self._run(text, substitutions)
         except SyntaxError as exc:
             from .query import refuse_update
 
@@ -179,6 +207,12 @@ class OxigraphStore(Store):
         if needs:
             return self.store.query(text, prefixes=self.prefixes, use_default_graph_as_union=True, substitutions=substitutions)
         return self.store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+
+    def is_graph(self, iri: str) -> bool:
+        try:
+            return bool(self.store.contains_named_graph(_ox().NamedNode(iri)))
+        except ValueError:  # not an IRI pyoxigraph accepts
+            return False
 
     def __len__(self) -> int:
         return len(self.store)
