@@ -12,6 +12,8 @@ import pytest
 import ecograph
 from ecograph.cli import main
 
+from ecograph.errors import DataError
+
 from .conftest import BROKEN
 
 # fixture file -> (line, record id, words the message must contain)
@@ -192,3 +194,88 @@ def test_a_folder_without_dataset_yaml_is_refused_before_anything_is_read(tmp_pa
     finally:
         (tmp_path / "unreadable").chmod(0o755)
     assert result.exit_code == 1 and "no dataset.yaml" in result.output and "Traceback" not in result.output
+
+
+# ------------------------------------------------------------------ hostile input (issue 14, item 6)
+
+
+def _city(tmp_path, name: str = "city"):
+    import shutil
+
+    from .conftest import SHILI
+
+    folder = tmp_path / name
+    shutil.copytree(SHILI, folder)
+    return folder
+
+
+def _problems(folder) -> list[str]:
+    import ecograph
+
+    with pytest.raises(DataError) as caught:
+        ecograph.load(folder, cache=False)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_expands(tmp_path) -> None:
+    import resource
+
+    folder = _city(tmp_path)
+    levels = ["  note: &a [" + ",".join(['"lol"'] * 9) + "]"]
+    levels += [f"  x{i}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]
+    (folder / "bomb.yaml").write_text(
+        "- id: bomb\n  type: Fund\n  label: {zh: 示例基金, en: x}\n" + "\n".join(levels) + "\n", encoding="utf-8"
+    )
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    problems = _problems(folder)
+    assert problems == ["bomb.yaml:4: YAML anchor 'a' is not allowed: write the value out"]
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB: nothing expanded
+
+
+def test_an_ampersand_inside_text_is_no_anchor(tmp_path) -> None:
+    from ecograph.yamlio import read_yaml
+
+    path = tmp_path / "r.yaml"
+    path.write_text("- {id: a, note: R&D and 2*3, label: 'x &y *z'}\n", encoding="utf-8")
+    assert read_yaml(path)[0]["note"] == "R&D and 2*3"
+
+
+@pytest.mark.parametrize("where", ["../outside.txt", "/etc/hostname", "link.txt", "fifo.txt", "sources"])
+def test_a_source_must_be_a_regular_file_inside_the_folder(tmp_path, where: str) -> None:
+    import os
+    import re as _re
+
+    folder = _city(tmp_path)
+    (tmp_path / "outside.txt").write_text("示例市\n", encoding="utf-8")
+    if where == "link.txt":
+        (folder / "link.txt").symlink_to(tmp_path / "outside.txt")
+    if where == "fifo.txt":
+        os.mkfifo(folder / "fifo.txt")
+    meta = folder / "dataset.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(_re.sub(r"file: \S+", f"file: {where}", text, count=1), encoding="utf-8")
+    problems = _problems(folder)  # a FIFO is refused before it is opened: this does not hang
+    assert any(("outside the dataset folder" in p or "not a regular file" in p or "not found" in p) for p in problems), problems
+    assert all(p.startswith("dataset.yaml:") for p in problems[:1])
+
+
+def test_an_id_with_a_trailing_newline_is_no_slug(tmp_path) -> None:
+    folder = _city(tmp_path)
+    (folder / "bad-id.yaml").write_text('- id: "fund\\n"\n  type: Fund\n  label: {zh: 示例基金, en: x}\n', encoding="utf-8")
+    assert any("bad slug 'fund\\n'" in p for p in _problems(folder))
+
+
+def test_non_ascii_digits_are_not_numbers(tmp_path) -> None:
+    folder = _city(tmp_path)
+    observations = folder / "observations.yaml"
+    text = observations.read_text(encoding="utf-8")
+    observations.write_text(text.replace('value: "120"', 'value: "１２０"', 1), encoding="utf-8")
+    assert any("is not a number" in p and "１２０" in p for p in _problems(folder))
+
+
+def test_a_message_quotes_at_most_a_line_of_a_value(tmp_path) -> None:
+    folder = _city(tmp_path)
+    huge = "x" * 100_000
+    (folder / "long.yaml").write_text(f"- id: fund\n  type: {huge}\n  label: {{zh: 示例基金, en: x}}\n", encoding="utf-8")
+    problems = _problems(folder)
+    assert problems and max(len(p) for p in problems) < 400

@@ -113,6 +113,62 @@ def test_damaged_cache_entry_is_a_miss(tmp_path: Path, monkeypatch) -> None:
     assert not again.cache_hit and again.lookup("示例大学").status == "found"
 
 
+def test_a_damaged_entry_that_still_reads_is_rebuilt(tmp_path: Path, monkeypatch) -> None:
+    """A byte flipped in the N-Quads of an entry unpickles and parses fine: the checksum catches
+    it, and the dataset is rebuilt as if nothing had been cached."""
+    monkeypatch.setenv("ECOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    first = ecograph.load(SHILI)
+    expected = first.serialize("nquads")
+    damaged = 0
+    for entry in (tmp_path / "cache").glob("dataset-*"):
+        for file in entry.glob("*.bin"):
+            data = bytearray(file.read_bytes())
+            at = data.find("示例大学".encode())
+            if at >= 0:
+                data[at : at + 3] = "另".encode()
+                file.write_bytes(bytes(data))
+                damaged += 1
+    assert damaged
+    again = ecograph.load(SHILI)
+    assert not again.cache_hit and again.serialize("nquads") == expected
+    assert ecograph.load(SHILI).cache_hit  # the rebuilt entry replaced the damaged one
+
+
+def test_temporary_folders_of_a_killed_writer_are_cleaned_up(tmp_path: Path, monkeypatch) -> None:
+    import os
+    import time
+
+    from ecograph import cache
+
+    root = tmp_path / "cache"
+    monkeypatch.setenv("ECOGRAPH_CACHE_DIR", str(root))
+    root.mkdir()
+    old, young = root / ".tmp-killed", root / ".tmp-working"
+    for folder in (old, young):
+        folder.mkdir()
+        (folder / "data.bin").write_bytes(b"half")
+    an_hour_ago = time.time() - cache._STALE_SECONDS - 60
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    ecograph.load(SHILI)
+    assert not old.exists() and young.exists()
+
+
+def test_stale_temporary_outputs_are_removed_on_the_next_write(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from ecograph.output import STALE_SECONDS, write_atomic
+
+    target = tmp_path / "out.ttl"
+    old, young = tmp_path / ".out.ttl.abc.tmp", tmp_path / ".out.ttl.def.tmp"
+    for leftover in (old, young):
+        leftover.write_text("half", encoding="utf-8")
+    an_hour_ago = time.time() - STALE_SECONDS - 60
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    write_atomic(target, "whole\n")
+    assert target.read_text(encoding="utf-8") == "whole\n" and not old.exists() and young.exists()
+
+
 # Terms of every kind, made inside the query (VALUES / BIND), so that both stores see the same
 # input: the Oxigraph store's fast row conversion must give the rdflib store's answer term for term.
 _SAFE_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters='"\\\r\n'), max_size=12)

@@ -5,16 +5,21 @@ A key is the SHA-256 of ecograph's version, the ontology and every file of the d
 repeated commands on unchanged data skip YAML parsing and RDF building. The folder is
 ``$ECOGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/ecograph``, else ``~/.cache/ecograph``;
 ``ECOGRAPH_NO_CACHE=1`` turns the cache off. Entries are written to a temporary folder and
-renamed into place, so a reader never sees half an entry; a damaged entry is a miss.
+renamed into place, so a reader never sees half an entry. Each entry carries the SHA-256 of every
+file in it (``manifest.json``); an entry whose files do not match (a disk error, a hand edit, a
+truncated copy) is a miss, removed, and rebuilt by the caller. Temporary folders a killed process
+left behind are removed by the next write once they are an hour old.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +28,10 @@ from ._version import __version__
 __all__ = ["cache_dir", "enabled", "content_key", "get", "put", "MAX_ENTRIES"]
 
 MAX_ENTRIES = 16
-_FORMAT = "2"
+_FORMAT = "3"
+_MANIFEST = "manifest.json"
+#: a temporary folder older than this is a leftover of a killed writer
+_STALE_SECONDS = 3600
 
 
 def enabled() -> bool:
@@ -60,10 +68,17 @@ def get(kind: str, key: str) -> dict[str, Any] | None:
     if not folder.is_dir():
         return None
     try:
+        manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        names = {file.name for file in folder.iterdir()} - {_MANIFEST}
+        if not isinstance(manifest, dict) or set(manifest) != names:
+            raise ValueError("the entry's files are not the ones its manifest lists")
         entry: dict[str, Any] = {}
-        for file in folder.iterdir():
+        for name in sorted(names):
+            file = folder / name
             data = file.read_bytes()
-            entry[file.stem] = pickle.loads(data) if file.suffix == ".pickle" else data  # noqa: S301 - our own cache
+            if hashlib.sha256(data).hexdigest() != manifest[name]:
+                raise ValueError(f"{name} does not match its checksum")
+            entry[file.stem] = pickle.loads(data) if file.suffix == ".pickle" else data  # noqa: S301 - our own cache, checksummed
         os.utime(folder)
         return entry
     except Exception:  # a damaged entry is a miss
@@ -78,12 +93,15 @@ def put(kind: str, key: str, entry: dict[str, Any]) -> None:
     root = cache_dir()
     try:
         root.mkdir(parents=True, exist_ok=True)
+        _remove_stale(root)
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+        manifest = {}
         for name, value in entry.items():
-            if isinstance(value, bytes):
-                (tmp / f"{name}.bin").write_bytes(value)
-            else:
-                (tmp / f"{name}.pickle").write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            data = value if isinstance(value, bytes) else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            file_name = f"{name}.bin" if isinstance(value, bytes) else f"{name}.pickle"
+            (tmp / file_name).write_bytes(data)
+            manifest[file_name] = hashlib.sha256(data).hexdigest()
+        (tmp / _MANIFEST).write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
         final = root / f"{kind}-{key}"
         try:
             os.replace(tmp, final)
@@ -92,6 +110,18 @@ def put(kind: str, key: str, entry: dict[str, Any]) -> None:
         _evict(root)
     except OSError:
         return
+
+
+def _remove_stale(root: Path) -> None:
+    """Remove temporary folders (``.tmp-*``) older than an hour: what a writer killed with
+    SIGKILL leaves behind. A younger one may belong to a writer still at work."""
+    now = time.time()
+    for leftover in root.glob(".tmp-*"):
+        try:
+            if now - leftover.stat().st_mtime > _STALE_SECONDS:
+                shutil.rmtree(leftover, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _evict(root: Path) -> None:

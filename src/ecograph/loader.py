@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import os
+import reprlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,7 +46,7 @@ __all__ = [
     "MASK",
 ]
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use .fullmatch: "x\n" is no slug
 STATUSES = ("done", "ongoing", "planned")
 BASES = ("explicit", "implied")
 #: hedges the sources use on numbers: over, more than, surpassed, reached, within the top N, …
@@ -156,6 +158,34 @@ class DatasetMeta:
         return f"{self.base}id/{slug}"
 
 
+def _source_problem(folder: Path, name: str) -> str | None:
+    """Why ``name`` (a source's ``file:``) cannot be read as a source of the dataset in
+    ``folder``, or ``None``. A source is a regular file inside the folder: not a path that leaves
+    it (``../``, an absolute path, a symlink pointing out), not a FIFO or a device (reading one
+    would hang or never end). The build cache keys on the folder's files, so it then covers
+    every source."""
+    import stat
+
+    shown = _shown(name)
+    if "\0" in name or any(ord(c) < 32 for c in name):
+        return f"source file {shown} has a control character in its name"
+    root = folder.resolve()
+    path = folder / name
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return f"source file not found: {shown}"
+    if not resolved.is_relative_to(root):
+        return f"source file {shown} lies outside the dataset folder; copy it into the folder (e.g. sources/)"
+    try:
+        mode = os.stat(resolved).st_mode
+    except OSError as exc:
+        return f"cannot read source {shown}: {exc.strerror}"
+    if not stat.S_ISREG(mode):
+        return f"source file {shown} is not a regular file"
+    return None
+
+
 def source_text(meta: DatasetMeta, document: str) -> str:
     """The text of a source document as the dataset ships it: read as UTF-8, with every
     ``redact:`` pattern of ``dataset.yaml`` masked (same length, so offsets do not move)."""
@@ -203,7 +233,7 @@ def _lang_map(
 ) -> dict[str, str]:
     file, line, rid = where
     if not isinstance(value, dict):
-        out.add(file, line, rid, f"{key!r} must be a mapping of language to text, like {{zh: …, en: …}}")
+        out.add(file, line, rid, f"{_shown(key)} must be a mapping of language to text, like {{zh: …, en: …}}")
         return {}
     result: dict[str, str] = {}
     for lang, text in value.items():
@@ -211,7 +241,7 @@ def _lang_map(
             out.add(file, line, rid, f"{key}.{lang} must be non-empty text (one string, not a list)")
             continue
         if not _LANGUAGE_TAG.fullmatch(lang):
-            out.add(file, line, rid, f"{key}: {lang!r} is not a language tag")
+            out.add(file, line, rid, f"{key}: {_shown(lang)} is not a language tag")
             continue
         result[lang] = text.strip()
     names = {"zh": "Chinese", "en": "English"}
@@ -229,7 +259,7 @@ def _alt_labels(value: Any, where: tuple[str, int, str], out: _Collector) -> dic
     result: dict[str, list[str]] = {}
     for lang, texts in value.items():
         if not isinstance(lang, str) or not _LANGUAGE_TAG.fullmatch(lang):
-            out.add(file, line, rid, f"altLabel: {lang!r} is not a language tag")
+            out.add(file, line, rid, f"altLabel: {_shown(lang)} is not a language tag")
             continue
         items = [texts] if isinstance(texts, str) else texts
         if not isinstance(items, list) or not all(isinstance(t, str) and t.strip() for t in items):
@@ -250,7 +280,7 @@ def _citations(value: Any, where: tuple[str, int, str], out: _Collector) -> list
             continue
         for key in item:
             if key not in _CITE_KEYS:
-                out.add(file, item_line, rid, f"unknown property {key!r} in citation (use section, quote)")
+                out.add(file, item_line, rid, f"unknown property {_shown(key)} in citation (use section, quote)")
         section, quote = item.get("section"), item.get("quote")
         if not isinstance(section, str) or not isinstance(quote, str) or not quote.strip():
             out.add(file, item_line, rid, "a citation needs a section id and a non-empty quote")
@@ -266,18 +296,18 @@ def _check_literal(datatype: str, value: Any) -> str | None:
     if not isinstance(value, str):
         return "expects a single value, not a list or mapping"
     if datatype == "gYear" and not re.fullmatch(r"-?[0-9]{4}", value):
-        return f"{value!r} is not a year (expected four digits like 2024)"
+        return f"{_shown(value)} is not a year (expected four digits like 2024)"
     if datatype == "date":
         try:
             if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
                 raise ValueError
             _dt.date.fromisoformat(value)
         except ValueError:
-            return f"{value!r} is not a date (expected YYYY-MM-DD)"
+            return f"{_shown(value)} is not a date (expected YYYY-MM-DD)"
     if datatype == "decimal" and not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", value):
-        return f"{value!r} is not a number (write it as printed, digits and one dot, e.g. '24.82')"
+        return f"{_shown(value)} is not a number (write it as printed, digits and one dot, e.g. '24.82')"
     if datatype == "integer" and not re.fullmatch(r"[+-]?[0-9]+", value):
-        return f"{value!r} is not a whole number"
+        return f"{_shown(value)} is not a whole number"
     return None
 
 
@@ -302,16 +332,16 @@ def _read_meta(folder: Path) -> DatasetMeta:
     where = (METADATA_FILE, raw.line, str(raw.get("id", "")))
     for key in raw:
         if key not in _META_KEYS:
-            out.add(METADATA_FILE, raw.line, where[2], f"unknown property {key!r}")
+            out.add(METADATA_FILE, raw.line, where[2], f"unknown property {_shown(key)}")
     dataset_id = raw.get("id")
-    if not isinstance(dataset_id, str) or not SLUG_RE.match(dataset_id):
-        out.add(METADATA_FILE, raw.line, "", f"bad slug {dataset_id!r} for the dataset id")
+    if not isinstance(dataset_id, str) or not SLUG_RE.fullmatch(dataset_id):
+        out.add(METADATA_FILE, raw.line, "", f"bad slug {_shown(dataset_id)} for the dataset id")
     base = raw.get("base")
     if not isinstance(base, str) or not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", base) or not is_iri(base):
-        out.add(METADATA_FILE, raw.line, where[2], f"'base' must be an http(s) IRI ending in '/', not {base!r}")
+        out.add(METADATA_FILE, raw.line, where[2], f"'base' must be an http(s) IRI ending in '/', not {_shown(base)}")
     license_ = raw.get("license")
     if license_ is not None and not (isinstance(license_, str) and is_iri(license_)):
-        out.add(METADATA_FILE, raw.line, where[2], f"'license' must be an IRI (e.g. https://creativecommons.org/licenses/by/4.0/), not {license_!r}")
+        out.add(METADATA_FILE, raw.line, where[2], f"'license' must be an IRI (e.g. https://creativecommons.org/licenses/by/4.0/), not {_shown(license_)}")
     title = _lang_map(raw.get("title", {}), where, "title", out, required=("zh", "en"))
     description = _lang_map(raw.get("description", {}), where, "description", out)
     sources: dict[str, Path] = {}
@@ -326,14 +356,14 @@ def _read_meta(folder: Path) -> DatasetMeta:
         ):
             out.add(METADATA_FILE, line, where[2], "each source needs 'document' (a record id) and 'file'")
             continue
-        file = (folder / item["file"]).resolve()
-        if not file.is_file():
-            out.add(METADATA_FILE, line, item["document"], f"source file not found: {item['file']}")
+        problem = _source_problem(folder, item["file"])
+        if problem:
+            out.add(METADATA_FILE, line, item["document"], problem)
             continue
-        sources[item["document"]] = file
+        sources[item["document"]] = (folder / item["file"]).resolve()
     subject = raw.get("subject")
-    if subject is not None and not (isinstance(subject, str) and SLUG_RE.match(subject)):
-        out.add(METADATA_FILE, raw.line, where[2], f"'subject' must be the id of the entity the dataset speaks for, not {subject!r}")
+    if subject is not None and not (isinstance(subject, str) and SLUG_RE.fullmatch(subject)):
+        out.add(METADATA_FILE, raw.line, where[2], f"'subject' must be the id of the entity the dataset speaks for, not {_shown(subject)}")
         subject = None
     redactions = _read_redactions(raw.get("redact", []), raw.line, where, out)
     mentions = raw.get("mentions", {})
@@ -368,7 +398,7 @@ def _read_redactions(value: Any, line: int, where: tuple[str, int, str], out: _C
             continue
         unknown = set(item) - {"pattern", "reason"}
         if unknown:
-            out.add(METADATA_FILE, item_line, where[2], f"unknown property {sorted(unknown)[0]!r} in redaction (use pattern, reason)")
+            out.add(METADATA_FILE, item_line, where[2], f"unknown property {_shown(sorted(unknown)[0])} in redaction (use pattern, reason)")
         try:
             compiled = re.compile(item["pattern"])
         except re.error as exc:
@@ -392,8 +422,8 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
         out.add(file, line, "", "record has no id")
         return None
     where = (file, line, rid)
-    if not SLUG_RE.match(rid):
-        out.add(file, line, rid, f"bad slug {rid!r}: use lowercase ASCII letters, digits and single hyphens")
+    if not SLUG_RE.fullmatch(rid):
+        out.add(file, line, rid, f"bad slug {_shown(rid)}: use lowercase ASCII letters, digits and single hyphens")
     types = raw.get("type")
     types = [types] if isinstance(types, str) else types
     if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
@@ -402,11 +432,11 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
     known_types = []
     for type_name in types:
         if type_name in RESERVED_CLASSES:
-            out.add(file, line, rid, f"kind {type_name!r} is made by the loader and cannot be used in data")
+            out.add(file, line, rid, f"kind {_shown(type_name)} is made by the loader and cannot be used in data")
         elif type_name not in vocab.classes:
             close = _closest(type_name, vocab.classes)
-            hint = f" (did you mean {close!r}?)" if close else ""
-            out.add(file, line, rid, f"unknown kind {type_name!r}{hint}")
+            hint = f" (did you mean {_shown(close)}?)" if close else ""
+            out.add(file, line, rid, f"unknown kind {_shown(type_name)}{hint}")
         else:
             known_types.append(type_name)
     record = Record(id=rid, types=types, file=file, line=line)
@@ -415,8 +445,8 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
     for key in raw:
         if key not in allowed:
             close = _closest(key, allowed)
-            hint = f" (did you mean {close!r}?)" if close else ""
-            out.add(file, line, rid, f"unknown property {key!r}{hint}")
+            hint = f" (did you mean {_shown(close)}?)" if close else ""
+            out.add(file, line, rid, f"unknown property {_shown(key)}{hint}")
     if "cite" in raw:
         record.cites = _citations(raw["cite"], where, out)
     elif "DocumentSection" not in types:  # a section without one is cited by its start (below)
@@ -436,7 +466,7 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
         record.definition = _lang_map(raw["definition"], where, "definition", out)
     if "status" in raw:
         if raw["status"] not in STATUSES:
-            out.add(file, line, rid, f"bad status {raw['status']!r} (use {', '.join(STATUSES)})")
+            out.add(file, line, rid, f"bad status {_shown(raw['status'])} (use {', '.join(STATUSES)})")
         else:
             record.status = raw["status"]
     for key, value in raw.items():
@@ -479,26 +509,26 @@ def _read_relation(item: Any, where: tuple[str, int, str], vocab: Any, out: _Col
         return None
     for key in item:
         if key not in _RELATION_KEYS:
-            out.add(file, line, rid, f"unknown property {key!r} in relation (use p, o, status, basis, cite, note)")
+            out.add(file, line, rid, f"unknown property {_shown(key)} in relation (use p, o, status, basis, cite, note)")
     prop, target = item.get("p"), item.get("o")
     if not isinstance(prop, str) or not isinstance(target, str):
         out.add(file, line, rid, "a relation needs 'p' (a property) and 'o' (a target id)")
         return None
     if prop in RESERVED_PROPERTIES:
-        out.add(file, line, rid, f"property {prop!r} is made by the loader and cannot be used as a relation")
+        out.add(file, line, rid, f"property {_shown(prop)} is made by the loader and cannot be used as a relation")
         return None
     if prop not in vocab.object_properties:
         close = _closest(prop, vocab.object_properties - RESERVED_PROPERTIES)
-        hint = f" (did you mean {close!r}?)" if close else ""
-        out.add(file, line, rid, f"unknown property {prop!r}{hint}")
+        hint = f" (did you mean {_shown(close)}?)" if close else ""
+        out.add(file, line, rid, f"unknown property {_shown(prop)}{hint}")
         return None
     status = item.get("status", "done")
     if status not in STATUSES:
-        out.add(file, line, rid, f"bad status {status!r} (use {', '.join(STATUSES)})")
+        out.add(file, line, rid, f"bad status {_shown(status)} (use {', '.join(STATUSES)})")
         status = "done"
     basis = item.get("basis", "explicit")
     if basis not in BASES:
-        out.add(file, line, rid, f"bad basis {basis!r} (use {', '.join(BASES)})")
+        out.add(file, line, rid, f"bad basis {_shown(basis)} (use {', '.join(BASES)})")
         basis = "explicit"
     cites = _citations(item["cite"], (file, line, rid), out) if "cite" in item else []
     note = _lang_map(item["note"], (file, line, rid), "note", out) if "note" in item else {}
@@ -510,13 +540,13 @@ def _read_observation(raw: dict, record: Record, where: tuple[str, int, str], ou
     obs = record.observation
     for key in ("indicator", "area", "unit"):
         if not isinstance(raw.get(key), str):
-            out.add(file, line, rid, f"observation needs {key!r} (a record id)")
+            out.add(file, line, rid, f"observation needs {_shown(key)} (a record id)")
         else:
             obs[key] = raw[key]
     for key in ("scope", "about"):
         if key in raw:
             if not isinstance(raw[key], str):
-                out.add(file, line, rid, f"{key!r} must be a record id")
+                out.add(file, line, rid, f"{_shown(key)} must be a record id")
             else:
                 obs[key] = raw[key]
     if "value" not in raw:
@@ -539,7 +569,7 @@ def _read_observation(raw: dict, record: Record, where: tuple[str, int, str], ou
         out.add(file, line, rid, "observation needs a 'year' or a 'period' note")
     if "qualifier" in raw:
         if raw["qualifier"] not in QUALIFIERS:
-            out.add(file, line, rid, f"bad qualifier {raw['qualifier']!r} (use one of {' '.join(QUALIFIERS)})")
+            out.add(file, line, rid, f"bad qualifier {_shown(raw['qualifier'])} (use one of {' '.join(QUALIFIERS)})")
         else:
             obs["qualifier"] = raw["qualifier"]
 
@@ -595,10 +625,10 @@ def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = Non
         raise DataError(syntax_problems + out.problems)
     for doc_id in meta.sources:
         if doc_id not in records:
-            out.add(METADATA_FILE, 0, doc_id, f"source document {doc_id!r} has no record")
-    for what, target in [("subject", meta.subject), *((f"mention {w!r}", i) for w, i in meta.mentions.items())]:
+            out.add(METADATA_FILE, 0, doc_id, f"source document {_shown(doc_id)} has no record")
+    for what, target in [("subject", meta.subject), *((f"mention {_shown(w)}", i) for w, i in meta.mentions.items())]:
         if target is not None and target not in records:
-            out.add(METADATA_FILE, 0, target, f"{what}: {target!r} is not defined")
+            out.add(METADATA_FILE, 0, target, f"{what}: {_shown(target)} is not defined")
     _check_references(records, vocab, out)
     _check_quotes(meta, records, out)
     _check_printed_values(records, out)
@@ -618,11 +648,11 @@ def _check_references(records: dict[str, Record], vocab: Any, out: _Collector) -
     def check(record: Record, line: int, what: str, target: str, class_name: str | None) -> None:
         if target not in records:
             close = _closest(target, records)
-            hint = f" (did you mean {close!r}?)" if close else ""
-            out.add(record.file, line, record.id, f"dangling reference: {what} {target!r} is not defined{hint}")
+            hint = f" (did you mean {_shown(close)}?)" if close else ""
+            out.add(record.file, line, record.id, f"dangling reference: {what} {_shown(target)} is not defined{hint}")
         elif class_name and not is_instance(records[target], class_name):
             kinds = "/".join(records[target].types)
-            out.add(record.file, line, record.id, f"{what} {target!r} is of kind {kinds}, expected {class_name}")
+            out.add(record.file, line, record.id, f"{what} {_shown(target)} is of kind {kinds}, expected {class_name}")
 
     for record in records.values():
         for cite in record.cites:
@@ -697,7 +727,7 @@ def _section_spans(meta: DatasetMeta, records: dict[str, Record], out: _Collecto
         marker = _section_start(record)
         position = texts[document].find(normalize_text(marker))
         if not marker or position < 0:
-            out.add(record.file, record.line, record.id, f"section start {marker!r} not found in the source text")
+            out.add(record.file, record.line, record.id, f"section start {_shown(marker)} not found in the source text")
             continue
         starts.setdefault(document, []).append((position, record.id))
     spans: dict[str, _Span] = {}
@@ -755,9 +785,20 @@ def _on_redacted_span(quote: str, raw: str, masked: str) -> bool:
     return False
 
 
-def _shown(value: str, limit: int = 120) -> str:
-    """A value quoted in a message: at most about a line of it."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 120
+_REPR.maxlist = _REPR.maxdict = _REPR.maxtuple = _REPR.maxset = 6
+_REPR.maxlevel = 3
+
+
+def _shown(value: Any, limit: int = 120) -> str:
+    """A value quoted in a message: at most about a line of it, whatever its size (a long
+    string, a deep or long structure), and never a control character raw."""
+    if isinstance(value, str):
+        shown = repr(value if len(value) <= limit else value[:limit] + "…")
+    else:
+        shown = _REPR.repr(value)
+    return shown if len(shown) <= limit + 40 else shown[: limit + 40] + "…"
 
 
 # --------------------------------------------------------------------------- the second reader

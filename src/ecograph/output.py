@@ -17,6 +17,25 @@ def _umask() -> int:
     return mask
 
 
+#: a temporary file older than this is a leftover of a writer killed mid-write (SIGKILL)
+STALE_SECONDS = 3600
+
+
+def _remove_stale(parent: Path, name: str) -> None:
+    """Remove ``.NAME.*.tmp`` files older than an hour next to ``NAME``: what an earlier write
+    of the same file left when its process was killed. Younger ones may be a writer at work."""
+    import time
+    from glob import escape
+
+    now = time.time()
+    for leftover in parent.glob(f".{escape(name)}.*.tmp"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_SECONDS:
+                leftover.unlink()
+        except OSError:
+            continue
+
+
 def write_atomic(path: str | Path, text: str) -> Path:
     """Write ``text`` as UTF-8 to ``path`` through a temporary file and a rename."""
     return write_many_atomic({Path(path): text})[0]
@@ -38,6 +57,7 @@ def write_many_atomic(files: dict[Path, str]) -> list[Path]:
             except OSError as exc:
                 raise OutputError(f"cannot write {path}: {exc.strerror}") from None
             staged.append((tmp, path))
+            _remove_stale(parent, path.name)
             # mkstemp makes the file private (0600); give it the mode a plain open() would:
             # the replaced file's, else what the umask allows
             os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
