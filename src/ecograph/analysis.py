@@ -536,13 +536,10 @@ def gaps(projection: Projection) -> GapsResult:
     return GapsResult(kinds, labels, rows, missing, unsupported)
 
 
-def export_network(projection: Projection, fmt: str) -> dict[str, str]:
+def export_network(projection: Projection, fmt: str, *, excel: bool = False) -> dict[str, str]:
     """The whole projection for Gephi and Cytoscape, with both labels, the kind and the measures
     (computed on the whole projection) on every node: ``graphml`` and ``gexf`` give one file,
     ``csv`` gives ``nodes.csv`` and ``edges.csv``. Returns file name → text."""
-    import csv
-    import io
-
     import networkx as nx
 
     directed, undirected = analysis_view(projection, exclude=())
@@ -583,16 +580,13 @@ def export_network(projection: Projection, fmt: str) -> dict[str, str]:
         return {"ecograph.gexf": "\n".join(nx.generate_gexf(graph)) + "\n"}
     if fmt != "csv":
         raise NotFoundError(f"unknown network format {fmt!r}")
+    from .safetext import csv_text
+
     node_columns = ["id", "label_zh", "label_en", "kind", "kinds", "community", *MEASURES]
-    nodes = io.StringIO()
-    writer = csv.writer(nodes, lineterminator="\n")
-    writer.writerow(node_columns)
-    for node, data in graph.nodes(data=True):
-        writer.writerow([node] + [data[c] for c in node_columns[1:]])
+    node_rows = ([node] + [data[c] for c in node_columns[1:]] for node, data in graph.nodes(data=True))
     edge_columns = ["source", "target", "predicate", "label", "label_en", "status", "basis", "quote", "section"]
-    edges = io.StringIO()
-    writer = csv.writer(edges, lineterminator="\n")
-    writer.writerow(edge_columns)
-    for source, target, data in graph.edges(data=True):
-        writer.writerow([source, target] + [data[c] for c in edge_columns[2:]])
-    return {"nodes.csv": nodes.getvalue(), "edges.csv": edges.getvalue()}
+    edge_rows = ([source, target] + [data[c] for c in edge_columns[2:]] for source, target, data in graph.edges(data=True))
+    return {
+        "nodes.csv": csv_text(node_columns, node_rows, excel=excel),
+        "edges.csv": csv_text(edge_columns, edge_rows, excel=excel),
+    }

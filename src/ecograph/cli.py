@@ -130,6 +130,27 @@ def _load(data: Path | None) -> Any:
     return kg
 
 
+def excel_option(func: Any) -> Any:
+    """``--excel``: CSV for Excel (byte-order mark, CRLF). Formula-like cells are neutralised always."""
+    return click.option(
+        "--excel",
+        is_flag=True,
+        help="With csv: write for Excel, with a UTF-8 byte-order mark (without it Excel shows Chinese as mojibake) "
+        "and CRLF line ends. Cells that would start a formula (= + - @) are always written as text.",
+    )(func)
+
+
+def _echo(message: Any = None, *, nl: bool = True, err: bool = False, machine: bool = False) -> None:
+    """click.echo, with the data in the text unable to command the terminal: control and bidi
+    characters are shown as escapes. Machine formats (JSON, CSV, Turtle …) are passed through
+    unchanged unless they are going to a terminal."""
+    from ecograph.safetext import terminal_text
+
+    if isinstance(message, str) and (not machine or click.get_text_stream("stderr" if err else "stdout").isatty()):
+        message = terminal_text(message)
+    click.echo(message, nl=nl, err=err)
+
+
 def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> str:
     """A plain aligned text table; widths count CJK characters as two columns."""
     import unicodedata
@@ -183,7 +204,7 @@ def build(out: Path, data: Path | None) -> None:
     with Progress() as progress:
         result = ecograph.build(out, data, click.get_current_context().meta.get("ecograph.store"), progress)
     stats = result.stats
-    click.echo(
+    _echo(
         f"Built dataset {stats.dataset}: {_count(stats.entities, 'entity', 'entities')}, "
         f"{_count(stats.observations, 'observation')}, {_count(stats.relations, 'relation')}, "
         f"{_count(stats.citations, 'citation')}, {_count(stats.triples, 'triple')} "
@@ -191,7 +212,7 @@ def build(out: Path, data: Path | None) -> None:
     )
     for fmt, path in result.files.items():
         size = Path(path).stat().st_size
-        click.echo(f"  {fmt:<7} {path}  ({size:,} bytes)")
+        _echo(f"  {fmt:<7} {path}  ({size:,} bytes)")
 
 
 @main.command()
@@ -211,17 +232,17 @@ def validate(data: Path | None, fmt: str, no_shacl: bool, strict: bool) -> None:
     """
     report = ecograph.validate(data, shacl=not no_shacl, strict=strict)
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), machine=True)
     elif report.conforms:
         checked = ", ".join(f"{v} {k}" for k, v in report.checked.items())
         warned = f"; {_count(len(report.findings), 'warning')}:" if report.findings else "."
-        click.echo(f"OK: dataset {report.dataset} is valid ({checked}){warned}")
+        _echo(f"OK: dataset {report.dataset} is valid ({checked}){warned}")
         for finding in report.findings:
-            click.echo(f"  {finding}")
+            _echo(f"  {finding}")
     else:
-        click.echo(f"INVALID: {len(report.findings)} finding(s) in dataset {report.dataset}:")
+        _echo(f"INVALID: {len(report.findings)} finding(s) in dataset {report.dataset}:")
         for finding in report.findings:
-            click.echo(f"  {finding}")
+            _echo(f"  {finding}")
     if not report.conforms:
         click.get_current_context().exit(1)
 
@@ -238,7 +259,8 @@ def validate(data: Path | None, fmt: str, no_shacl: bool, strict: bool) -> None:
     "Network (for Gephi, Cytoscape): graphml, gexf, or csv (nodes.csv and edges.csv in the -o folder).",
 )
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: standard output); a folder for csv.")
-def export(data: Path | None, fmt: str, output: Path | None) -> None:
+@excel_option
+def export(data: Path | None, fmt: str, output: Path | None, excel: bool) -> None:
     """Serialize the graph in an RDF format, or the entity network for Gephi and Cytoscape
     (with labels in both languages, kind, community and centrality on every node).
 
@@ -254,21 +276,21 @@ def export(data: Path | None, fmt: str, output: Path | None) -> None:
     if output is not None and output.is_dir() and fmt != "csv":
         raise click.UsageError(f"{output} is a folder; -o takes a file for {fmt}")
     if fmt in ("graphml", "gexf", "csv"):
-        files = _load(data).export_network(fmt)
+        files = _load(data).export_network(fmt, excel=excel)
         if fmt == "csv":
             if output is None:
                 raise click.UsageError("csv writes nodes.csv and edges.csv: give a folder with -o")
             written = write_many_atomic({output / name: text for name, text in files.items()})
-            click.echo(f"Wrote {', '.join(str(p) for p in written)}.", err=True)
+            _echo(f"Wrote {', '.join(str(p) for p in written)}.", err=True)
             return
         [text] = files.values()
     else:
         text = _load(data).serialize(fmt)
     if output is None:
-        click.echo(text, nl=False)
+        _echo(text, nl=False, machine=True)
     else:
         write_atomic(output, text)
-        click.echo(f"Wrote {output} ({len(text.encode('utf-8')):,} bytes, {fmt}).", err=True)
+        _echo(f"Wrote {output} ({len(text.encode('utf-8')):,} bytes, {fmt}).", err=True)
 
 
 @main.command()
@@ -283,7 +305,7 @@ def stats(data: Path | None, fmt: str) -> None:
     """
     result = _load(data).stats()
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
         return
     summary = [
         ("dataset", result.dataset),
@@ -296,13 +318,13 @@ def stats(data: Path | None, fmt: str) -> None:
         ("citations", result.citations),
         ("relations", result.relations),
     ]
-    click.echo(_table(summary, ("measure", "count")))
-    click.echo()
-    click.echo(_table(list(result.entities_by_class.items()), ("class", "entities")))
-    click.echo()
+    _echo(_table(summary, ("measure", "count")))
+    _echo()
+    _echo(_table(list(result.entities_by_class.items()), ("class", "entities")))
+    _echo()
     rows = [(k, v) for k, v in result.relations_by_status.items()]
     rows += [(f"basis: {k}", v) for k, v in result.relations_by_basis.items()]
-    click.echo(_table(rows, ("relation status", "relations")))
+    _echo(_table(rows, ("relation status", "relations")))
 
 
 def _lang_option(func: Any) -> Any:
@@ -339,7 +361,8 @@ def _short(cell: dict[str, str], base: str) -> str:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True, help="Result format for SELECT/ASK (json = W3C SPARQL 1.1 Query Results JSON); CONSTRUCT/DESCRIBE give Turtle.")
 @data_option
 @endpoint_option
-def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, binds: tuple[str, ...], fmt: str, data: Path | None) -> None:
+@excel_option
+def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, binds: tuple[str, ...], fmt: str, data: Path | None, excel: bool) -> None:
     """Run SPARQL 1.1 (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of all graphs.
 
     The ontology's and the standard prefixes (eco, skos, dct, prov, org, schema, qb, oa, …) are
@@ -356,7 +379,7 @@ def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, 
 
     if list_:
         rows = [(q.name, q.title.get("zh", ""), q.title.get("en", "")) for q in gallery()]
-        click.echo(_table(rows, ("name", "标题", "title")))
+        _echo(_table(rows, ("name", "标题", "title")))
         return
     given = [x for x in (sparql, file, name) if x]
     if len(given) != 1:
@@ -374,19 +397,19 @@ def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, 
     bindings = dict(parse_binding(b, kg.meta.base) for b in binds)
     result = kg.query(text, bindings)
     if result.kind in ("construct", "describe"):
-        click.echo(result.turtle, nl=False)
+        _echo(result.turtle, nl=False, machine=True)
         return
     if fmt == "json":
-        click.echo(json.dumps(result.to_sparql_json(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(result.to_sparql_json(), ensure_ascii=False, indent=2), machine=True)
     elif result.kind == "ask":
-        click.echo("true" if result.boolean else "false")
+        _echo("true" if result.boolean else "false")
     elif fmt in ("csv", "tsv"):
-        click.echo(result.to_delimited("," if fmt == "csv" else "\t"), nl=False)
+        _echo(result.to_delimited("," if fmt == "csv" else "\t", spreadsheet=True, excel=excel), nl=False, machine=True)
     else:
         base = kg.meta.base
         rows = [tuple(_short(r[v], base) if v in r else "" for v in result.variables) for r in result.rows]
-        click.echo(_table(rows, tuple(result.variables)))
-        click.echo(f"({_count(len(rows), 'row')})")
+        _echo(_table(rows, tuple(result.variables)))
+        _echo(f"({_count(len(rows), 'row')})")
 
 
 def _count(number: int, singular: str, plural: str | None = None, *, grouped: bool = False) -> str:
@@ -441,19 +464,19 @@ def lookup(text: str, fmt: str, strict: bool, lang: str, data: Path | None) -> N
     result = _load(data).lookup(text)
     ctx = click.get_current_context()
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
     elif result.status == "ambiguous":
-        click.echo(f"{text!r} matches {len(result.candidates)} entities; choose one by its name or id:")
+        _echo(f"{text!r} matches {len(result.candidates)} entities; choose one by its name or id:")
         for number, match in enumerate(result.candidates, 1):
-            click.echo(f"  {number}. {_match_line(match, lang)}")
+            _echo(f"  {number}. {_match_line(match, lang)}")
     elif result.status == "not_found":
-        click.echo(f"No entity is named {text!r}.", err=True)
+        _echo(f"No entity is named {text!r}.", err=True)
         if result.suggestions:
-            click.echo("Closest names:", err=True)
+            _echo("Closest names:", err=True)
             for match in result.suggestions:
-                click.echo(f"  {_match_line(match, lang)}", err=True)
+                _echo(f"  {_match_line(match, lang)}", err=True)
     else:
-        click.echo(_card_text(result.card, lang))
+        _echo(_card_text(result.card, lang))
     if result.status == "not_found" or (strict and result.status == "ambiguous"):
         ctx.exit(1)
 
@@ -514,20 +537,20 @@ def neighbors(text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str
     """
     result = _load(data).neighbors(text, depth, list(kinds) or None)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
         return
     kinds_text = f" of kind {', '.join(result.kinds)}" if result.kinds else ""
-    click.echo(f"{result.center.label(lang)} ({result.center.id}): {len(result.neighbors)} neighbour(s){kinds_text} within {depth} step(s)")
+    _echo(f"{result.center.label(lang)} ({result.center.id}): {len(result.neighbors)} neighbour(s){kinds_text} within {depth} step(s)")
     for level in range(1, depth + 1):
         items = [n for n in result.neighbors if n.depth == level]
         if not items:
             continue
-        click.echo(f"Depth {level}:")
+        _echo(f"Depth {level}:")
         for item in items:
-            click.echo(f"  {_label(item.labels, lang)} ({item.id}; {', '.join(item.kinds)})")
+            _echo(f"  {_label(item.labels, lang)} ({item.id}; {', '.join(item.kinds)})")
             for edge in item.edges:
                 for line in _edge_text(edge, lang):
-                    click.echo(f"      {line}")
+                    _echo(f"      {line}")
 
 
 @main.command()
@@ -550,21 +573,21 @@ def path(source: str, target: str, max_length: int, all_paths: bool, fmt: str, l
     """
     result = _load(data).paths(source, target, max_length, all_paths)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
         return
     head = f"{result.source.label(lang)} → {result.target.label(lang)}"
     if not result.paths:
-        click.echo(f"{head}: no path of at most {max_length} steps.", err=True)
+        _echo(f"{head}: no path of at most {max_length} steps.", err=True)
         click.get_current_context().exit(1)
     kind = "path(s) up to" if all_paths else "shortest path(s) of"
     length = max_length if all_paths else result.paths[0].length
-    click.echo(f"{head}: {len(result.paths)} {kind} {length} step(s){' (first 50 shown)' if result.truncated else ''}")
+    _echo(f"{head}: {len(result.paths)} {kind} {length} step(s){' (first 50 shown)' if result.truncated else ''}")
     for number, found in enumerate(result.paths, 1):
-        click.echo(f"Path {number} ({found.length} steps):")
+        _echo(f"Path {number} ({found.length} steps):")
         for step in found.steps:
             for edge in step.edges:
                 for line in _edge_text(edge, lang):
-                    click.echo(f"  {line}")
+                    _echo(f"  {line}")
 
 
 EXCLUDE_HELP = (
@@ -595,17 +618,13 @@ def _engine_option(func: Any) -> Any:
 
 
 def _write_rows(fmt: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    import csv
-    import io
-
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
-        click.echo(buffer.getvalue(), nl=False)
+        from ecograph.safetext import csv_text
+
+        excel = bool(click.get_current_context().params.get("excel"))
+        _echo(csv_text(headers, rows, excel=excel), nl=False, machine=True)
     else:
-        click.echo(_table(rows, headers))
+        _echo(_table(rows, headers))
 
 
 @main.command()
@@ -618,7 +637,8 @@ def _write_rows(fmt: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]])
 @_lang_option
 @data_option
 @endpoint_option
-def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: int, fmt: str, engine: str, lang: str, data: Path | None) -> None:
+@excel_option
+def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: int, fmt: str, engine: str, lang: str, data: Path | None, excel: bool) -> None:
     """Rank entities by centrality in the relation network; ties are broken by id.
 
     \b
@@ -629,13 +649,13 @@ def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: in
     """
     result = _load(data).rank(measure, list(kinds) or None, _exclusions(exclude), top, engine)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
         return
     headers = ("rank", "id", "label", "kinds", *result.measures)
     rows = [(r.rank, r.id, r.label(lang), ";".join(r.kinds), *(f"{r.scores[m]:.6f}" for m in result.measures)) for r in result.rows]
     if fmt == "table":
         excluded = ", ".join(result.excluded) or "nothing"
-        click.echo(
+        _echo(
             f"{_count(result.nodes, 'entity', 'entities')}, {_count(result.edges, 'link')} "
             f"(excluded: {excluded}); ordered by {result.measure}"
         )
@@ -650,7 +670,8 @@ def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: in
 @_engine_option
 @_lang_option
 @data_option
-def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str, engine: str, lang: str, data: Path | None) -> None:
+@excel_option
+def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str, engine: str, lang: str, data: Path | None, excel: bool) -> None:
     """Groups of closely linked entities (Louvain, fixed seed), each named by its most central
     member, with the modularity of the partition.
 
@@ -661,16 +682,16 @@ def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str
     """
     result = _load(data).communities(_exclusions(exclude), seed, resolution, engine)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
         return
     if fmt == "csv":
         rows = [(c.number, c.name, m["id"], _label(m["labels"], lang), ";".join(m["kinds"]), m["degree"]) for c in result.communities for m in c.members]
         _write_rows("csv", ("community", "named_by", "id", "label", "kinds", "degree"), rows)
         return
-    click.echo(f"{len(result.communities)} communities, modularity {result.modularity:.4f} ({result.algorithm}, seed {result.seed}); {len(result.isolates)} entities without links")
+    _echo(f"{len(result.communities)} communities, modularity {result.modularity:.4f} ({result.algorithm}, seed {result.seed}); {len(result.isolates)} entities without links")
     for c in result.communities:
         members = ", ".join(_label(m["labels"], lang) for m in c.members)
-        click.echo(f"{c.number:>3}. {_label(c.name_labels, lang)} ({c.size}): {members}")
+        _echo(f"{c.number:>3}. {_label(c.name_labels, lang)} ({c.size}): {members}")
 
 
 @main.command()
@@ -679,7 +700,8 @@ def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
 @_lang_option
 @data_option
-def brokers(exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path | None) -> None:
+@excel_option
+def brokers(exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path | None, excel: bool) -> None:
     """Who bridges the network: articulation points, bridges, and Burt's structural holes
     (effective size: high means a broker; constraint: low means a broker).
 
@@ -690,7 +712,7 @@ def brokers(exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path 
     """
     result = _load(data).brokers(_exclusions(exclude), top)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
         return
     rows = [(h["id"], _label(h["labels"], lang), h["degree"], f"{h['effective_size']:.3f}", f"{h['constraint']:.3f}") for h in result.structural_holes]
     if fmt == "csv":
@@ -698,19 +720,20 @@ def brokers(exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path 
         return
     points = ", ".join(_label(p["labels"], lang) for p in result.articulation_points)
     shown = "" if len(result.articulation_points) == result.articulation_total else f", {len(result.articulation_points)} with most links shown"
-    click.echo(f"Articulation points ({result.articulation_total}{shown}): {points}")
-    click.echo(f"Bridges: {len(result.bridges)}")
+    _echo(f"Articulation points ({result.articulation_total}{shown}): {points}")
+    _echo(f"Bridges: {len(result.bridges)}")
     for bridge in result.bridges[:top]:
-        click.echo(f"  {_label(bridge['source']['labels'], lang)} — {_label(bridge['target']['labels'], lang)}")
-    click.echo("Structural holes (Burt):")
-    click.echo(_table(rows, ("id", "label", "degree", "effective size", "constraint")))
+        _echo(f"  {_label(bridge['source']['labels'], lang)} — {_label(bridge['target']['labels'], lang)}")
+    _echo("Structural holes (Burt):")
+    _echo(_table(rows, ("id", "label", "degree", "effective size", "constraint")))
 
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
 @_lang_option
 @data_option
-def gaps(fmt: str, lang: str, data: Path | None) -> None:
+@excel_option
+def gaps(fmt: str, lang: str, data: Path | None, excel: bool) -> None:
     """Which fields have no lab, pilot platform, project, programme, policy, talent centre or
     achievement behind them: a matrix of direct links (any relation, any status) and the list
     of fields with none of each kind.
@@ -722,7 +745,7 @@ def gaps(fmt: str, lang: str, data: Path | None) -> None:
     """
     result = _load(data).gaps()
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
         return
     from ecograph.analysis import SUPPORT_KINDS
 
@@ -731,12 +754,12 @@ def gaps(fmt: str, lang: str, data: Path | None) -> None:
     if fmt == "csv":
         _write_rows("csv", ("field", "label", *result.kinds), rows)
         return
-    click.echo(_table(rows, ("field", "label", *(names[k] for k in result.kinds))))
+    _echo(_table(rows, ("field", "label", *(names[k] for k in result.kinds))))
     labels = {r.field: _label(r.labels, lang) for r in result.rows}
-    click.echo()
-    click.echo(f"No support of any kind: {', '.join(labels[f] for f in result.unsupported) or '-'}")
+    _echo()
+    _echo(f"No support of any kind: {', '.join(labels[f] for f in result.unsupported) or '-'}")
     for kind in result.kinds:
-        click.echo(f"No {names[kind]}: {', '.join(labels[f] for f in result.missing[kind]) or '-'}")
+        _echo(f"No {names[kind]}: {', '.join(labels[f] for f in result.missing[kind]) or '-'}")
 
 
 @main.command()
@@ -758,12 +781,12 @@ def synth(entities: int, seed: int, out: Path, fmt: str) -> None:
 
     with Progress() as progress:
         result = synthesize(out, entities, seed, fmt, progress)
-    click.echo(
+    _echo(
         f"Wrote {result.entities:,} entities, {result.relations:,} relations and {result.observations:,} observations "
         f"({result.format}) to {result.folder}:"
     )
     for file in result.files:
-        click.echo(f"  {file}  ({Path(file).stat().st_size:,} bytes)")
+        _echo(f"  {file}  ({Path(file).stat().st_size:,} bytes)")
 
 
 @main.command()
@@ -793,16 +816,16 @@ def view(output: Path, focus: str | None, depth: int, kinds: tuple[str, ...], si
         _load(data), output, focus=focus, depth=depth, kinds=list(kinds) or None, size_by=size_by, lang=lang
     )
     layout = "laid out in the browser" if result.physics else "layout precomputed, physics off"
-    click.echo(
+    _echo(
         f"Wrote {result.path} ({result.bytes:,} bytes): {_count(result.nodes, 'entity', 'entities')}, "
         f"{_count(result.edges, 'relation')} "
         f"({layout}; {result.seconds:.2f} s)."
     )
-    click.echo(_table(list(result.counts_by_kind.items()), ("kind", "entities")))
-    click.echo("Top 5 by PageRank:")
+    _echo(_table(list(result.counts_by_kind.items()), ("kind", "entities")))
+    _echo("Top 5 by PageRank:")
     for i, (node, label, score) in enumerate(result.top, 1):
-        click.echo(f"  {i}. {label} ({node})  {score:.6f}")
-    click.echo(f"Open it in a browser: {Path(result.path).resolve().as_uri()}")
+        _echo(f"  {i}. {label} ({node})  {score:.6f}")
+    _echo(f"Open it in a browser: {Path(result.path).resolve().as_uri()}")
     if open_:
         import webbrowser
 
@@ -834,7 +857,7 @@ def serve(host: str, port: int, timeout: float, max_rows: int, cors: bool, data:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     server = make_server(_load(data), host=host, port=port, timeout=timeout, max_rows=max_rows, cors=cors)
     bound_host, bound_port = server.server_address[:2]
-    click.echo(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql  (query page: http://{bound_host}:{bound_port}/)", err=True)
+    _echo(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql  (query page: http://{bound_host}:{bound_port}/)", err=True)
     serve_forever(server)
 
 
@@ -855,7 +878,7 @@ def push(url: str, graph: str | None, mode: str, data: Path | None) -> None:
     from ecograph.remote import push as push_build
 
     result = push_build(_load(data), url, graph, mode=mode)
-    click.echo(
+    _echo(
         f"Pushed {_count(result.quads, 'quad', grouped=True)} in {_count(result.graphs, 'graph', grouped=True)} to "
         f"{result.url} ({result.mode}; {_count(result.requests, 'request')}, {result.seconds:.2f} s)."
     )

@@ -247,12 +247,13 @@ class KnowledgeGraph:
 
         return gaps(self.network())
 
-    def export_network(self, fmt: str) -> dict[str, str]:
+    def export_network(self, fmt: str, *, excel: bool = False) -> dict[str, str]:
         """The entity network as ``graphml``, ``gexf`` or ``csv`` (nodes.csv and edges.csv):
-        file name → text."""
+        file name → text. CSV cells that would start a formula are neutralised; ``excel`` adds
+        the byte-order mark and CRLF line ends Excel expects."""
         from .analysis import export_network
 
-        return export_network(self.network(), fmt)
+        return export_network(self.network(), fmt, excel=excel)
 
     def stats(self) -> Stats:
         """Counts of triples, entities per class, observations, citations and relations."""

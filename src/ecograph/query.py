@@ -67,9 +67,16 @@ class QueryResult:
         """The plain values of one variable, row by row (``None`` where unbound)."""
         return [row[variable]["value"] if variable in row else None for row in self.rows]
 
-    def to_delimited(self, delimiter: str = ",") -> str:
-        """CSV (plain values, as the SPARQL 1.1 CSV format) or TSV (terms in N-Triples syntax)."""
+    def to_delimited(self, delimiter: str = ",", *, spreadsheet: bool = False, excel: bool = False) -> str:
+        """CSV (plain values, as the SPARQL 1.1 CSV format) or TSV (terms in N-Triples syntax).
+        ``spreadsheet`` neutralises CSV cells a spreadsheet would take for a formula (see
+        :mod:`ecograph.safetext`); ``excel`` also adds the byte-order mark."""
         buffer = io.StringIO()
+        if delimiter == "," and (spreadsheet or excel):
+            from .safetext import csv_text
+
+            values = ([row[v]["value"] if v in row else "" for v in self.variables] for row in self.rows)
+            return csv_text(self.variables, values, excel=excel, lineterminator="\r\n")
         if delimiter == ",":
             writer = csv.writer(buffer, lineterminator="\r\n")
             writer.writerow(self.variables)

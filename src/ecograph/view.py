@@ -838,8 +838,12 @@ def vis_assets() -> tuple[str, str, str]:
 def script_json(value: Any) -> str:
     """JSON that is safe inside an HTML ``<script>`` element: ``<``, ``>`` and ``&`` (so no
     ``</script>`` or ``<!--``) and the JavaScript line separators U+2028/U+2029 are escaped.
-    Keys are sorted, so the text does not depend on the order a store returned rows in."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True)
+    Keys are sorted, so the text does not depend on the order a store returned rows in. The
+    bidirectional controls (U+202A-E, U+2066-9, U+061C) become U+FFFD, so no label or quote can
+    show reversed text on the page (see :mod:`ecograph.safetext`)."""
+    from .safetext import neutralise_bidi
+
+    text = neutralise_bidi(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True))
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
