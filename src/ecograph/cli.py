@@ -146,7 +146,7 @@ def _echo(message: Any = None, *, nl: bool = True, err: bool = False, machine: b
     unchanged unless they are going to a terminal."""
     from ecograph.safetext import terminal_text
 
-    if isinstance(message, str) and (not machine or click.get_text_stream("stderr" if err else "stdout").isatty()):
+    if isinstance(message, str) and (not machine or (sys.stderr if err else sys.stdout).isatty()):
         message = terminal_text(message)
     click.echo(message, nl=nl, err=err)
 
@@ -834,31 +834,41 @@ def view(output: Path, focus: str | None, depth: int, kinds: tuple[str, ...], si
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default; anything else exposes the endpoint to the network).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default; anything else exposes the endpoint to the network and needs --allow-host).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
-@click.option("--timeout", type=click.FloatRange(0, None, min_open=True), default=10.0, show_default=True, help="Seconds a query may run before the answer is 503.")
+@click.option("--timeout", type=click.FloatRange(0, None, min_open=True), default=10.0, show_default=True, help="Seconds a query may run (its worker process is then killed) or wait for a worker; the answer is 503.")
 @click.option("--max-rows", type=click.IntRange(1, None), default=10000, show_default=True, help="Largest result (rows, or triples) before the answer is 413.")
-@click.option("--cors", is_flag=True, help="Send Access-Control-Allow-Origin: * (let web pages of any site query the endpoint).")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes (each holds its own copy of an in-memory store).")
+@click.option("--max-memory", "memory_mb", type=click.IntRange(0, None), default=1024, show_default=True, help="MB a query may use in its worker beyond the store (0: no cap); over it the answer is 503.")
+@click.option("--per-client", type=click.IntRange(1, None), default=16, show_default=True, help="Queries one client address may have waiting or running; beyond, 429.")
+@click.option("--max-connections", type=click.IntRange(1, None), default=100, show_default=True, help="Open connections and requests in progress; beyond, 503.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME", help="A Host header value to answer besides localhost/127.0.0.1/::1 (needed with --host 0.0.0.0); repeatable.")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN", is_flag=False, flag_value="*", help="Let web pages of ORIGIN (https://example.org) read answers; --cors alone allows any origin. Repeatable.")
 @data_option
-def serve(host: str, port: int, timeout: float, max_rows: int, cors: bool, data: Path | None) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql), with a query page (/) and
-    the network viewer (/view). Update, SERVICE and LOAD are refused. Ctrl-C stops it.
+def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, memory_mb: int, per_client: int, max_connections: int, allow_hosts: tuple[str, ...], cors: tuple[str, ...], data: Path | None) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql, with Graph Store reads
+    ?graph=IRI and ?default), a query page (/) and the network viewer (/view). Update, SERVICE
+    and FROM on graphs outside the dataset are refused; queries run in worker processes with a
+    memory cap and a deadline that stops them. Ctrl-C stops the server.
 
     \b
     Examples:
       ecograph serve
-      ecograph serve --port 3030 --timeout 30 --cors
+      ecograph serve --port 3030 --timeout 30 --cors https://example.org
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:8000/sparql
     """
     import logging
 
-    from ecograph.serve import make_server, serve_forever
+    from ecograph.endpoint import make_endpoint
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    server = make_server(_load(data), host=host, port=port, timeout=timeout, max_rows=max_rows, cors=cors)
-    bound_host, bound_port = server.server_address[:2]
-    _echo(f"SPARQL endpoint: http://{bound_host}:{bound_port}/sparql  (query page: http://{bound_host}:{bound_port}/)", err=True)
-    serve_forever(server)
+    endpoint = make_endpoint(
+        _load(data), host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, memory_mb=memory_mb,
+        per_client=per_client, max_connections=max_connections, allow_hosts=allow_hosts, cors=cors,
+    )
+    base = endpoint.base
+    _echo(f"SPARQL endpoint: {base}/sparql  (query page: {base}/)", err=True)
+    endpoint.serve_forever()
 
 
 @main.command()

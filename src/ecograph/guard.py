@@ -99,9 +99,30 @@ def check_query(text: str, prefixes: dict[str, str], is_graph: Callable[[str], b
 
 
 def _plan(text: str, prefixes: dict[str, str]) -> QueryPlan:
+    # The parse runs on a thread of its own: pyparsing keeps some frames of a parse alive after it
+    # returns, and on the caller's thread they would hold the caller's frames too (a store's
+    # query frame, and the pyoxigraph results it later holds, which must be freed on the thread
+    # that made them). On the parser's thread they hold nothing of ours.
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import Query, UpdateUnit
 
+    future = _parser_thread().submit(_plan_parsed, text, prefixes, Query, UpdateUnit, ParseException)
+    return future.result()
+
+
+_EXECUTOR: Any = None
+
+
+def _parser_thread() -> Any:
+    global _EXECUTOR
+    if _EXECUTOR is None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        _EXECUTOR = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecograph-sparql-check")
+    return _EXECUTOR
+
+
+def _plan_parsed(text: str, prefixes: dict[str, str], Query: Any, UpdateUnit: Any, ParseException: Any) -> QueryPlan:  # noqa: N803
     try:
         parsed = Query.parse_string(text, parse_all=True)
     except ParseException as exc:
