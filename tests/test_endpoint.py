@@ -282,3 +282,44 @@ def test_sparqlwrapper_construct_in_every_format(server, return_format: str) -> 
     result = client.query()
     assert result.response.status == 200
     assert result.response.read().count(b"ordos/id/") >= 5
+
+
+@pytest.mark.slow
+def test_the_load_test_loses_no_good_query() -> None:
+    """benchmarks/loadtest.py as the README runs it: 50 clients for 60 s, each from an address of
+    its own, gallery queries with 5 % each of malformed, huge and slow ones mixed in."""
+    import importlib.util
+
+    from .conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("ecograph_loadtest", REPO / "benchmarks" / "loadtest.py")
+    loadtest = importlib.util.module_from_spec(spec)
+    import sys
+
+    sys.modules["ecograph_loadtest"] = loadtest  # dataclasses look their module up there
+    spec.loader.exec_module(loadtest)
+    samples = loadtest.run(50, 60.0)
+    gallery = [s for s in samples if s.kind == "gallery"]
+    assert len(gallery) > 1000
+    assert [s.status for s in gallery if s.status != 200] == []
+    for kind, expected in loadtest.EXPECTED.items():
+        assert {s.status for s in samples if s.kind == kind} <= {expected} | loadtest.ALSO[kind], kind
+
+
+def test_a_stopped_query_is_refused_at_once_whatever_its_comments(kg) -> None:
+    from ecograph.endpoint.runner import fingerprint
+
+    assert fingerprint(HEAVY) == fingerprint("select (count(*) as ?n) where {\n ?a ?b ?c . ?d ?e ?f } # 2")
+    assert fingerprint(HEAVY) != fingerprint(HEAVY.replace("?f", "?g"))
+    assert fingerprint("SELECT * { ?s ?p 'SELECT' }") != fingerprint("SELECT * { ?s ?p 'select' }")
+    running = Running(kg, timeout=0.5, view=False)
+    try:
+        first = sparql_get(running.base, HEAVY)
+        assert first.status == 503 and "was stopped" in first.text
+        started = time.perf_counter()
+        again = sparql_get(running.base, HEAVY.lower() + " # another comment")
+        assert again.status == 503 and "a moment ago" in again.text and int(again.headers["Retry-After"]) > 0
+        assert time.perf_counter() - started < 0.3  # not run again
+        running.alive()
+    finally:
+        running.stop()

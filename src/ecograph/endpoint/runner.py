@@ -11,10 +11,12 @@ store (loaded from an N-Quads file, or the same Oxigraph folder opened read-only
   work stops, not only the answer; the answer is 503 and a new worker is started.
 * **Fairness**: requests wait in one queue per client (by address). When a worker is free it
   takes the oldest request of the next client in turn (round robin), and no client holds more
-  than ``workers - 1`` workers at once (all of them with a single worker), so one client's slow
-  queries cannot starve the others. A client with ``per_client`` requests waiting or running gets
-  429; with ``queue`` requests waiting in all, 503. A request that waits ``timeout`` seconds for
-  a worker gets 503.
+  than ``workers - 1`` workers at once (all of them with a single worker). Under contention
+  (every worker busy and a query waiting) the longest query that has run over ``slow_after``
+  seconds is stopped (503, "stopped … to let other queries in"): slow queries cannot hold the
+  workers while quick ones queue behind them, whoever sends them. A client with ``per_client``
+  requests waiting or running gets 429; with ``queue`` requests waiting in all, 503. A request
+  that waits ``timeout`` seconds for a worker gets 503.
 """
 
 from __future__ import annotations
@@ -57,6 +59,12 @@ class RunnerLimits:
     memory_mb: int = 1024
     per_client: int = 16
     queue: int = 64
+    #: under contention (every worker busy, a query waiting) a query that has run this long is
+    #: stopped to let the waiting ones in; 0 turns preemption off
+    slow_after: float = 2.0
+    #: a query stopped (deadline, memory, preemption) is refused at once for this long; the
+    #: same query means the same tokens, whatever its comments, spacing or keyword case
+    cooldown: float = 60.0
 
 
 class _Worker:
@@ -83,6 +91,9 @@ class _Worker:
             child.close()
         self.conn = Connection(parent.detach())
         self.conn.send((spec, memory_mb))
+        self.started: float | None = None  # when the query it runs now started
+        self.client: str | None = None
+        self.preempted = False
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
@@ -110,6 +121,27 @@ class _Ticket:
     worker: _Worker | None = None
 
 
+def fingerprint(text: str) -> str:
+    """What makes two query texts the same query here: their tokens, without comments and white
+    space, keywords in one case (``SELECT … # 1`` and ``select … # 2`` are the same)."""
+    import hashlib
+
+    from ..query import SPARQL_TOKEN
+
+    parts = []
+    for match in SPARQL_TOKEN.finditer(text):
+        token = match.group(0)
+        if match.group("skip"):
+            if token.startswith("#"):
+                continue
+            parts.append(token)
+        elif match.group("word"):
+            parts.append(token if token[0] in "?$" or ":" in token else token.upper())
+        elif not token.isspace():
+            parts.append(token)
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()
+
+
 class QueryRunner:
     """Runs queries on worker processes, fairly, within the limits (see the module)."""
 
@@ -124,7 +156,11 @@ class QueryRunner:
         self._alive = 0
         self._closed = False
         self._start_timeout = start_timeout
-        workers = [self._spawn() for _ in range(max(1, limits.workers))]
+        #: a started worker kept aside, which replaces a stopped one at once (starting one takes
+        #: about half a second: under attack, that would be half a second with a worker short)
+        self._spares: list[_Worker] = []
+        self._stopped: dict[str, float] = {}  # fingerprint of a stopped query -> refused until
+        workers = [self._spawn() for _ in range(max(1, limits.workers) + 1)]
         try:
             for worker in workers:
                 worker.wait_ready(start_timeout)
@@ -132,8 +168,12 @@ class QueryRunner:
             for worker in workers:
                 worker.kill()
             raise
+        self._spares.append(workers.pop())
         self._idle.extend(workers)
         self._alive = len(workers)
+        self._busy: set[_Worker] = set()
+        if limits.slow_after > 0:
+            threading.Thread(target=self._watch, name="ecograph-query-watch", daemon=True).start()
 
     @property
     def cap(self) -> int:
@@ -147,9 +187,18 @@ class QueryRunner:
         """The result of ``text`` for ``client``; raises :class:`Busy` (with the HTTP status),
         QueryError for a bad query, :class:`TooLarge` for a result over ``max_rows``."""
         ticket = _Ticket(client)
+        key = fingerprint(text)
         with self._lock:
             if self._closed:
                 raise Busy(503, "the server is shutting down")
+            until = self._stopped.get(key, 0.0)
+            if until > time.monotonic():
+                raise Busy(
+                    503,
+                    f"this query was stopped a moment ago (too slow or too big for this server); it is not run again for "
+                    f"{self.limits.cooldown:g} s",
+                    max(1, round(until - time.monotonic())),
+                )
             mine = len(self._pending.get(client, ())) + self._running.get(client, 0)
             if mine >= self.limits.per_client:
                 raise Busy(429, f"you have {mine} queries waiting or running, the most one client may have here", 2)
@@ -172,8 +221,17 @@ class QueryRunner:
         try:
             reply = self._call(worker, text)
             answered = True
+        except Busy:
+            with self._lock:
+                if len(self._stopped) > 4096:
+                    now = time.monotonic()
+                    self._stopped = {k: v for k, v in self._stopped.items() if v > now}
+                self._stopped[key] = time.monotonic() + self.limits.cooldown
+            raise
         finally:
             with self._lock:
+                self._busy.discard(worker)
+                worker.started = worker.client = None
                 self._running[client] -= 1
                 if not self._running[client]:
                     del self._running[client]
@@ -184,6 +242,10 @@ class QueryRunner:
                 else:
                     self._alive -= 1
                     if not self._closed:
+                        if self._spares:  # a started spare takes over at once; a new spare is made
+                            self._idle.append(self._spares.pop())
+                            self._alive += 1
+                            self._dispatch()
                         threading.Thread(target=self._replace, daemon=True).start()
             if not keep:
                 worker.kill()
@@ -208,6 +270,13 @@ class QueryRunner:
                     raise Busy(503, f"the query needed more than {self.limits.memory_mb} MB and was stopped", 5)
                 return reply
         except (EOFError, OSError, BrokenPipeError):
+            if worker.preempted:
+                raise Busy(
+                    503,
+                    f"the query was stopped after {self.limits.slow_after:g} s because every worker was busy and other "
+                    "clients' queries were waiting; try again later, or give it a server with more --workers",
+                    10,
+                ) from None
             try:
                 code = worker.process.wait(1)
             except Exception:
@@ -232,9 +301,37 @@ class QueryRunner:
             else:
                 del self._pending[client]
             self._waiting -= 1
-            ticket.worker = self._idle.pop()
+            worker = ticket.worker = self._idle.pop()
+            worker.started, worker.client = time.monotonic(), client
+            self._busy.add(worker)
             self._running[client] = self._running.get(client, 0) + 1
             ticket.ready.set()
+
+    def _watch(self) -> None:
+        """Preemption: while every worker is busy and a query waits, stop the longest-running
+        query that has run over ``slow_after`` seconds (not one of the waiting client's own), so
+        that slow queries cannot hold the workers while quick ones queue behind them."""
+        while not self._closed:
+            time.sleep(0.05)
+            with self._lock:
+                if self._idle or not self._pending:
+                    continue
+                now = time.monotonic()
+                waiting = set(self._pending)
+                candidates = [
+                    w for w in self._busy
+                    if w.started is not None and not w.preempted and now - w.started > self.limits.slow_after
+                    and (waiting - {w.client})
+                ]
+                if not candidates:
+                    continue
+                victim = min(candidates, key=lambda w: w.started or now)
+                victim.preempted = True
+            log.warning("stopping a query of %.1f s to let %d waiting client(s) in", now - (victim.started or now), len(waiting))
+            try:
+                victim.process.kill()
+            except OSError:
+                pass
 
     def _replace(self) -> None:
         try:
@@ -247,14 +344,18 @@ class QueryRunner:
             if self._closed:
                 worker.kill()
                 return
-            self._idle.append(worker)
-            self._alive += 1
-            self._dispatch()
+            if self._alive < max(1, self.limits.workers):
+                self._idle.append(worker)
+                self._alive += 1
+                self._dispatch()
+            else:
+                self._spares.append(worker)
 
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            idle, self._idle = self._idle, []
+            idle, self._idle = self._idle + self._spares, []
+            self._spares = []
         for worker in idle:
             worker.kill()
 
