@@ -581,3 +581,81 @@ def test_a_malformed_answer_from_an_endpoint_is_an_error(canned: str, content_ty
         EndpointStore(canned).query("SELECT ?e ?name WHERE { ?e ?p ?name }")
     result = runner.invoke(main, ["lookup", "鄂尔多斯实验室", "--endpoint", canned])
     assert result.exit_code == 1 and "Traceback" not in result.output and result.output.startswith("Error: ")
+
+
+# --------------------------------------------------------------------------- clients that distrust servers
+
+
+class _Hostile(http.server.BaseHTTPRequestHandler):
+    """A SPARQL endpoint that misbehaves as the path says."""
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        if self.path.startswith("/redirect"):
+            self.send_response(307)
+            self.send_header("Location", "http://127.0.0.1:9/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        if self.path.startswith("/huge"):
+            self.send_header("Content-Length", str(300 * 1024 * 1024))
+            self.end_headers()
+            try:
+                for _ in range(300 * 16):
+                    self.wfile.write(b" " * 65536)
+            except OSError:
+                pass
+        elif self.path.startswith("/deep"):
+            body = b"[" * 100_000 + b"]" * 100_000
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.path.startswith("/cut"):
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"head": ')
+        else:  # /drip: a byte now and then, forever
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
+
+
+@pytest.fixture(scope="module")
+def hostile() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hostile)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [("/redirect", "redirected to another server"), ("/huge", "over 256 MB"), ("/deep", "nested too deeply"),
+     ("/cut", "broke off"), ("/drip", "too long")],
+)
+def test_an_endpoint_that_misbehaves_is_a_clean_error(hostile: str, path: str, words: str) -> None:
+    from ecograph.remote import EndpointError
+
+    store = EndpointStore(hostile + path, timeout=2)
+    with pytest.raises(EndpointError, match=words):
+        store.query("ASK { ?s ?p ?o }")
+
+
+def test_query_file_must_be_a_small_regular_file(runner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["query", "--file", "/dev/zero"])
+    assert result.exit_code == 2 and "not a query file" in result.output and "Traceback" not in result.output

@@ -385,6 +385,14 @@ def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, 
     if len(given) != 1:
         raise click.UsageError("give exactly one of: a query, --file FILE, --name NAME (or --list)")
     if file is not None:
+        import stat
+
+        try:
+            info = file.stat()
+        except OSError as exc:
+            raise click.BadParameter(f"cannot read {file}: {exc.strerror}", param_hint="--file") from None
+        if not stat.S_ISREG(info.st_mode) or info.st_size > 1024 * 1024:
+            raise click.BadParameter(f"{file} is not a query file (a regular file of at most 1 MB)", param_hint="--file")
         try:
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:

@@ -161,11 +161,11 @@ class EndpointStore(Store):
             headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": RESULTS_ACCEPT, **self.headers},
         )
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - http(s) checked
+            with _opener().open(request, timeout=self.timeout) as response:
                 content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-                payload = response.read()
+                payload = read_capped(response, self.url, time.monotonic() + self.timeout)
         except urllib.error.HTTPError as exc:
-            message = exc.read().decode("utf-8", "replace").strip()
+            message = exc.read(4096).decode("utf-8", "replace").strip()
             if exc.code in (400, 403):
                 from .query import refuse_update
 
@@ -189,6 +189,50 @@ class EndpointStore(Store):
         return int(result.rows[0]["n"]["value"]) if result.rows else 0
 
 
+#: the largest answer a client reads from an endpoint (bytes); a larger one is an error, not a
+#: process that fills its memory
+MAX_RESPONSE = 256 * 1024 * 1024
+
+
+def read_capped(response: Any, url: str, deadline: float, limit: int = MAX_RESPONSE) -> bytes:
+    """The body of ``response``, read in pieces: at most ``limit`` bytes, all of it before
+    ``deadline`` (a server that drips a byte at a time cannot hold the client past it)."""
+    import http.client
+
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            if time.monotonic() > deadline:
+                raise EndpointError(f"{url} took too long to send its answer")
+            chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
+            if not chunk:
+                if getattr(response, "length", None):  # fewer bytes than Content-Length promised
+                    raise EndpointError(f"{url} broke off its answer: {size} bytes of {size + response.length}")
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > limit:
+                raise EndpointError(f"{url} sent an answer over {limit // (1024 * 1024)} MB; add a LIMIT to the query")
+            chunks.append(chunk)
+    except (http.client.IncompleteRead, http.client.HTTPException, OSError) as exc:
+        raise EndpointError(f"{url} broke off its answer: {type(exc).__name__}") from None
+
+
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the same scheme, host and port: an endpoint must not send its
+    client to another server (or another port of this machine)."""
+
+    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl))
+        if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
+            raise EndpointError(f"{req.full_url} redirected to another server ({new.scheme}://{new.netloc}); not followed")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _opener() -> Any:
+    return urllib.request.build_opener(_SameOriginRedirects)
+
+
 def _syntax_message(message: str, text: str, status: int, prologue_lines: int) -> str:
     """An endpoint's refusal; Oxigraph's "error at LINE:COLUMN" is given in the user's lines
     (the ``prologue_lines`` PREFIX lines sent first are not counted), as the local store says it."""
@@ -205,8 +249,13 @@ def _result(payload: bytes, content_type: str, text: str) -> QueryResult:
         try:
             document = json.loads(payload.decode("utf-8"))
         except ValueError as exc:  # not UTF-8, not JSON
-            raise EndpointError(f"the endpoint's answer is not SPARQL results JSON: {exc}") from None
-        return _results_json(document)
+            raise EndpointError(f"the endpoint's answer is not SPARQL results JSON: {str(exc)[:200]}") from None
+        except RecursionError:
+            raise EndpointError("the endpoint's answer is JSON nested too deeply to be SPARQL results") from None
+        try:
+            return _results_json(document)
+        except RecursionError:
+            raise EndpointError("the endpoint's answer is JSON nested too deeply to be SPARQL results") from None
     formats = {"application/n-triples": "N_TRIPLES", "text/plain": "N_TRIPLES", "text/turtle": "TURTLE"}
     if content_type in formats:
         import pyoxigraph as ox
@@ -292,8 +341,8 @@ class PushResult:
 def _send(url: str, method: str, body: bytes, content_type: str, timeout: float) -> None:
     request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": content_type})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - http(s) checked
-            response.read()
+        with _opener().open(request, timeout=timeout) as response:
+            read_capped(response, url, time.monotonic() + timeout, limit=16 * 1024 * 1024)
     except urllib.error.HTTPError as exc:
         message = exc.read().decode("utf-8", "replace").strip()
         raise EndpointError(f"{method} {url} answered {exc.code}: {message[:500]}") from None
