@@ -199,16 +199,6 @@ def test_a_folder_without_dataset_yaml_is_refused_before_anything_is_read(tmp_pa
 # ------------------------------------------------------------------ hostile input (issue 14, item 6)
 
 
-def _city(tmp_path, name: str = "city"):
-    import shutil
-
-    from .conftest import SHILI
-
-    folder = tmp_path / name
-    shutil.copytree(SHILI, folder)
-    return folder
-
-
 def _problems(folder) -> list[str]:
     import ecograph
 
@@ -217,10 +207,10 @@ def _problems(folder) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
-def test_a_yaml_alias_bomb_is_refused_before_it_expands(tmp_path) -> None:
+def test_a_yaml_alias_bomb_is_refused_before_it_expands(shili_copy) -> None:
     import resource
 
-    folder = _city(tmp_path)
+    folder = shili_copy
     levels = ["  note: &a [" + ",".join(['"lol"'] * 9) + "]"]
     levels += [f"  x{i}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]
     (folder / "bomb.yaml").write_text(
@@ -241,11 +231,11 @@ def test_an_ampersand_inside_text_is_no_anchor(tmp_path) -> None:
 
 
 @pytest.mark.parametrize("where", ["../outside.txt", "/etc/hostname", "link.txt", "fifo.txt", "sources"])
-def test_a_source_must_be_a_regular_file_inside_the_folder(tmp_path, where: str) -> None:
+def test_a_source_must_be_a_regular_file_inside_the_folder(shili_copy, tmp_path, where: str) -> None:
     import os
     import re as _re
 
-    folder = _city(tmp_path)
+    folder = shili_copy
     (tmp_path / "outside.txt").write_text("示例市\n", encoding="utf-8")
     if where == "link.txt":
         (folder / "link.txt").symlink_to(tmp_path / "outside.txt")
@@ -259,22 +249,22 @@ def test_a_source_must_be_a_regular_file_inside_the_folder(tmp_path, where: str)
     assert all(p.startswith("dataset.yaml:") for p in problems[:1])
 
 
-def test_an_id_with_a_trailing_newline_is_no_slug(tmp_path) -> None:
-    folder = _city(tmp_path)
+def test_an_id_with_a_trailing_newline_is_no_slug(shili_copy) -> None:
+    folder = shili_copy
     (folder / "bad-id.yaml").write_text('- id: "fund\\n"\n  type: Fund\n  label: {zh: 示例基金, en: x}\n', encoding="utf-8")
     assert any("bad slug 'fund\\n'" in p for p in _problems(folder))
 
 
-def test_non_ascii_digits_are_not_numbers(tmp_path) -> None:
-    folder = _city(tmp_path)
+def test_non_ascii_digits_are_not_numbers(shili_copy) -> None:
+    folder = shili_copy
     observations = folder / "observations.yaml"
     text = observations.read_text(encoding="utf-8")
     observations.write_text(text.replace('value: "120"', 'value: "１２０"', 1), encoding="utf-8")
     assert any("is not a number" in p and "１２０" in p for p in _problems(folder))
 
 
-def test_a_message_quotes_at_most_a_line_of_a_value(tmp_path) -> None:
-    folder = _city(tmp_path)
+def test_a_message_quotes_at_most_a_line_of_a_value(shili_copy) -> None:
+    folder = shili_copy
     huge = "x" * 100_000
     (folder / "long.yaml").write_text(f"- id: fund\n  type: {huge}\n  label: {{zh: 示例基金, en: x}}\n", encoding="utf-8")
     problems = _problems(folder)

@@ -131,7 +131,9 @@ def _plan_parsed(text: str, prefixes: dict[str, str], Query: Any, UpdateUnit: An
         except ParseException:
             pass
         else:
-            raise QueryRefused("SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE") from None
+            from .query import UPDATE_REFUSED
+
+            raise QueryRefused(UPDATE_REFUSED) from None
         raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}\n  {exc.line}") from None
     except RecursionError:
         raise QueryRefused("the query nests too deeply to be checked") from None

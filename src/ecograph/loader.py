@@ -189,6 +189,17 @@ def _source_problem(folder: Path, name: str) -> str | None:
 def source_text(meta: DatasetMeta, document: str) -> str:
     """The text of a source document as the dataset ships it: read as UTF-8, with every
     ``redact:`` pattern of ``dataset.yaml`` masked (same length, so offsets do not move)."""
+    return _redacted(meta, _raw_source(meta, document))
+
+
+def _redacted(meta: DatasetMeta, text: str) -> str:
+    for redaction in meta.redactions:
+        text = redaction.apply(text)
+    return text
+
+
+def _raw_source(meta: DatasetMeta, document: str) -> str:
+    """A source as written in its file, UTF-8."""
     path = meta.sources[document]
     try:
         text = path.read_text(encoding="utf-8")
@@ -196,8 +207,6 @@ def source_text(meta: DatasetMeta, document: str) -> str:
         raise DataError([Problem(METADATA_FILE, 0, document, f"source {path.name} is not UTF-8 text ({exc.reason})")]) from None
     except OSError as exc:
         raise DataError([Problem(METADATA_FILE, 0, document, f"cannot read source {path.name}: {exc.strerror}")]) from None
-    for redaction in meta.redactions:
-        text = redaction.apply(text)
     return text
 
 
@@ -706,8 +715,9 @@ def _source_texts(meta: DatasetMeta, out: _Collector) -> tuple[dict[str, str], d
     texts, raw = {}, {}
     for document in meta.sources:
         try:
-            texts[document] = normalize_text(source_text(meta, document))
-            raw[document] = normalize_text(meta.sources[document].read_text(encoding="utf-8"))
+            written = _raw_source(meta, document)  # read once: masked below, and kept as written
+            texts[document] = normalize_text(_redacted(meta, written))
+            raw[document] = normalize_text(written)
         except DataError as exc:
             out.problems.extend(exc.problems)
     return texts, raw
