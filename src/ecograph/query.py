@@ -37,6 +37,10 @@ class SavedQuery:
     description: dict[str, str]
     text: str
     path: str
+    #: stores on which the query is known not to give the local answer, from its
+    #: ``# portability.STORE: order|rows — reason`` lines: ``order`` (the same rows in another
+    #: order) or ``rows`` (other rows), with the reason (see tests/test_triplestores.py)
+    portability: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -261,19 +265,24 @@ def run_query(
 # --------------------------------------------------------------------------- gallery
 
 _HEADER = re.compile(r"^#\s*(title|description)\.(zh|en)\s*:\s*(.*)$")
+_PORTABILITY = re.compile(r"^#\s*portability\.([a-z]+)\s*:\s*(order|rows)\s*[—-]+\s*(.+)$")
 
 
 def _read_saved(path: Path) -> SavedQuery:
     title: dict[str, str] = {}
     description: dict[str, str] = {}
+    portability: dict[str, tuple[str, str]] = {}
     text = path.read_text(encoding="utf-8")
     for line in text.splitlines():
+        mark = _PORTABILITY.match(line.strip())
+        if mark:
+            portability[mark.group(1)] = (mark.group(2), mark.group(3).strip())
         match = _HEADER.match(line.strip())
         if match:
             target = title if match.group(1) == "title" else description
             key = match.group(2)
             target[key] = (target.get(key, "") + " " + match.group(3).strip()).strip()
-    return SavedQuery(name=path.stem, title=title, description=description, text=text, path=str(path))
+    return SavedQuery(name=path.stem, title=title, description=description, text=text, path=str(path), portability=portability)
 
 
 def gallery(folder: Path | None = None) -> list[SavedQuery]:
