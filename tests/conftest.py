@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,91 @@ def wait_until_answering(url: str, process: subprocess.Popen | None = None, seco
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {folder}/virtuoso.db
+ErrorLogFile = {folder}/virtuoso.log
+LockFile = {folder}/virtuoso.lck
+TransactionFile = {folder}/virtuoso.trx
+xa_persistent_file = {folder}/virtuoso.pxa
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {folder}/virtuoso-temp.db
+TransactionFile = {folder}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+ServerThreads = 10
+CheckpointInterval = 60
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = {folder}
+DefaultIsolation = 2
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {folder}
+ServerThreads = 10
+MaxKeepAlives = 10
+KeepAliveTimeout = 10
+Charset = UTF-8
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+"""
+
+
+class Virtuoso:
+    """A Virtuoso 7 server of its own (ini, ports and database folder under a temporary path)."""
+
+    user = "dba"
+    password = "dba"  # the administrator's password of a fresh database
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.http_port = free_port()
+        self.sql_port = free_port()
+        self.base = f"http://127.0.0.1:{self.http_port}"
+        self.sparql = f"{self.base}/sparql"
+        self.store = f"{self.base}/sparql-graph-crud-auth"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        ini = self.folder / "virtuoso.ini"
+        ini.write_text(VIRTUOSO_INI.format(folder=self.folder, sql_port=self.sql_port, http_port=self.http_port), encoding="utf-8")
+        self.process = subprocess.Popen(
+            ["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=self.folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        wait_until_answering(f"{self.sparql}?query=ASK%7B%7D", self.process, seconds=120)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A running Virtuoso 7 (Debian's virtuoso-opensource-7-bin). Absent, the tests that need it
+    are skipped on a developer's machine and fail in CI, which installs it (.ci/run)."""
+    if shutil.which("virtuoso-t") is None:
+        if os.environ.get("CI"):
+            pytest.fail("virtuoso-t is not installed; .ci/run installs virtuoso-opensource-7-bin")
+        pytest.skip("virtuoso-t is not installed (apt-get install virtuoso-opensource-7-bin)")
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -109,7 +109,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_readme_has_examples_to_check() -> None:
     commands = [c for _, steps in EXAMPLES for c, _ in steps if c.startswith("ecograph ")]
     checked = [c for _, steps in LOCAL_EXAMPLES for c, _ in steps if c.startswith("ecograph ")]
-    assert len(commands) > len(checked) >= 25 and len(SERVER_EXAMPLES) == 2
+    assert len(commands) > len(checked) >= 25 and len(SERVER_EXAMPLES) == 3
     assert {shlex.split(c)[1] for c in checked} >= {"view", "query", "lookup", "path", "rank"}
 
 

@@ -91,18 +91,39 @@ class Progress:
 
 
 ENDPOINT_HELP = (
-    "Query this SPARQL 1.1 endpoint instead of a local store (e.g. an Oxigraph server's "
-    "http://127.0.0.1:7878/query started with --union-default-graph); names and metadata still "
-    "come from the local dataset (--data)."
+    "Query this SPARQL 1.1 endpoint instead of a local store (Oxigraph server: "
+    "http://127.0.0.1:7878/query, started with --union-default-graph; Virtuoso: "
+    "http://127.0.0.1:8890/sparql); names and metadata still come from the local dataset "
+    "(--data). Credentials come from ECOGRAPH_ENDPOINT_USER / ECOGRAPH_ENDPOINT_PASSWORD "
+    "(or ECOGRAPH_ENDPOINT_TOKEN) or ~/.netrc, never from the command line."
+)
+METHOD_HELP = (
+    "How queries are sent to --endpoint: get, form (URL-encoded POST), direct "
+    "(application/sparql-query POST, which Virtuoso never answers) or auto: form, falling back "
+    "to get and direct when the server refuses the method."
 )
 
 
-def _remember_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-    ctx.meta["ecograph.endpoint"] = value
+def _remember(key: str) -> Any:
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        ctx.meta[key] = value
+
+    return remember
 
 
 def endpoint_option(func: Any) -> Any:
-    """``--endpoint URL``: run the command's queries on a remote SPARQL endpoint."""
+    """``--endpoint URL`` and ``--method``: run the command's queries on a remote SPARQL endpoint."""
+    func = click.option(
+        "--method",
+        type=click.Choice(["auto", "get", "form", "direct"]),
+        default="auto",
+        show_default=True,
+        envvar="ECOGRAPH_ENDPOINT_METHOD",
+        show_envvar=True,
+        expose_value=False,
+        callback=_remember("ecograph.method"),
+        help=METHOD_HELP,
+    )(func)
     return click.option(
         "--endpoint",
         default=None,
@@ -110,7 +131,7 @@ def endpoint_option(func: Any) -> Any:
         envvar="ECOGRAPH_ENDPOINT",
         show_envvar=True,
         expose_value=False,
-        callback=_remember_endpoint,
+        callback=_remember("ecograph.endpoint"),
         help=ENDPOINT_HELP,
     )(func)
 
@@ -120,14 +141,14 @@ def _load(data: Path | None) -> Any:
     with --endpoint, the graph's queries go to that endpoint (the local dataset still gives the
     metadata, names and base IRI)."""
     ctx = click.get_current_context()
-    with Progress() as progress:
-        kg = ecograph.load(data, ctx.meta.get("ecograph.store"), progress=progress)
     endpoint = ctx.meta.get("ecograph.endpoint")
+    remote = None
     if endpoint:
         from ecograph.remote import EndpointStore
 
-        kg.store = EndpointStore(endpoint)
-    return kg
+        remote = EndpointStore(endpoint, method=ctx.meta.get("ecograph.method") or "auto")
+    with Progress() as progress:
+        return ecograph.load(data, ctx.meta.get("ecograph.store"), progress=progress, endpoint=remote)
 
 
 def excel_option(func: Any) -> Any:
@@ -679,6 +700,7 @@ def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: in
 @_lang_option
 @data_option
 @excel_option
+@endpoint_option
 def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str, engine: str, lang: str, data: Path | None, excel: bool) -> None:
     """Groups of closely linked entities (Louvain, fixed seed), each named by its most central
     member, with the modularity of the partition.
@@ -709,6 +731,7 @@ def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str
 @_lang_option
 @data_option
 @excel_option
+@endpoint_option
 def brokers(exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path | None, excel: bool) -> None:
     """Who bridges the network: articulation points, bridges, and Burt's structural holes
     (effective size: high means a broker; constraint: low means a broker).
@@ -741,6 +764,7 @@ def brokers(exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path 
 @_lang_option
 @data_option
 @excel_option
+@endpoint_option
 def gaps(fmt: str, lang: str, data: Path | None, excel: bool) -> None:
     """Which fields have no lab, pilot platform, project, programme, policy, talent centre or
     achievement behind them: a matrix of direct links (any relation, any status) and the list
@@ -880,12 +904,18 @@ def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, mem
 
 
 @main.command()
-@click.option("--endpoint", "url", required=True, metavar="URL", help="The server's graph store (Oxigraph: http://HOST:7878/store) or, for Oxigraph, its /query URL.")
-@click.option("--graph", "graph", default=None, metavar="IRI", help="Put every triple into this one named graph (default: keep the named graphs).")
-@click.option("--mode", type=click.Choice(["auto", "nquads", "graphs"]), default="auto", show_default=True, help="nquads: one POST of N-Quads (Oxigraph /store); graphs: PUT each graph (any Graph Store Protocol server); auto: nquads for URLs ending in /store.")
+@click.option("--endpoint", "url", required=True, metavar="URL", help="The server's graph store: Oxigraph http://HOST:7878/store (or its /query URL); Virtuoso http://HOST:8890/sparql-graph-crud-auth (with credentials).")
+@click.option("--merge", is_flag=True, help="Add the build to what the server holds (statements the build no longer has stay) instead of replacing this dataset's graphs.")
+@click.option("--graph", "graph", default=None, metavar="IRI", help="Put every triple into this one named graph, as a copy for other tools; ecograph's own commands need the graph of each statement and refuse such an endpoint.")
 @data_option
-def push(url: str, graph: str | None, mode: str, data: Path | None) -> None:
+def push(url: str, merge: bool, graph: str | None, data: Path | None) -> None:
     """Load the built graph into a SPARQL server through the Graph Store Protocol.
+
+    By default the server's copy of this dataset is replaced: each graph is PUT, graphs an
+    earlier push wrote that the build no longer has are deleted, and the default graph (the
+    provenance) is written, into a named graph on a server that has no default graph
+    (Virtuoso). Afterwards every command with --endpoint gives the local answer.
+    Credentials come from ECOGRAPH_ENDPOINT_USER / ECOGRAPH_ENDPOINT_PASSWORD or ~/.netrc.
 
     \b
     Examples:
@@ -895,11 +925,14 @@ def push(url: str, graph: str | None, mode: str, data: Path | None) -> None:
     """
     from ecograph.remote import push as push_build
 
-    result = push_build(_load(data), url, graph, mode=mode)
+    result = push_build(_load(data), url, graph, merge=merge)
+    stale = f", {_count(result.deleted, 'stale graph')} deleted" if result.deleted else ""
     _echo(
         f"Pushed {_count(result.quads, 'quad', grouped=True)} in {_count(result.graphs, 'graph', grouped=True)} to "
-        f"{result.url} ({result.mode}; {_count(result.requests, 'request')}, {result.seconds:.2f} s)."
+        f"{result.url} ({result.mode}{stale}; {_count(result.requests, 'request')}, {result.seconds:.2f} s)."
     )
+    if graph is not None:
+        _echo("Note: in one graph the statements lose the graphs their status and quotes hang on; ecograph's commands refuse this copy.", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

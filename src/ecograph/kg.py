@@ -303,12 +303,21 @@ def _ordered_counts(counter: Counter[str], order: tuple[str, ...]) -> dict[str, 
 
 
 def load(
-    path: str | Path | None = None, store: str | None = None, *, cache: bool = True, progress: Any = None
+    path: str | Path | None = None,
+    store: str | None = None,
+    *,
+    cache: bool = True,
+    progress: Any = None,
+    endpoint: Any = None,
 ) -> KnowledgeGraph:
     """Load a dataset folder (default: the bundled Ordos data) into a :class:`KnowledgeGraph`.
 
     ``store`` is ``memory`` (rdflib), ``oxigraph`` (in memory) or ``oxigraph:PATH`` (on disk);
-    default ``$ECOGRAPH_STORE``, else Oxigraph. Unchanged data is read from the build cache
+    default ``$ECOGRAPH_STORE``, else Oxigraph. ``endpoint`` (a URL or an
+    :class:`ecograph.remote.EndpointStore`) sends the graph's queries to a SPARQL endpoint
+    instead, the local folder still giving names and metadata; it is checked to hold this
+    dataset as ecograph reads it (:func:`ecograph.remote.check_layout`), so a server without a
+    union default graph is an error that says how to fix it, not empty answers. Unchanged data is read from the build cache
     (see :mod:`ecograph.cache`) instead of being parsed again. Raises
     :class:`ecograph.DataError` listing every problem (file, line, record id) if the data is
     not valid.
@@ -343,6 +352,14 @@ def load(
         kg = KnowledgeGraph(data, build_rdf(data), key=key)
         if cache:
             build_cache.put("dataset", key, {"data": data, "nquads": kg.nquads()})
+    if endpoint is not None:
+        from .remote import EndpointStore, check_layout
+
+        remote = endpoint if isinstance(endpoint, EndpointStore) else EndpointStore(str(endpoint))
+        kg.store = remote
+        if data.records:
+            check_layout(remote, kg.iri(min(data.records)))
+        return kg
     if progress:
         progress(f"loading the {spec} store", 1, 1)
     kg.store = open_store(spec, None if spec == "memory" else kg.nquads(), key, lambda: kg.dataset)

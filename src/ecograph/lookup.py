@@ -245,6 +245,10 @@ def identifier_keys(identifier: str) -> list[str]:
     return keys
 
 
+def _language_order(lang: str) -> tuple[int, str]:
+    return ({"zh": 0, "en": 1}.get(lang, 2), lang)
+
+
 class NameIndex:
     """Every entity's names, read from the graph once."""
 
@@ -276,12 +280,14 @@ class NameIndex:
                 entry = self.entries.get(iri[len(self.base) :])
                 if entry is not None:
                     entry.kinds.append(kind[len(ECO_NS) :])
+        # the same names in the same order whatever order the store gave the rows in (zh, en,
+        # then other languages), so a card is the same bytes on every store
         for entry in self.entries.values():
             entry.kinds.sort()
             entry.identifiers.sort()
-            for values in entry.alt_labels.values():
-                values.sort()
-        self.entries = {k: v for k, v in self.entries.items() if not NOT_LOOKED_UP & set(v.kinds)}
+            entry.labels = {lang: entry.labels[lang] for lang in sorted(entry.labels, key=_language_order)}
+            entry.alt_labels = {lang: sorted(entry.alt_labels[lang]) for lang in sorted(entry.alt_labels, key=_language_order)}
+        self.entries = {k: self.entries[k] for k in sorted(self.entries) if not NOT_LOOKED_UP & set(self.entries[k].kinds)}
         self._names: list[tuple[str, str, str, str]] | None = None  # (key, how, id, shown name)
         self._pinyin: list[tuple[str, str, str, str]] | None = None
         self._keys_by_id: dict[str, dict[str, list[list[str]]]] | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ECO_NS", "ECOSH_NS", "ONTOLOGY_IRI_STR", "PREFIX_IRIS", "SPARQL_PREFIX_IRIS", "SKOS_NS", "XSD_STRING", "is_iri", "sparql_prologue"]
+__all__ = ["ECO_NS", "ECOSH_NS", "ONTOLOGY_IRI_STR", "PREFIX_IRIS", "RDF_TYPE", "SPARQL_PREFIX_IRIS", "SKOS_NS", "XSD_STRING", "is_iri", "sparql_prologue"]
 
 ECO_NS = "https://w3id.org/ecograph/ontology#"
 ECOSH_NS = "https://w3id.org/ecograph/shapes#"
@@ -34,6 +34,7 @@ PREFIX_IRIS: dict[str, str] = {
 SPARQL_PREFIX_IRIS: dict[str, str] = {**PREFIX_IRIS, "dct": "http://purl.org/dc/terms/"}
 SKOS_NS = PREFIX_IRIS["skos"]
 XSD_STRING = PREFIX_IRIS["xsd"] + "string"
+RDF_TYPE = PREFIX_IRIS["rdf"] + "type"
 
 
 def sparql_prologue() -> str:

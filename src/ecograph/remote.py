@@ -1,14 +1,19 @@
 """Remote SPARQL endpoints: a :class:`~ecograph.store.Store` that queries any SPARQL 1.1
 endpoint, and :func:`push`, which loads a build into a server through the Graph Store Protocol.
+Both are tested against an Oxigraph server and Virtuoso 7 (tests/test_triplestores.py).
 
 **Bindings.** The SPARQL 1.1 Protocol has no parameters, so :class:`EndpointStore` sends bound
-values as a trailing ``VALUES (?a ?b) { (term term) }`` clause. Every term in it is
-*serialized*, not pasted: an IRI must match a strict pattern of allowed IRI characters (no
-``<>"{}|^`\\``, spaces or control characters) or it is refused, and a literal is written as an
-N-Triples string with every quote, backslash and control character escaped, so no value can end
-the string, the term or the clause. Variable names must be plain SPARQL names. A trailing VALUES
-clause is joined with the query's solutions, which is what Oxigraph's substitutions do (a bound
-variable must be selected).
+values as a one-row ``VALUES (?a ?b) { (term term) }`` block opening the query's outermost
+group (:func:`bind_query`). Every term in it is *serialized*, not pasted: an IRI must match a
+strict pattern of allowed IRI characters (no ``<>"{}|^`\\``, spaces or control characters) or
+it is refused, and a literal is written as an N-Triples string with every quote, backslash and
+control character escaped, so no value can end the string, the term or the clause. Variable
+names must be plain SPARQL names.
+
+**Methods and credentials.** Queries go as a form POST, falling back to GET and a direct POST
+when the server refuses the method (:data:`METHODS`); credentials come from the environment or
+a netrc file (:class:`Credentials`), never from a URL; answers are read with a size cap and a
+whole-answer deadline (:func:`read_capped`), redirects only on the same server.
 
 **Prefixes.** The predeclared prefixes (``ecograph.namespaces.SPARQL_PREFIX_IRIS``) are sent as
 ``PREFIX`` lines before the query.
@@ -25,20 +30,33 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .errors import EcographError, QueryError
-from .namespaces import XSD_STRING
+from .namespaces import ECO_NS, RDF_TYPE, XSD_STRING
 from .query import Iri, QueryResult
 from .store import Store
 
-__all__ = ["EndpointStore", "EndpointError", "push", "PushResult", "sparql_term", "values_clause"]
+__all__ = [
+    "Credentials",
+    "EndpointError",
+    "EndpointStore",
+    "PushResult",
+    "bind_query",
+    "check_layout",
+    "push",
+    "sparql_term",
+    "values_clause",
+]
 
 log = logging.getLogger("ecograph.remote")
 
@@ -117,12 +135,112 @@ def values_clause(bindings: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------- the store
 
 
+class Credentials:
+    """Who the client is to an endpoint that asks (HTTP Basic or Digest, or a bearer token).
+
+    Credentials never come from the command line (where every user of the machine can read
+    them in the process list): :meth:`lookup` takes them from the environment
+    (``ECOGRAPH_ENDPOINT_USER`` and ``ECOGRAPH_ENDPOINT_PASSWORD``, or ``ECOGRAPH_ENDPOINT_TOKEN``)
+    or else from the netrc file (``$NETRC``, else ``~/.netrc``) entry of the endpoint's host.
+    They are offered only to the endpoint's own scheme, host and port, and only when it asks
+    (a 401 challenge), except a token, which is sent as ``Authorization: Bearer``.
+    """
+
+    def __init__(self, user: str | None = None, password: str | None = None, token: str | None = None, source: str = ""):
+        self.user, self.password, self.token, self.source = user, password, token, source
+
+    def __repr__(self) -> str:  # never the secret
+        return f"Credentials(user={self.user!r}, source={self.source!r})"
+
+    @classmethod
+    def lookup(cls, url: str, environ: Mapping[str, str] | None = None) -> Credentials | None:
+        """The credentials for ``url`` from the environment or a netrc file (``None`` if none)."""
+        env = os.environ if environ is None else environ
+        if env.get("ECOGRAPH_ENDPOINT_TOKEN"):
+            return cls(token=env["ECOGRAPH_ENDPOINT_TOKEN"], source="ECOGRAPH_ENDPOINT_TOKEN")
+        if env.get("ECOGRAPH_ENDPOINT_USER"):
+            return cls(env["ECOGRAPH_ENDPOINT_USER"], env.get("ECOGRAPH_ENDPOINT_PASSWORD", ""), source="ECOGRAPH_ENDPOINT_USER")
+        path = Path(env["NETRC"]) if env.get("NETRC") else Path(env.get("HOME") or Path.home()) / ".netrc"
+        host = urllib.parse.urlsplit(url).hostname or ""
+        if not path.is_file():
+            return None
+        import netrc
+
+        try:
+            entry = netrc.netrc(str(path)).authenticators(host)
+        except (netrc.NetrcParseError, OSError) as exc:
+            raise EndpointError(f"cannot read the netrc file {path}: {str(exc)[:200]}") from None
+        if entry is None:
+            return None
+        login, _account, password = entry
+        return cls(login, password or "", source=str(path))
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, parts.hostname or "", parts.port
+
+
+def check_url(url: str, what: str = "an endpoint URL") -> str:
+    """``url`` if it is an http(s) URL without credentials in it, else :class:`EndpointError`."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise EndpointError(f"{what} must be http or https, not {_shown(url)}")
+    if parts.username is not None or parts.password is not None:
+        raise EndpointError(
+            f"{what} carries credentials ({parts.scheme}://USER:…@{parts.hostname}); put them in "
+            "ECOGRAPH_ENDPOINT_USER and ECOGRAPH_ENDPOINT_PASSWORD or in ~/.netrc instead"
+        )
+    return url
+
+
+def _shown(value: str) -> str:
+    return repr(value if len(value) <= 200 else value[:200] + "…")
+
+
+class _Client:
+    """HTTP requests to one server: redirects only within its origin, credentials only for it."""
+
+    def __init__(self, url: str, credentials: Credentials | None):
+        self.url = url
+        self.credentials = credentials
+        handlers: list[Any] = [_SameOriginRedirects]
+        if credentials is not None and credentials.token is None:
+            manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            scheme, host, port = _origin(url)
+            manager.add_password(None, f"{scheme}://{host}{f':{port}' if port else ''}/", credentials.user or "", credentials.password or "")
+            handlers += [urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager)]
+        self.opener = urllib.request.build_opener(*handlers)
+
+    def open(self, request: urllib.request.Request, timeout: float) -> Any:
+        if _origin(request.full_url) != _origin(self.url):  # pragma: no cover - callers build URLs from self.url
+            raise EndpointError(f"{request.full_url} is not on {self.url}")
+        if self.credentials is not None and self.credentials.token is not None:
+            request.add_unredirected_header("Authorization", f"Bearer {self.credentials.token}")
+        return self.opener.open(request, timeout=timeout)
+
+
+#: how a query is sent (SPARQL 1.1 Protocol, section 2.1)
+METHODS = ("auto", "get", "form", "direct")
+#: the longest URL sent as a GET; a longer query goes as a form POST
+MAX_GET_URL = 4096
+
+
 class EndpointStore(Store):
     """A :class:`~ecograph.store.Store` backed by a remote SPARQL 1.1 endpoint (read-only).
 
-    ``url`` is the query endpoint (Oxigraph server: ``http://HOST:7878/query``), ``timeout`` the
-    seconds to wait for an answer, ``params`` extra URL parameters sent with every query and
-    ``headers`` extra HTTP headers (e.g. ``Authorization``).
+    ``url`` is the query endpoint (Oxigraph server: ``http://HOST:7878/query``; Virtuoso:
+    ``http://HOST:8890/sparql``), ``timeout`` the seconds to wait for a whole answer, ``params``
+    extra URL parameters sent with every query and ``headers`` extra HTTP headers.
+
+    ``method`` is how queries are sent: ``get`` (``?query=`` in the URL), ``form`` (an
+    ``application/x-www-form-urlencoded`` POST), ``direct`` (an ``application/sparql-query``
+    POST, which Virtuoso 7 never answers) or ``auto``: a form POST, and if the server refuses
+    that method or media type (405, 415, 501), GET and then a direct POST; the method that
+    worked is kept for the store's later queries.
+
+    ``credentials`` default to :meth:`Credentials.lookup` (environment, then netrc); pass
+    ``False`` to send none.
     """
 
     def __init__(
@@ -132,50 +250,86 @@ class EndpointStore(Store):
         *,
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        method: str = "auto",
+        credentials: Credentials | None | bool = None,
     ):
-        scheme = urllib.parse.urlsplit(url).scheme
-        if scheme not in ("http", "https"):
-            raise EndpointError(f"an endpoint URL must be http or https, not {url!r}")
+        check_url(url)
+        if method not in METHODS:
+            raise EndpointError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
         self.url = url
         self.timeout = timeout
         self.params = dict(params or {})
         self.headers = dict(headers or {})
+        self.method = method
+        if credentials is None or credentials is True:
+            credentials = Credentials.lookup(url)
+        self.credentials = credentials or None
+        self._client = _Client(url, self.credentials)
         self.name = f"endpoint:{url}"
 
     def full_text(self, text: str, bindings: dict[str, Any] | None = None) -> str:
-        """The text sent: PREFIX lines, the query, then the VALUES clause of the bindings."""
-        values = values_clause(bindings or {})
+        """The text sent: PREFIX lines, then the query with the bindings in it (see
+        :func:`bind_query`)."""
         prologue = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in self.prefixes.items())
-        return prologue + text + (f"\n{values}\n" if values else "")
+        return prologue + bind_query(text, bindings or {})
+
+    def _request(self, sent: str, method: str) -> urllib.request.Request:
+        headers = {"Accept": RESULTS_ACCEPT, **self.headers}
+        params = urllib.parse.urlencode(self.params)
+        joiner = "&" if "?" in self.url else "?"
+        if method == "get":
+            query = urllib.parse.urlencode({"query": sent}) + (f"&{params}" if params else "")
+            return urllib.request.Request(self.url + joiner + query, method="GET", headers=headers)
+        url = self.url + (joiner + params if params else "")
+        if method == "form":
+            body = urllib.parse.urlencode({"query": sent}).encode("ascii")
+            return urllib.request.Request(url, data=body, method="POST", headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
+        return urllib.request.Request(url, data=sent.encode("utf-8"), method="POST", headers={**headers, "Content-Type": "application/sparql-query; charset=utf-8"})
+
+    def _methods(self, sent: str) -> list[str]:
+        if self.method != "auto":
+            return [self.method]
+        return ["form", "get", "direct"]
 
     def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:
         sent = self.full_text(text, bindings)
-        body = sent.encode("utf-8")
-        url = self.url
-        if self.params:
-            url += ("&" if "?" in url else "?") + urllib.parse.urlencode(self.params)
-        request = urllib.request.Request(
-            url,
-            data=body,
-            method="POST",
-            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": RESULTS_ACCEPT, **self.headers},
-        )
-        try:
-            with _opener().open(request, timeout=self.timeout) as response:
-                content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-                payload = read_capped(response, self.url, time.monotonic() + self.timeout)
-        except urllib.error.HTTPError as exc:
-            message = exc.read(4096).decode("utf-8", "replace").strip()
-            if exc.code in (400, 403):
-                from .query import refuse_update
+        methods = self._methods(sent)
+        for position, method in enumerate(methods):
+            request = self._request(sent, method)
+            if method == "get" and len(request.full_url) > MAX_GET_URL and position + 1 < len(methods):
+                continue
+            try:
+                with self._client.open(request, timeout=self.timeout) as response:
+                    content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                    payload = read_capped(response, self.url, time.monotonic() + self.timeout)
+            except urllib.error.HTTPError as exc:
+                message = exc.read(4096).decode("utf-8", "replace").strip()
+                if exc.code in (405, 415, 501) and position + 1 < len(methods):
+                    log.info("%s refused a %s query (%d); trying %s", self.url, method, exc.code, methods[position + 1])
+                    continue
+                if exc.code in (401, 407):
+                    how = "no credentials were found" if self.credentials is None else f"the credentials from {self.credentials.source} were refused"
+                    raise EndpointError(
+                        f"{self.url} asks for credentials ({exc.code}) and {how}; set ECOGRAPH_ENDPOINT_USER and "
+                        "ECOGRAPH_ENDPOINT_PASSWORD (or ECOGRAPH_ENDPOINT_TOKEN), or add the host to ~/.netrc"
+                    ) from None
+                if exc.code in (400, 403):
+                    from .query import refuse_update
 
-                refuse_update(text)
-                raise QueryError(_syntax_message(message, text, exc.code, len(self.prefixes))) from None
-            raise EndpointError(f"{self.url} answered {exc.code}: {message[:500]}") from None
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise EndpointError(f"cannot reach {self.url}: {reason}") from None
+                    refuse_update(text)
+                    raise QueryError(_syntax_message(message, text, exc.code, len(self.prefixes))) from None
+                raise EndpointError(f"{self.url} answered {exc.code}: {_line(message)}") from None
+            except (urllib.error.URLError, TimeoutError, OSError) as exc:
+                reason = getattr(exc, "reason", exc)
+                raise EndpointError(f"cannot reach {self.url}: {reason}") from None
+            if self.method == "auto":
+                self.method = method
+            break
         result = _result(payload, content_type, text)
+        if result.kind == "select" and result.variables == ["__ASK_RETVAL"] and query_form(text) == "ASK":
+            # Virtuoso 7 answers ASK as one column __ASK_RETVAL: a row "1" for true, "0" or none for false
+            truth = bool(result.rows) and result.rows[0].get("__ASK_RETVAL", {}).get("value") not in ("0", "false")
+            return QueryResult(kind="ask", boolean=truth)
         # an answer naming variables the query does not have answers something else (a canned
         # page, another query): the callers would read bindings that are not there
         unknown = [v for v in result.variables if not re.search(rf"[?$]{re.escape(v)}(?![\w\u00b7\u0300-\u036f\u203f-\u2040])", sent)]
@@ -187,6 +341,12 @@ class EndpointStore(Store):
         """The triples in the endpoint's default graph (all graphs when it is their union)."""
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(result.rows[0]["n"]["value"]) if result.rows else 0
+
+
+def _line(message: str) -> str:
+    """A server's message, at most a line's worth."""
+    flat = " ".join(message.split())
+    return flat if len(flat) <= 300 else flat[:300] + "…"
 
 
 #: the largest answer a client reads from an endpoint (bytes); a larger one is an error, not a
@@ -308,13 +468,44 @@ def _results_json(document: Any) -> QueryResult:
 
 
 def _normal(term: dict[str, str]) -> dict[str, str]:
-    """A SPARQL JSON term as ecograph's stores give it: no xsd:string datatype, no typed-literal."""
-    out = dict(term)
-    if out.get("type") == "typed-literal":
-        out["type"] = "literal"
-    if out.get("datatype") == XSD_STRING or "xml:lang" in out:
-        out.pop("datatype", None)
+    """A SPARQL JSON term as ecograph's stores give it: no xsd:string datatype, no typed-literal,
+    the keys in one order (type, value, then xml:lang or datatype), so outputs are the same bytes."""
+    kind = "literal" if term.get("type") == "typed-literal" else term["type"]
+    out = {"type": kind, "value": term["value"]}
+    if "xml:lang" in term:
+        out["xml:lang"] = term["xml:lang"]
+    elif term.get("datatype") not in (None, XSD_STRING):
+        out["datatype"] = term["datatype"]
     return out
+
+
+# --------------------------------------------------------------------------- the dataset's layout
+
+
+def check_layout(store: EndpointStore, probe: str) -> None:
+    """Raise :class:`EndpointError`, saying how to fix it, unless ``store`` holds the dataset as
+    ecograph's commands read it: every statement in its own named graph and a default graph
+    that is the union of all graphs. ``probe`` is the IRI of one entity of the dataset.
+
+    Without this check a server started without a union default graph, or a push into one
+    graph, would make every command answer "no entity" or an empty table, and exit 0."""
+    iri = _iri(probe)
+    if store.query(f"ASK {{ {iri} a ?kind }}").boolean:
+        if store.query(f"ASK {{ GRAPH ?g {{ {iri} a ?kind }} ?g a <{ECO_NS}Assertion> }}").boolean:
+            return
+        raise EndpointError(
+            f"{store.url} holds this dataset without the graph of each statement (pushed with "
+            "--graph?), and ecograph reads status, basis and quotes from them; push it again "
+            "without --graph"
+        )
+    if store.query(f"ASK {{ GRAPH ?g {{ {iri} a ?kind }} }}").boolean:
+        raise EndpointError(
+            f"{store.url} holds this dataset, but its default graph is not the union of its graphs, so "
+            "every query would answer nothing; start Oxigraph with `oxigraph serve --union-default-graph` "
+            "(or add ?union-default-graph to the endpoint URL), set tdb2:unionDefaultGraph on a Fuseki "
+            "dataset; Virtuoso and GraphDB query the union by default"
+        )
+    raise EndpointError(f"{store.url} does not hold this dataset (nothing is known of {probe}); load it with `ecograph push`")
 
 
 # --------------------------------------------------------------------------- pushing a build
@@ -322,7 +513,9 @@ def _normal(term: dict[str, str]) -> dict[str, str]:
 
 @dataclass
 class PushResult:
-    """What :func:`push` sent."""
+    """What :func:`push` sent: ``quads`` statements in ``graphs`` named graphs (the build's
+    default graph, its provenance, in the named graph ``provenance_graph``), in ``requests``
+    HTTP requests; ``deleted`` graphs of an earlier push that the build no longer has."""
 
     url: str
     mode: str
@@ -330,6 +523,8 @@ class PushResult:
     graphs: int
     requests: int
     seconds: float
+    deleted: int = 0
+    provenance_graph: str | None = None
     graph_names: list[str] = field(default_factory=list, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -338,84 +533,209 @@ class PushResult:
         return out
 
 
-def _send(url: str, method: str, body: bytes, content_type: str, timeout: float) -> None:
-    request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": content_type})
-    try:
-        with _opener().open(request, timeout=timeout) as response:
-            read_capped(response, url, time.monotonic() + timeout, limit=16 * 1024 * 1024)
-    except urllib.error.HTTPError as exc:
-        message = exc.read().decode("utf-8", "replace").strip()
-        raise EndpointError(f"{method} {url} answered {exc.code}: {message[:500]}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise EndpointError(f"cannot reach {url}: {getattr(exc, 'reason', exc)}") from None
+class _Pusher:
+    """The requests of one push, on one server, with one set of credentials."""
+
+    def __init__(self, url: str, timeout: float, credentials: Credentials | None):
+        self.url, self.timeout = url, timeout
+        self.client = _Client(url, credentials)
+        self.credentials = credentials
+        self.requests = 0
+
+    def send(self, url: str, method: str, body: bytes | None = None, content_type: str | None = None, accept: str | None = None) -> bytes:
+        headers = {k: v for k, v in (("Content-Type", content_type), ("Accept", accept)) if v}
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        self.requests += 1
+        try:
+            with self.client.open(request, timeout=self.timeout) as response:
+                return read_capped(response, url, time.monotonic() + self.timeout)
+        except urllib.error.HTTPError as exc:
+            message = _line(exc.read(4096).decode("utf-8", "replace"))
+            if exc.code in (401, 407):
+                how = "no credentials were found" if self.credentials is None else f"the credentials from {self.credentials.source} were refused"
+                raise EndpointError(
+                    f"{method} {url} asks for credentials ({exc.code}) and {how}; set ECOGRAPH_ENDPOINT_USER and "
+                    "ECOGRAPH_ENDPOINT_PASSWORD, or add the host to ~/.netrc"
+                ) from None
+            raise _Refused(exc.code, f"{method} {url} answered {exc.code}: {message}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise EndpointError(f"cannot reach {url}: {getattr(exc, 'reason', exc)}") from None
 
 
-def _with_param(url: str, name: str, value: str | None) -> str:
-    joiner = "&" if "?" in url else "?"
-    return url + joiner + (urllib.parse.urlencode({name: value}) if value is not None else name)
+class _Refused(EndpointError):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
 
 
-def push(kg: Any, url: str, graph: str | None = None, *, mode: str = "auto", timeout: float = 300) -> PushResult:
+def _with_param(url: str, name: str, value: str) -> str:
+    return url + ("&" if "?" in url else "?") + urllib.parse.urlencode({name: value})
+
+
+def provenance_graph(base: str) -> str:
+    """The named graph that holds a pushed build's default graph (the description of every
+    statement graph: status, basis, citations; the dataset's metadata)."""
+    return f"{base}graph/provenance"
+
+
+def push(
+    kg: Any,
+    url: str,
+    graph: str | None = None,
+    *,
+    merge: bool = False,
+    timeout: float = 300,
+    credentials: Credentials | None | bool = None,
+) -> PushResult:
     """Load ``kg``'s build into a server through the SPARQL 1.1 Graph Store Protocol.
 
-    ``url`` is the server's graph store (Oxigraph: ``http://HOST:7878/store``; an Oxigraph query
-    URL ending in ``/query`` is taken to mean its ``/store``). ``mode``:
+    ``url`` is the server's graph store (Oxigraph: ``http://HOST:7878/store``, and its query URL
+    ending in ``/query`` is taken to mean that; Virtuoso: ``http://HOST:8890/sparql-graph-crud-auth``,
+    with credentials). Every graph the push writes belongs to this dataset: its statement graphs,
+    and its default graph, which goes into the named graph :func:`provenance_graph`, so a push
+    never touches the server's default graph (shared by everything else it holds; Virtuoso has
+    none for the protocol) and the union default graph that ecograph's commands query reads
+    it as the local store reads its default graph.
 
-    * ``nquads``: one ``POST`` of the whole build as ``application/n-quads`` (Oxigraph's
-      ``/store``); named graphs are kept and existing data is kept too (RDF merge).
-    * ``graphs``: generic GSP: ``PUT ?graph=IRI`` of each named graph and ``PUT ?default`` of the
-      default graph, as N-Triples (each graph replaced).
-    * ``auto``: ``nquads`` when the URL ends in ``/store``, else ``graphs``.
+    By default the dataset's copy is **replaced**: graphs an earlier push of this dataset wrote
+    and the build no longer has are deleted (the earlier push is read back from its provenance
+    graph, where each statement graph is described), then each graph of the build is ``PUT``
+    (replacing what it held), the provenance graph last. After a push every command gives the
+    local answer, whatever the server held; a push broken off is made whole by pushing again.
 
-    ``graph=IRI`` puts every triple into that one graph (``PUT ?graph=IRI``), whatever the mode.
-    The build has no blank nodes, so sending graphs one by one loses nothing.
+    ``merge=True`` adds the build to what the server holds instead (one ``POST`` of N-Quads to
+    an Oxigraph ``/store``, else a ``POST`` of each graph): statements the build no longer has
+    stay. ``graph=IRI`` puts every triple into that one graph, as a copy for other tools:
+    ecograph's own commands need the graph of each statement and refuse such an endpoint
+    (see :func:`check_layout`). Credentials as for :class:`EndpointStore`.
     """
     import pyoxigraph as ox
 
-    scheme = urllib.parse.urlsplit(url).scheme
-    if scheme not in ("http", "https"):
-        raise EndpointError(f"a graph store URL must be http or https, not {url!r}")
+    check_url(url, "a graph store URL")
     if url.rstrip("/").endswith("/query"):
         url = url.rstrip("/")[: -len("/query")] + "/store"
-    if mode == "auto":
-        mode = "nquads" if urllib.parse.urlsplit(url).path.rstrip("/").endswith("/store") else "graphs"
-    if mode not in ("nquads", "graphs"):
-        raise EndpointError(f"unknown push mode {mode!r}; use auto, nquads or graphs")
     if graph is not None:
         _iri(graph)
+    if credentials is None or credentials is True:
+        credentials = Credentials.lookup(url)
+    pusher = _Pusher(url, timeout, credentials or None)
     started = time.perf_counter()
-    nquads = kg.nquads()
-    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-    requests = 0
-    names: list[str] = []
+    base = kg.meta.base
+    provenance = provenance_graph(base)
+    quads = list(ox.parse(kg.nquads(), format=ox.RdfFormat.N_QUADS))
+    groups: dict[str, list[Any]] = {}
+    for q in quads:
+        key = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else provenance
+        groups.setdefault(key, []).append(ox.Triple(q.subject, q.predicate, q.object))
+    names = sorted(groups)
+    write = "POST" if merge else "PUT"
+    deleted = 0
+
+    def ntriples(triples: list[Any]) -> bytes:
+        return ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.N_TRIPLES) or b""
+
     if graph is not None:
-        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-        _send(_with_param(url, "graph", graph), "PUT", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", "application/n-triples", timeout)
-        requests, names = 1, [graph]
-        mode = f"{mode}, one graph"
-    elif mode == "nquads":
-        _send(url, "POST", nquads, "application/n-quads", timeout)
-        requests = 1
-        names = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
+        pusher.send(_with_param(url, "graph", graph), write, ntriples([t for ts in groups.values() for t in ts]), "application/n-triples")
+        mode, names, provenance_name = ("merge" if merge else "replace") + ", one graph", [graph], None
+    elif merge and urllib.parse.urlsplit(url).path.rstrip("/").endswith("/store"):
+        moved = [ox.Quad(q.subject, q.predicate, q.object, q.graph_name if isinstance(q.graph_name, ox.NamedNode) else ox.NamedNode(provenance)) for q in quads]
+        pusher.send(url, "POST", ox.serialize(moved, format=ox.RdfFormat.N_QUADS) or b"", "application/n-quads")
+        mode, provenance_name = "merge, N-Quads", provenance
     else:
-        groups: dict[str | None, list[Any]] = {}
-        for q in quads:
-            key = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else None
-            groups.setdefault(key, []).append(ox.Triple(q.subject, q.predicate, q.object))
-        for key in sorted(groups, key=lambda k: (k is not None, k or "")):
-            body = ox.serialize(groups[key], format=ox.RdfFormat.N_TRIPLES) or b""
-            target = _with_param(url, "default", None) if key is None else _with_param(url, "graph", key)
-            _send(target, "PUT", body, "application/n-triples", timeout)
-            requests += 1
-        names = sorted(k for k in groups if k is not None)
+        if not merge:
+            for stale in sorted(set(_pushed_graphs(pusher, url, base)) - set(names)):
+                try:
+                    pusher.send(_with_param(url, "graph", stale), "DELETE")
+                    deleted += 1
+                except _Refused as exc:
+                    if exc.status != 404:
+                        raise
+        for name in [n for n in names if n != provenance] + [provenance]:
+            pusher.send(_with_param(url, "graph", name), write, ntriples(groups[name]), "application/n-triples")
+        mode, provenance_name = ("merge" if merge else "replace") + ", graph by graph", provenance
     result = PushResult(
         url=url,
         mode=mode,
         quads=len(quads),
         graphs=len(names),
-        requests=requests,
+        requests=pusher.requests,
         seconds=round(time.perf_counter() - started, 3),
+        deleted=deleted,
+        provenance_graph=provenance_name,
         graph_names=names,
     )
     log.info("pushed %d quads in %d graphs to %s (%s)", result.quads, result.graphs, url, mode)
     return result
+
+
+def _pushed_graphs(pusher: _Pusher, url: str, base: str) -> list[str]:
+    """The statement graphs an earlier push of the dataset at ``base`` left on the server, read
+    from its provenance graph, where each is described as an ``eco:Assertion``; none when the
+    server holds nothing of the dataset."""
+    import pyoxigraph as ox
+
+    target = _with_param(url, "graph", provenance_graph(base))
+    try:
+        body = pusher.send(target, "GET", accept="application/n-triples")
+    except _Refused as exc:
+        if exc.status == 404:
+            return []
+        raise
+    try:
+        return sorted(
+            {
+                t.subject.value
+                for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+                if t.predicate.value == RDF_TYPE and t.object.value == ECO_NS + "Assertion" and t.subject.value.startswith(base)
+            }
+        )
+    except (SyntaxError, ValueError) as exc:
+        raise EndpointError(f"{target} did not answer N-Triples: {_line(str(exc))}") from None
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of a query ('' if none is found)."""
+    from .query import SPARQL_TOKEN
+
+    for match in SPARQL_TOKEN.finditer(text):
+        word = (match.group("word") or "").upper()
+        if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return word
+    return ""
+
+
+def bind_query(text: str, bindings: dict[str, Any]) -> str:
+    """``text`` with ``bindings`` as a one-row ``VALUES`` block opening the query's outermost
+    group (``WHERE {`` → ``WHERE { VALUES (?e) { (<iri>) }``).
+
+    The SPARQL 1.1 Protocol has no parameters, so bound values travel in the text; each is
+    serialized by :func:`sparql_term`, never pasted. The block opens the group rather than
+    trailing the query because Virtuoso 7 applies a trailing ``VALUES`` to a UNION whose
+    branches BIND a variable as if it were not there (every relation of the graph came back
+    for one entity); opened first, it is joined by every store alike, which is what a
+    substitution of the variable (Oxigraph's ``substitutions``, rdflib's ``initBindings``) does
+    for the queries ecograph sends. A query with no group (``DESCRIBE <iri>``) gets the block
+    at its end."""
+    values = values_clause(bindings)
+    if not values:
+        return text
+    from .query import SPARQL_TOKEN
+
+    depth = 0
+    form = ""
+    after_where = False
+    for match in SPARQL_TOKEN.finditer(text):
+        if match.group("skip"):
+            continue
+        word = (match.group("word") or "").upper()
+        if depth == 0 and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and not form:
+            form = word
+        elif depth == 0 and word == "WHERE":
+            after_where = True
+        elif match.group(0) == "{":
+            if depth == 0 and (after_where or form in ("SELECT", "ASK", "DESCRIBE")):
+                return f"{text[: match.end()]}\n  {values}\n{text[match.end() :]}"
+            depth += 1
+        elif match.group(0) == "}":
+            depth -= 1
+    return f"{text}\n{values}\n"
