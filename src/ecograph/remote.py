@@ -286,14 +286,10 @@ class EndpointStore(Store):
             return urllib.request.Request(url, data=body, method="POST", headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
         return urllib.request.Request(url, data=sent.encode("utf-8"), method="POST", headers={**headers, "Content-Type": "application/sparql-query; charset=utf-8"})
 
-    def _methods(self, sent: str) -> list[str]:
-        if self.method != "auto":
-            return [self.method]
-        return ["form", "get", "direct"]
 
     def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:
         sent = self.full_text(text, bindings)
-        methods = self._methods(sent)
+        methods = ["form", "get", "direct"] if self.method == "auto" else [self.method]
         for position, method in enumerate(methods):
             request = self._request(sent, method)
             if method == "get" and len(request.full_url) > MAX_GET_URL and position + 1 < len(methods):
@@ -308,11 +304,7 @@ class EndpointStore(Store):
                     log.info("%s refused a %s query (%d); trying %s", self.url, method, exc.code, methods[position + 1])
                     continue
                 if exc.code in (401, 407):
-                    how = "no credentials were found" if self.credentials is None else f"the credentials from {self.credentials.source} were refused"
-                    raise EndpointError(
-                        f"{self.url} asks for credentials ({exc.code}) and {how}; set ECOGRAPH_ENDPOINT_USER and "
-                        "ECOGRAPH_ENDPOINT_PASSWORD (or ECOGRAPH_ENDPOINT_TOKEN), or add the host to ~/.netrc"
-                    ) from None
+                    raise _credentials_error(self.url, exc.code, self.credentials) from None
                 if exc.code in (400, 403):
                     from .query import refuse_update
 
@@ -341,6 +333,15 @@ class EndpointStore(Store):
         """The triples in the endpoint's default graph (all graphs when it is their union)."""
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         return int(result.rows[0]["n"]["value"]) if result.rows else 0
+
+
+def _credentials_error(what: str, status: int, credentials: Credentials | None) -> EndpointError:
+    """A server asked for credentials (401/407) that the client has not, or that it refused."""
+    how = "no credentials were found" if credentials is None else f"the credentials from {credentials.source} were refused"
+    return EndpointError(
+        f"{what} asks for credentials ({status}) and {how}; set ECOGRAPH_ENDPOINT_USER and "
+        "ECOGRAPH_ENDPOINT_PASSWORD (or ECOGRAPH_ENDPOINT_TOKEN), or add the host to ~/.netrc"
+    )
 
 
 def _line(message: str) -> str:
@@ -552,11 +553,7 @@ class _Pusher:
         except urllib.error.HTTPError as exc:
             message = _line(exc.read(4096).decode("utf-8", "replace"))
             if exc.code in (401, 407):
-                how = "no credentials were found" if self.credentials is None else f"the credentials from {self.credentials.source} were refused"
-                raise EndpointError(
-                    f"{method} {url} asks for credentials ({exc.code}) and {how}; set ECOGRAPH_ENDPOINT_USER and "
-                    "ECOGRAPH_ENDPOINT_PASSWORD, or add the host to ~/.netrc"
-                ) from None
+                raise _credentials_error(f"{method} {url}", exc.code, self.credentials) from None
             raise _Refused(exc.code, f"{method} {url} answered {exc.code}: {message}") from None
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise EndpointError(f"cannot reach {url}: {getattr(exc, 'reason', exc)}") from None
