@@ -57,7 +57,14 @@ class Client(threading.Thread):
     """One client: a keep-alive connection, queries until the deadline or the shared budget."""
 
     def __init__(
-        self, index: int, url: str, queries: list[str], mix: dict[str, float], deadline: float, budget: Budget, seed: int,
+        self,
+        index: int,
+        url: str,
+        queries: list[str],
+        mix: dict[str, float],
+        deadline: float,
+        budget: Budget,
+        seed: int,
         source: str | None = None,
     ):
         super().__init__(name=f"client-{index}", daemon=True)
@@ -82,14 +89,19 @@ class Client(threading.Thread):
     def send(self, text: str) -> int:
         if self.connection is None:
             address = (self.source, 0) if self.source else None
-            self.connection = http.client.HTTPConnection(self.url.hostname, self.url.port, timeout=60, source_address=address)
+            self.connection = http.client.HTTPConnection(
+                self.url.hostname, self.url.port, timeout=60, source_address=address
+            )
         body = text.encode("utf-8")
         try:
             self.connection.request(
                 "POST",
                 self.url.path or "/sparql",
                 body=body,
-                headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+                headers={
+                    "Content-Type": "application/sparql-query",
+                    "Accept": "application/sparql-results+json",
+                },
             )
             response = self.connection.getresponse()
             response.read()
@@ -138,9 +150,19 @@ def report(samples: list[Sample], seconds: float, clients: int) -> str:
     lines = []
     total = len(samples)
     latencies = [s.seconds for s in samples]
-    lines.append(f"{total} requests from {clients} clients in {seconds:.1f} s: {total / seconds:.1f} requests/s")
-    lines.append(f"latency p50 {percentile(latencies, 50) * 1000:.1f} ms, p99 {percentile(latencies, 99) * 1000:.1f} ms")
-    lines.append("by status: " + ", ".join(f"{status or 'no answer'}: {n}" for status, n in sorted(Counter(s.status for s in samples).items())))
+    lines.append(
+        f"{total} requests from {clients} clients in {seconds:.1f} s: {total / seconds:.1f} requests/s"
+    )
+    lines.append(
+        f"latency p50 {percentile(latencies, 50) * 1000:.1f} ms, p99 {percentile(latencies, 99) * 1000:.1f} ms"
+    )
+    lines.append(
+        "by status: "
+        + ", ".join(
+            f"{status or 'no answer'}: {n}"
+            for status, n in sorted(Counter(s.status for s in samples).items())
+        )
+    )
     lines.append("")
     lines.append(f"{'kind':<10} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8}  statuses (expected)")
     by_kind: dict[str, list[Sample]] = defaultdict(list)
@@ -151,7 +173,11 @@ def report(samples: list[Sample], seconds: float, clients: int) -> str:
         group = by_kind.get(kind, [])
         times = [s.seconds for s in group]
         statuses = Counter(s.status for s in group)
-        unexpected += sum(n for status, n in statuses.items() if status != EXPECTED[kind] and status not in ALSO[kind])
+        unexpected += sum(
+            n
+            for status, n in statuses.items()
+            if status != EXPECTED[kind] and status not in ALSO[kind]
+        )
         lines.append(
             f"{kind:<10} {len(group):>8} {percentile(times, 50) * 1000:>8.1f} {percentile(times, 99) * 1000:>8.1f}  "
             + ", ".join(f"{status or 'none'}: {n}" for status, n in sorted(statuses.items()))
@@ -164,9 +190,18 @@ def report(samples: list[Sample], seconds: float, clients: int) -> str:
 
 
 def run(
-    clients: int = 50, seconds: float = 60.0, *, url: str | None = None, mix: dict[str, float] | None = None,
-    timeout: float = 10.0, max_rows: int = 1000, workers: int = 2, data: str | None = None, seed: int = 42,
-    max_requests: int = 1_000_000, same_address: bool = False,
+    clients: int = 50,
+    seconds: float = 60.0,
+    *,
+    url: str | None = None,
+    mix: dict[str, float] | None = None,
+    timeout: float = 10.0,
+    max_rows: int = 1000,
+    workers: int = 2,
+    data: str | None = None,
+    seed: int = 42,
+    max_requests: int = 1_000_000,
+    same_address: bool = False,
 ) -> list[Sample]:
     """Run the load test; the samples of every client."""
     import ecograph
@@ -176,7 +211,14 @@ def run(
     if url is None:
         from ecograph.serve import make_server
 
-        server = make_server(ecograph.load(data), port=0, timeout=timeout, max_rows=max_rows, workers=workers, view=False)
+        server = make_server(
+            ecograph.load(data),
+            port=0,
+            timeout=timeout,
+            max_rows=max_rows,
+            workers=workers,
+            view=False,
+        )
         threading.Thread(target=server.serve_forever, daemon=True).start()
         host, port = server.server_address[:2]
         url = f"http://{host}:{port}/sparql"
@@ -186,7 +228,16 @@ def run(
     budget = Budget(max_requests)
     deadline = time.monotonic() + seconds
     threads = [
-        Client(i, url, queries, mix, deadline, budget, seed, None if same_address else f"127.0.1.{i + 1}")
+        Client(
+            i,
+            url,
+            queries,
+            mix,
+            deadline,
+            budget,
+            seed,
+            None if same_address else f"127.0.1.{i + 1}",
+        )
         for i in range(clients)
     ]
     try:
@@ -202,19 +253,53 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", help="SPARQL endpoint of a server already running on loopback (default: start one here)")
-    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (threads; default 50)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--url",
+        help="SPARQL endpoint of a server already running on loopback (default: start one here)",
+    )
+    parser.add_argument(
+        "--clients", type=int, default=50, help="concurrent clients (threads; default 50)"
+    )
     parser.add_argument("--seconds", type=float, default=60.0, help="duration (default 60 s)")
-    parser.add_argument("--max-requests", type=int, default=1_000_000, help="stop after this many requests in all")
-    parser.add_argument("--malformed", type=float, default=0.05, help="share of malformed queries (default 0.05)")
-    parser.add_argument("--huge", type=float, default=0.05, help="share of queries over the row limit (default 0.05)")
-    parser.add_argument("--slow", type=float, default=0.05, help="share of queries past the timeout (default 0.05)")
-    parser.add_argument("--timeout", type=float, default=10.0, help="query timeout of the started server (default 10 s)")
-    parser.add_argument("--max-rows", type=int, default=1000, help="row limit of the started server (default 1000)")
-    parser.add_argument("--workers", type=int, default=2, help="query worker processes of the started server (default 2)")
-    parser.add_argument("--same-address", action="store_true", help="send every client's requests from 127.0.0.1")
-    parser.add_argument("--data", help="dataset folder of the started server (default: the bundled Ordos data)")
+    parser.add_argument(
+        "--max-requests", type=int, default=1_000_000, help="stop after this many requests in all"
+    )
+    parser.add_argument(
+        "--malformed", type=float, default=0.05, help="share of malformed queries (default 0.05)"
+    )
+    parser.add_argument(
+        "--huge",
+        type=float,
+        default=0.05,
+        help="share of queries over the row limit (default 0.05)",
+    )
+    parser.add_argument(
+        "--slow", type=float, default=0.05, help="share of queries past the timeout (default 0.05)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        help="query timeout of the started server (default 10 s)",
+    )
+    parser.add_argument(
+        "--max-rows", type=int, default=1000, help="row limit of the started server (default 1000)"
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="query worker processes of the started server (default 2)",
+    )
+    parser.add_argument(
+        "--same-address", action="store_true", help="send every client's requests from 127.0.0.1"
+    )
+    parser.add_argument(
+        "--data", help="dataset folder of the started server (default: the bundled Ordos data)"
+    )
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args(argv)
     if not (1 <= args.clients <= 500) or not (0 < args.seconds <= 600):
@@ -224,8 +309,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load test: {args.clients} clients, {args.seconds:g} s, mix {mix}", file=sys.stderr)
     started = time.perf_counter()
     samples = run(
-        args.clients, args.seconds, url=args.url, mix=mix, timeout=args.timeout, max_rows=args.max_rows,
-        workers=args.workers, data=args.data, seed=args.seed, max_requests=args.max_requests, same_address=args.same_address,
+        args.clients,
+        args.seconds,
+        url=args.url,
+        mix=mix,
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+        workers=args.workers,
+        data=args.data,
+        seed=args.seed,
+        max_requests=args.max_requests,
+        same_address=args.same_address,
     )
     print(report(samples, time.perf_counter() - started, args.clients))
     return 0

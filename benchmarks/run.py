@@ -128,12 +128,19 @@ def worker(kind: str, nquads_path: str, label: str) -> dict:
             subs = {ox.Variable("name"): name} if "?name" in text else None
             # run the query and read every term of every solution, as any caller must
             result[qname] = _p50(
-                lambda: [tuple(s) for s in store.query(PREFIXES + text, use_default_graph_as_union=True, substitutions=subs)]
+                lambda: [
+                    tuple(s)
+                    for s in store.query(
+                        PREFIXES + text, use_default_graph_as_union=True, substitutions=subs
+                    )
+                ]
             )
     else:
         kg = _knowledge_graph(kind, data, result)
         for qname, text in QUERIES.items():
-            bindings = _literal({"name": label} if "?name" in text else None, kind)  # built once, as for raw
+            bindings = _literal(
+                {"name": label} if "?name" in text else None, kind
+            )  # built once, as for raw
             if kind == "oxigraph":
                 import pyoxigraph as ox
 
@@ -141,16 +148,30 @@ def worker(kind: str, nquads_path: str, label: str) -> dict:
                 subs = {ox.Variable(k): v for k, v in bindings.items()} if bindings else None
                 result[qname], result[f"{qname} (raw, paired)"] = _p50_paired(
                     lambda: kg.query(PREFIXES + text, bindings),
-                    lambda: [tuple(s) for s in store.query(PREFIXES + text, use_default_graph_as_union=True, substitutions=subs)],
+                    lambda: [
+                        tuple(s)
+                        for s in store.query(
+                            PREFIXES + text, use_default_graph_as_union=True, substitutions=subs
+                        )
+                    ],
                 )
                 # and against raw code that also reads what ecograph's rows carry: each term's
                 # value, and a literal's language and datatype
-                result[f"{qname} (second run)"], result[f"{qname} (raw reading values, paired)"] = _p50_paired(
-                    lambda: kg.query(PREFIXES + text, bindings),
-                    lambda: [
-                        [(t.value, t.language, t.datatype) if type(t) is ox.Literal else t.value for t in s]
-                        for s in store.query(PREFIXES + text, use_default_graph_as_union=True, substitutions=subs)
-                    ],
+                result[f"{qname} (second run)"], result[f"{qname} (raw reading values, paired)"] = (
+                    _p50_paired(
+                        lambda: kg.query(PREFIXES + text, bindings),
+                        lambda: [
+                            [
+                                (t.value, t.language, t.datatype)
+                                if type(t) is ox.Literal
+                                else t.value
+                                for t in s
+                            ]
+                            for s in store.query(
+                                PREFIXES + text, use_default_graph_as_union=True, substitutions=subs
+                            )
+                        ],
+                    )
                 )
             else:
                 result[qname] = _p50(lambda: kg.query(PREFIXES + text, bindings))
@@ -217,7 +238,11 @@ def analytics(nquads_path: str) -> dict:
     projection = kg.network()
     start = time.perf_counter()
     directed, undirected = analysis_view(projection, exclude=())
-    out: dict = {"nodes": len(undirected), "edges": undirected.number_of_edges(), "analysis view": time.perf_counter() - start}
+    out: dict = {
+        "nodes": len(undirected),
+        "edges": undirected.number_of_edges(),
+        "analysis view": time.perf_counter() - start,
+    }
     import ecograph.analysis as analysis
 
     analysis.FAST_ENGINE_THRESHOLD = 0  # sample betweenness at every size, for both engines
@@ -242,7 +267,9 @@ def analytics(nquads_path: str) -> dict:
     active = [n for n in undirected if undirected.degree(n) > 0]
     start = time.perf_counter()
     analysis.structural_holes(undirected, active)
-    out["ecograph structural holes"] = time.perf_counter() - start  # shown in the fast-engine column
+    out["ecograph structural holes"] = (
+        time.perf_counter() - start
+    )  # shown in the fast-engine column
     if len(undirected) > 1_000:
         out["networkx structural holes"] = None  # 9.6 minutes on a 3,400-node network
     else:
@@ -251,10 +278,12 @@ def analytics(nquads_path: str) -> dict:
         nx.constraint(undirected, nodes=active)
         out["networkx structural holes"] = time.perf_counter() - start
     if len(undirected) > 50_000:
-        out["viewer generation"] = None  # benchmarks/viewer.py measures the viewer up to 20,000 nodes
+        out["viewer generation"] = (
+            None  # benchmarks/viewer.py measures the viewer up to 20,000 nodes
+        )
         return out
     try:
-        from ecograph.view import build_view  # noqa: F401 - the viewer, when present
+        from ecograph.view import build_view
 
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
@@ -269,7 +298,10 @@ def analytics(nquads_path: str) -> dict:
 def startup() -> dict:
     exe = str(Path(sys.executable).parent / "ecograph")
     out = {}
-    for name, args in (("ecograph --help", ["--help"]), ("ecograph lookup 鄂尔多斯实验室", ["lookup", "鄂尔多斯实验室"])):
+    for name, args in (
+        ("ecograph --help", ["--help"]),
+        ("ecograph lookup 鄂尔多斯实验室", ["lookup", "鄂尔多斯实验室"]),
+    ):
         subprocess.run([exe, *args], capture_output=True, check=True)  # warm the build cache
         times = []
         for _ in range(5):
@@ -307,20 +339,54 @@ def _fmt(value) -> str:
 
 
 def _analytics_rows(triples: int, engines: dict) -> list[tuple[str, ...]]:
-    rows = [(f"{triples:,}", f"network: {engines.get('nodes', 0):,} nodes, {engines.get('edges', 0):,} edges", "", "", "", "", "")]
+    rows = [
+        (
+            f"{triples:,}",
+            f"network: {engines.get('nodes', 0):,} nodes, {engines.get('edges', 0):,} edges",
+            "",
+            "",
+            "",
+            "",
+            "",
+        )
+    ]
     for name in ("pagerank", "betweenness", "louvain", "structural holes"):
         label_name = {
             "betweenness": "approx. betweenness (500 sources)",
             "structural holes": "structural holes (brokers; ecograph's own)",
         }.get(name, name)
-        fast = engines.get("ecograph structural holes" if name == "structural holes" else f"igraph {name}")
-        rows.append((f"{triples:,}", label_name, "", "", "", _fmt(engines.get(f"networkx {name}")), _fmt(fast)))
-    rows.append((f"{triples:,}", "viewer generation", "", "", "", _fmt(engines.get("viewer generation")), ""))
+        fast = engines.get(
+            "ecograph structural holes" if name == "structural holes" else f"igraph {name}"
+        )
+        rows.append(
+            (
+                f"{triples:,}",
+                label_name,
+                "",
+                "",
+                "",
+                _fmt(engines.get(f"networkx {name}")),
+                _fmt(fast),
+            )
+        )
+    rows.append(
+        (
+            f"{triples:,}",
+            "viewer generation",
+            "",
+            "",
+            "",
+            _fmt(engines.get("viewer generation")),
+            "",
+        )
+    )
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--triples", default="10000,100000", help="comma-separated sizes")
     parser.add_argument(
         "--network-entities",
@@ -348,21 +414,29 @@ def main() -> None:
             triples = sum(1 for _ in open(path, encoding="utf-8"))
             label = "华中1科学技术局"
             for line in open(path, encoding="utf-8"):
-                if "科学技术局\"@zh" in line:
+                if '科学技术局"@zh' in line:
                     label = line.split('"')[1]
                     break
-            per_store = {kind: _run("--worker", kind, path, label) for kind in ("rdflib", "oxigraph-raw", "oxigraph")}
+            per_store = {
+                kind: _run("--worker", kind, path, label)
+                for kind in ("rdflib", "oxigraph-raw", "oxigraph")
+            }
             engines = _run("--analytics", path)
         ratios = {
             query: {
-                "ecograph / raw (paired)": per_store["oxigraph"][query] / per_store["oxigraph"][f"{query} (raw, paired)"],
-                "ecograph / raw reading values (paired)": per_store["oxigraph"][f"{query} (second run)"]
+                "ecograph / raw (paired)": per_store["oxigraph"][query]
+                / per_store["oxigraph"][f"{query} (raw, paired)"],
+                "ecograph / raw reading values (paired)": per_store["oxigraph"][
+                    f"{query} (second run)"
+                ]
                 / per_store["oxigraph"][f"{query} (raw reading values, paired)"],
                 "rdflib / ecograph": per_store["rdflib"][query] / per_store["oxigraph"][query],
             }
             for query in QUERIES
         }
-        ratios["load"] = {"ecograph / raw": per_store["oxigraph"]["load"] / per_store["oxigraph-raw"]["load"]}
+        ratios["load"] = {
+            "ecograph / raw": per_store["oxigraph"]["load"] / per_store["oxigraph-raw"]["load"]
+        }
         results["sizes"][triples] = {"stores": per_store, "analytics": engines, "ratios": ratios}
         metrics = [
             "load", "peak MB", *QUERIES, "lookup (first, builds the name index)", "lookup", "network projection", "path",
@@ -374,7 +448,13 @@ def main() -> None:
                 value = per_store[kind].get(metric, "-")
                 if kind == "oxigraph-raw" and metric in QUERIES:
                     value = per_store["oxigraph"].get(f"{metric} (raw, paired)", value)
-                cells.append(f"{value:,.0f}" if metric.endswith("peak MB") and isinstance(value, float) else _fmt(value) if value != "-" else "-")
+                cells.append(
+                    f"{value:,.0f}"
+                    if metric.endswith("peak MB") and isinstance(value, float)
+                    else _fmt(value)
+                    if value != "-"
+                    else "-"
+                )
             rows.append((f"{triples:,}", metric, *cells, "", ""))
         rows += _analytics_rows(triples, engines)
     results["networks"] = {}
@@ -386,7 +466,15 @@ def main() -> None:
             engines = _run("--analytics", path)
         results["networks"][entities] = {"triples": triples, "analytics": engines}
         rows += _analytics_rows(triples, engines)
-    headers = ("triples", "measure", "rdflib", "oxigraph raw", "oxigraph", "networkx", "fast engine")
+    headers = (
+        "triples",
+        "measure",
+        "rdflib",
+        "oxigraph raw",
+        "oxigraph",
+        "networkx",
+        "fast engine",
+    )
     widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers))]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
     print("  ".join("-" * w for w in widths))
@@ -397,15 +485,23 @@ def main() -> None:
         ratios = size["ratios"]
         paired = ", ".join(f"{q} {ratios[q]['ecograph / raw (paired)']:.2f}×" for q in QUERIES)
         faster = ", ".join(f"{q} {ratios[q]['rdflib / ecograph']:,.0f}×" for q in QUERIES)
-        values = ", ".join(f"{q} {ratios[q]['ecograph / raw reading values (paired)']:.2f}×" for q in QUERIES)
-        print(f"{triples:,} triples: ecograph / raw pyoxigraph: load {ratios['load']['ecograph / raw']:.2f}×, {paired}")
-        print(f"{triples:,} triples: ecograph / raw pyoxigraph reading each term's value, language, datatype: {values}")
+        values = ", ".join(
+            f"{q} {ratios[q]['ecograph / raw reading values (paired)']:.2f}×" for q in QUERIES
+        )
+        print(
+            f"{triples:,} triples: ecograph / raw pyoxigraph: load {ratios['load']['ecograph / raw']:.2f}×, {paired}"
+        )
+        print(
+            f"{triples:,} triples: ecograph / raw pyoxigraph reading each term's value, language, datatype: {values}"
+        )
         print(f"{triples:,} triples: rdflib / ecograph: {faster}")
     print()
     for name, seconds in results["startup"].items():
         print(f"cold start, median of 5: {name}: {seconds * 1000:.0f} ms")
     if args.json_out:
-        Path(args.json_out).write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+        Path(args.json_out).write_text(
+            json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
 
 
 if __name__ == "__main__":

@@ -32,10 +32,20 @@ def commands(out: Path) -> list[list[str]]:
     for store in ("oxigraph", "memory"):
         for fmt in EXPORTS:
             cmds.append(["export", "--store", store, "--format", fmt])
-        cmds.append(["export", "--store", store, "--format", "csv", "-o", str(out / f"csv-{store}")])
         cmds.append(
-            ["export", "--store", store, "--format", "csv", "--excel", "-o",
-             str(out / f"csv-excel-{store}")]
+            ["export", "--store", store, "--format", "csv", "-o", str(out / f"csv-{store}")]
+        )
+        cmds.append(
+            [
+                "export",
+                "--store",
+                store,
+                "--format",
+                "csv",
+                "--excel",
+                "-o",
+                str(out / f"csv-excel-{store}"),
+            ]
         )
         cmds.append(["build", "--store", store, "--out", str(out / f"build-{store}")])
         cmds.append(["stats", "--store", store, "--format", "json"])
@@ -49,13 +59,36 @@ def commands(out: Path) -> list[list[str]]:
             cmds.append(["neighbors", "鄂尔多斯实验室", "--format", fmt, "--lang", lang])
             cmds.append(["neighbors", "清华大学", "--depth", "2", "--format", fmt, "--lang", lang])
             cmds.append(["path", "清华大学", "鄂尔多斯实验室", "--format", fmt, "--lang", lang])
-            cmds.append(["path", "清华大学", "鄂尔多斯实验室", "--all", "--max-length", "3",
-                         "--format", fmt, "--lang", lang])
+            cmds.append(
+                [
+                    "path",
+                    "清华大学",
+                    "鄂尔多斯实验室",
+                    "--all",
+                    "--max-length",
+                    "3",
+                    "--format",
+                    fmt,
+                    "--lang",
+                    lang,
+                ]
+            )
     for fmt in TABLE_FORMATS:
         for lang in ("zh", "en"):
             cmds.append(["rank", "--measure", "all", "--format", fmt, "--lang", lang])
-            cmds.append(["rank", "--measure", "betweenness", "--type", "Laboratory",
-                         "--format", fmt, "--lang", lang])
+            cmds.append(
+                [
+                    "rank",
+                    "--measure",
+                    "betweenness",
+                    "--type",
+                    "Laboratory",
+                    "--format",
+                    fmt,
+                    "--lang",
+                    lang,
+                ]
+            )
             cmds.append(["communities", "--format", fmt, "--lang", lang])
             cmds.append(["brokers", "--format", fmt, "--lang", lang])
             cmds.append(["gaps", "--format", fmt, "--lang", lang])
@@ -67,17 +100,43 @@ def commands(out: Path) -> list[list[str]]:
     for fmt in ("csv", "tsv", "json"):
         cmds.append(["query", "-n", "entities-per-kind", "--format", fmt])
     cmds.append(["query", "-n", "why-beijing-branch", "--store", "memory"])
-    cmds.append(["query", "--bind", "name=鄂尔多斯实验室",
-                 "SELECT ?s WHERE { ?s ?p ?name } ORDER BY ?s"])
+    cmds.append(
+        ["query", "--bind", "name=鄂尔多斯实验室", "SELECT ?s WHERE { ?s ?p ?name } ORDER BY ?s"]
+    )
     cmds.append(["query", "CONSTRUCT { ?s a ?k } WHERE { ?s a ?k } ORDER BY ?s ?k LIMIT 20"])
     cmds.append(["view", "-o", str(out / "view-all.html")])
-    cmds.append(["view", "-o", str(out / "view-focus.html"), "--focus", "鄂尔多斯实验室",
-                 "--depth", "2"])
-    cmds.append(["view", "-o", str(out / "view-types-en.html"), "--type", "Laboratory",
-                 "--type", "PilotPlatform", "--lang", "en", "--size-by", "degree"])
+    cmds.append(
+        ["view", "-o", str(out / "view-focus.html"), "--focus", "鄂尔多斯实验室", "--depth", "2"]
+    )
+    cmds.append(
+        [
+            "view",
+            "-o",
+            str(out / "view-types-en.html"),
+            "--type",
+            "Laboratory",
+            "--type",
+            "PilotPlatform",
+            "--lang",
+            "en",
+            "--size-by",
+            "degree",
+        ]
+    )
     for fmt in ("yaml", "nquads", "ntriples"):
-        cmds.append(["synth", "--entities", "300", "--seed", "7", "--format", fmt,
-                     "-o", str(out / f"synth-{fmt}")])
+        cmds.append(
+            [
+                "synth",
+                "--entities",
+                "300",
+                "--seed",
+                "7",
+                "--format",
+                fmt,
+                "-o",
+                str(out / f"synth-{fmt}"),
+            ]
+        )
     # Errors: the message and the exit status.
     cmds.append(["lookup", "不存在的机构"])
     cmds.append(["neighbors", "清华"])
@@ -108,7 +167,8 @@ def main(argv: list[str]) -> int:
         name = slug(cmd)
         (out / f"{name}.stdout").write_bytes(proc.stdout)
         (out / f"{name}.stderr").write_bytes(
-            proc.stderr.replace(str(out).encode(), b"<OUT>") + f"\nexit {proc.returncode}\n".encode()
+            proc.stderr.replace(str(out).encode(), b"<OUT>")
+            + f"\nexit {proc.returncode}\n".encode()
         )
     lines = []
     for path in sorted(p for p in out.rglob("*") if p.is_file()):

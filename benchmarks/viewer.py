@@ -32,6 +32,7 @@ from pathlib import Path
 import networkx as nx
 
 from ecograph.view import CHROMIUM, CHROMIUM_ARGS
+
 KINDS = ["Laboratory", "University", "Field", "ResearchProject", "PolicyDocument", "Person",
          "GovernmentBody", "Programme", "TechnologyAchievement", "PilotPlatform"]  # fmt: skip
 PREDICATES = {
@@ -76,7 +77,7 @@ def synthetic_projection(n: int, seed: int = 7) -> FakeProjection:
     return FakeProjection(graph)
 
 
-def render_seconds(browser, path: Path, timeout_s: float = 600) -> float:  # noqa: ANN001
+def render_seconds(browser, path: Path, timeout_s: float = 600) -> float:
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     try:
         page.goto(path.resolve().as_uri(), timeout=timeout_s * 1000)
@@ -93,8 +94,12 @@ def render_seconds(browser, path: Path, timeout_s: float = 600) -> float:  # noq
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 5000, 20000])
-    parser.add_argument("--no-browser", action="store_true", help="Skip the Chromium render timing.")
-    parser.add_argument("--out", type=Path, default=None, help="Keep the HTML files in this folder.")
+    parser.add_argument(
+        "--no-browser", action="store_true", help="Skip the Chromium render timing."
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="Keep the HTML files in this folder."
+    )
     args = parser.parse_args(argv)
 
     from ecograph.view import SEED_LAYOUT_ABOVE, build_view, compute_layout
@@ -109,7 +114,9 @@ def main(argv: list[str] | None = None) -> int:
             from playwright.sync_api import sync_playwright
 
             playwright = sync_playwright().start()
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS))
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=list(CHROMIUM_ARGS)
+            )
     rows = []
     try:
         build_view(synthetic_projection(50), out / "warm-up.html")  # imports, vocabulary, assets
@@ -129,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
                 (
                     f"{result.nodes:,}",
                     f"{result.edges:,}",
-                    ("browser, from Python's" if result.nodes > SEED_LAYOUT_ABOVE else "browser") if result.physics else "Python, physics off",
+                    ("browser, from Python's" if result.nodes > SEED_LAYOUT_ABOVE else "browser")
+                    if result.physics
+                    else "Python, physics off",
                     f"{generation:.2f}",
                     layout or "–",
                     f"{result.bytes / 1e6:.1f} MB",
@@ -142,7 +151,15 @@ def main(argv: list[str] | None = None) -> int:
             browser.close()
         if playwright:
             playwright.stop()
-    headers = ("nodes", "edges", "layout by", "generation s", "of which layout s", "file size", "Chromium render s")
+    headers = (
+        "nodes",
+        "edges",
+        "layout by",
+        "generation s",
+        "of which layout s",
+        "file size",
+        "Chromium render s",
+    )
     print("| " + " | ".join(headers) + " |")
     print("|" + "|".join("---:" for _ in headers) + "|")
     for row in rows:

@@ -34,7 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", help="Rewrite golden files from current output.")
+    parser.addoption(
+        "--update-golden", action="store_true", help="Rewrite golden files from current output."
+    )
 
 
 @pytest.fixture
@@ -74,7 +76,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_answering(url: str, process: subprocess.Popen | None = None, seconds: float = 60) -> None:
+def wait_until_answering(
+    url: str, process: subprocess.Popen | None = None, seconds: float = 60
+) -> None:
     """Until ``url`` answers; OSError when the time is up or the process has exited."""
     deadline = time.monotonic() + seconds
     while True:
@@ -147,9 +151,17 @@ class Virtuoso:
 
     def start(self) -> None:
         ini = self.folder / "virtuoso.ini"
-        ini.write_text(VIRTUOSO_INI.format(folder=self.folder, sql_port=self.sql_port, http_port=self.http_port), encoding="utf-8")
+        ini.write_text(
+            VIRTUOSO_INI.format(
+                folder=self.folder, sql_port=self.sql_port, http_port=self.http_port
+            ),
+            encoding="utf-8",
+        )
         self.process = subprocess.Popen(
-            ["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=self.folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            ["virtuoso-t", "+foreground", "+configfile", str(ini)],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_until_answering(f"{self.sparql}?query=ASK%7B%7D", self.process, seconds=120)
 

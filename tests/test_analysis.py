@@ -12,7 +12,16 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from ecograph.analysis import MEASURES, analysis_view, brokers, communities, export_network, gaps, measures, rank
+from ecograph.analysis import (
+    MEASURES,
+    analysis_view,
+    brokers,
+    communities,
+    export_network,
+    gaps,
+    measures,
+    rank,
+)
 from ecograph.cli import main
 from ecograph.lookup import CitationView
 
@@ -26,7 +35,9 @@ class FakeProjection:
         nodes = sorted({n for edge in edges for n in edge} | set(kinds or {}))
         for node in nodes:
             kind = (kinds or {}).get(node, "University")
-            self.graph.add_node(node, kinds=[kind], labels={"zh": f"节点{node}", "en": f"node {node}"})
+            self.graph.add_node(
+                node, kinds=[kind], labels={"zh": f"节点{node}", "en": f"node {node}"}
+            )
         for source, target in edges:
             self.graph.add_edge(
                 source, target, key="collaboratesWith", predicate="collaboratesWith", status="done", basis="explicit",
@@ -41,7 +52,13 @@ def scores(projection, *names):
 
 def test_path_of_three_by_hand() -> None:
     # a — b — c: b is in the middle of everything
-    values = scores(FakeProjection([("a", "b"), ("b", "c")]), "degree", "betweenness", "closeness", "eigenvector")
+    values = scores(
+        FakeProjection([("a", "b"), ("b", "c")]),
+        "degree",
+        "betweenness",
+        "closeness",
+        "eigenvector",
+    )
     assert values["degree"] == {"a": 0.5, "b": 1.0, "c": 0.5}
     assert values["betweenness"] == {"a": 0.0, "b": 1.0, "c": 0.0}
     assert values["closeness"]["b"] == 1.0 and values["closeness"]["a"] == pytest.approx(2 / 3)
@@ -63,7 +80,10 @@ TWO_TRIANGLES = [("a", "b"), ("b", "c"), ("a", "c"), ("c", "d"), ("d", "e"), ("e
 
 def test_communities_by_hand() -> None:
     result = communities(FakeProjection(TWO_TRIANGLES), exclude=())
-    assert [sorted(m["id"] for m in c.members) for c in result.communities] == [["a", "b", "c"], ["d", "e", "f"]]
+    assert [sorted(m["id"] for m in c.members) for c in result.communities] == [
+        ["a", "b", "c"],
+        ["d", "e", "f"],
+    ]
     # m = 7; each triangle has 3 inner links and degree sum 7: Q = 2 (3/7 - (7/14)^2)
     assert result.modularity == pytest.approx(2 * (3 / 7 - 0.25), abs=1e-9)
     assert [c.name for c in result.communities] == ["c", "d"]  # the most central member names it
@@ -94,14 +114,26 @@ def test_rank_orders_ties_by_id_and_filters_kinds() -> None:
 def test_gaps_by_hand() -> None:
     projection = FakeProjection(
         [("lab", "hydrogen"), ("project", "hydrogen"), ("project2", "hydrogen")],
-        kinds={"lab": "Laboratory", "project": "ResearchProject", "project2": "ResearchProject", "hydrogen": "Field", "storage": "Field"},
+        kinds={
+            "lab": "Laboratory",
+            "project": "ResearchProject",
+            "project2": "ResearchProject",
+            "hydrogen": "Field",
+            "storage": "Field",
+        },
     )
     result = gaps(projection)
     rows = {r.field: r for r in result.rows}
-    assert rows["hydrogen"].counts["Laboratory"] == 1 and rows["hydrogen"].counts["ResearchProject"] == 2
+    assert (
+        rows["hydrogen"].counts["Laboratory"] == 1
+        and rows["hydrogen"].counts["ResearchProject"] == 2
+    )
     assert rows["hydrogen"].linked["ResearchProject"] == ["project", "project2"]
     assert result.unsupported == ["storage"]
-    assert "hydrogen" in result.missing["PolicyDocument"] and "hydrogen" not in result.missing["Laboratory"]
+    assert (
+        "hydrogen" in result.missing["PolicyDocument"]
+        and "hydrogen" not in result.missing["Laboratory"]
+    )
 
 
 # --------------------------------------------------------------------------- the Ordos network
@@ -113,7 +145,11 @@ def test_projection_has_no_sections_observations_or_literals(ordos_kg) -> None:
     assert not kinds & {"DocumentSection", "Observation", "Indicator", "Unit"}
     assert all(isinstance(n, str) and n in ordos_kg.data.records for n in graph.nodes)
     for _, _, data in graph.edges(data=True):
-        assert data["predicate"] and data["status"] in ("done", "ongoing", "planned") and data["citations"]
+        assert (
+            data["predicate"]
+            and data["status"] in ("done", "ongoing", "planned")
+            and data["citations"]
+        )
 
 
 def test_invariants_on_the_ordos_network(ordos_kg) -> None:
@@ -124,7 +160,9 @@ def test_invariants_on_the_ordos_network(ordos_kg) -> None:
     by_id = {r.id: r for r in result.rows}
     assert leaves and all(by_id[n].scores["betweenness"] == 0.0 for n in leaves)
     parts = ordos_kg.communities(exclude=[])
-    members = [m["id"] for c in parts.communities for m in c.members] + [i["id"] for i in parts.isolates]
+    members = [m["id"] for c in parts.communities for m in c.members] + [
+        i["id"] for i in parts.isolates
+    ]
     assert len(members) == len(set(members)) == len(undirected)
     default = ordos_kg.rank(top=None)
     assert "ordos" not in {r.id for r in default.rows}  # the city is left out by default
@@ -161,7 +199,9 @@ def test_analysis_commands(runner, command: list[str]) -> None:
 
 
 def test_rank_cli_output(runner) -> None:
-    result = runner.invoke(main, ["rank", "--exclude-type", "none", "--top", "1"], catch_exceptions=False)
+    result = runner.invoke(
+        main, ["rank", "--exclude-type", "none", "--top", "1"], catch_exceptions=False
+    )
     assert "1     ordos  " in result.output and "excluded: nothing" in result.output
     bad = runner.invoke(main, ["rank", "--exclude-type", "Nonsense"])
     assert bad.exit_code == 1 and "unknown kind 'Nonsense'" in bad.output
@@ -170,7 +210,9 @@ def test_rank_cli_output(runner) -> None:
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_network_export_reads_back(fmt: str, runner, tmp_path: Path, ordos_kg) -> None:
     target = tmp_path / f"ordos.{fmt}"
-    result = runner.invoke(main, ["export", "--format", fmt, "-o", str(target)], catch_exceptions=False)
+    result = runner.invoke(
+        main, ["export", "--format", fmt, "-o", str(target)], catch_exceptions=False
+    )
     assert result.exit_code == 0
     graph = nx.read_graphml(target) if fmt == "graphml" else nx.read_gexf(target)
     projection = ordos_kg.network().graph
@@ -182,7 +224,9 @@ def test_network_export_reads_back(fmt: str, runner, tmp_path: Path, ordos_kg) -
 
 
 def test_network_csv_export(runner, tmp_path: Path, ordos_kg) -> None:
-    result = runner.invoke(main, ["export", "--format", "csv", "-o", str(tmp_path / "net")], catch_exceptions=False)
+    result = runner.invoke(
+        main, ["export", "--format", "csv", "-o", str(tmp_path / "net")], catch_exceptions=False
+    )
     assert result.exit_code == 0
     nodes = list(csv.DictReader((tmp_path / "net" / "nodes.csv").open(encoding="utf-8")))
     edges = list(csv.DictReader((tmp_path / "net" / "edges.csv").open(encoding="utf-8")))
@@ -190,13 +234,17 @@ def test_network_csv_export(runner, tmp_path: Path, ordos_kg) -> None:
     assert len(nodes) == projection.number_of_nodes() and len(edges) == projection.number_of_edges()
     lab = next(n for n in nodes if n["id"] == "ordos-laboratory")
     assert lab["kinds"] == "Laboratory;NewTypeRDInstitution" and lab["label_zh"] == "鄂尔多斯实验室"
-    graph = nx.from_edgelist([(e["source"], e["target"]) for e in edges], create_using=nx.MultiDiGraph)
+    graph = nx.from_edgelist(
+        [(e["source"], e["target"]) for e in edges], create_using=nx.MultiDiGraph
+    )
     assert graph.number_of_edges() == len(edges)
     assert runner.invoke(main, ["export", "--format", "csv"]).exit_code == 2  # csv needs a folder
 
 
 def test_export_network_is_deterministic(ordos_kg) -> None:
-    assert export_network(ordos_kg.network(), "graphml") == export_network(ordos_kg.network(), "graphml")
+    assert export_network(ordos_kg.network(), "graphml") == export_network(
+        ordos_kg.network(), "graphml"
+    )
 
 
 # --------------------------------------------------------------------------- the fast engine
@@ -216,8 +264,13 @@ def test_igraph_gives_the_networkx_values(seed: int) -> None:
     fast = measures(directed, undirected, MEASURES, engine="igraph")
     for name in MEASURES:
         assert max(abs(slow[name][n] - fast[name][n]) for n in undirected) < 1e-6, name
-    assert rank(projection, "all", exclude=(), top=None, engine="igraph").to_dict()["rows"][0]["id"] == (
-        rank(projection, "all", exclude=(), top=None, engine="networkx").to_dict()["rows"][0]["id"]
+    assert (
+        rank(projection, "all", exclude=(), top=None, engine="igraph").to_dict()["rows"][0]["id"]
+        == (
+            rank(projection, "all", exclude=(), top=None, engine="networkx").to_dict()["rows"][0][
+                "id"
+            ]
+        )
     )
 
 
@@ -276,12 +329,17 @@ def _holes_graphs():
     yield "complete", nx.complete_graph(6)
     yield "star", nx.star_graph(8)
     yield "path", nx.path_graph(7)
-    yield "two triangles and a bridge", nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 5), (5, 3)])
+    yield (
+        "two triangles and a bridge",
+        nx.Graph([(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 5), (5, 3)]),
+    )
     for seed in range(5):
         yield f"gnp {seed}", nx.gnp_random_graph(60, 0.08 + seed * 0.05, seed=seed)
 
 
-@pytest.mark.parametrize("name,graph", list(_holes_graphs()), ids=[name for name, _ in _holes_graphs()])
+@pytest.mark.parametrize(
+    "name,graph", list(_holes_graphs()), ids=[name for name, _ in _holes_graphs()]
+)
 def test_structural_holes_give_the_networkx_values(name: str, graph) -> None:
     from ecograph.analysis import structural_holes
 

@@ -14,12 +14,25 @@ REPO = Path(__file__).resolve().parent.parent
 def test_benchmark_script_reports_every_measure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--triples", "2000", "--network-entities", "300", "--json", str(out)],
-        capture_output=True, text=True, encoding="utf-8", timeout=600, check=False,
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "run.py"),
+            "--triples",
+            "2000",
+            "--network-entities",
+            "300",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     results = json.loads(out.read_text(encoding="utf-8"))
-    (triples, size), = results["sizes"].items()
+    ((triples, size),) = results["sizes"].items()
     queries = ("entity+relations", "2-hop", "group-by count", "label search")
     for store in ("rdflib", "oxigraph-raw", "oxigraph"):
         assert size["stores"][store]["load"] > 0 and size["stores"][store]["peak MB"] > 0
@@ -28,14 +41,29 @@ def test_benchmark_script_reports_every_measure(tmp_path: Path) -> None:
     assert set(size["ratios"]) == {*queries, "load"}
     assert all(r > 0 for q in queries for r in size["ratios"][q].values())
     for engine in ("networkx", "igraph"):
-        assert all(size["analytics"][f"{engine} {m}"] > 0 for m in ("pagerank", "betweenness", "louvain"))
-    assert size["analytics"]["networkx structural holes"] > 0 and size["analytics"]["ecograph structural holes"] > 0
+        assert all(
+            size["analytics"][f"{engine} {m}"] > 0 for m in ("pagerank", "betweenness", "louvain")
+        )
+    assert (
+        size["analytics"]["networkx structural holes"] > 0
+        and size["analytics"]["ecograph structural holes"] > 0
+    )
     assert size["stores"]["oxigraph"]["export trig+turtle+jsonld"] > 0
     (network,) = results["networks"].values()
     assert network["analytics"]["nodes"] == 300 and network["analytics"]["igraph louvain"] > 0
     assert set(results["startup"]) == {"ecograph --help", "ecograph lookup 鄂尔多斯实验室"}
     table = done.stdout
-    for measure in (*queries, "load", "peak MB", "lookup", "path", "pagerank", "louvain", "approx. betweenness (500 sources)",
-                    "structural holes (brokers; ecograph's own)", "export trig+turtle+jsonld"):
+    for measure in (
+        *queries,
+        "load",
+        "peak MB",
+        "lookup",
+        "path",
+        "pagerank",
+        "louvain",
+        "approx. betweenness (500 sources)",
+        "structural holes (brokers; ecograph's own)",
+        "export trig+turtle+jsonld",
+    ):
         assert measure in table
     assert "ecograph / raw pyoxigraph" in table and "rdflib / ecograph" in table

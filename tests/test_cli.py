@@ -32,9 +32,15 @@ def test_every_command_has_help_an_example_and_a_readme_entry(command: str, runn
 
 def test_build_writes_three_files(runner, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(main, ["build", "--data", str(SHILI), "--out", str(out)], catch_exceptions=False)
+    result = runner.invoke(
+        main, ["build", "--data", str(SHILI), "--out", str(out)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["ecograph.jsonld", "ecograph.trig", "ecograph.ttl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ecograph.jsonld",
+        "ecograph.trig",
+        "ecograph.ttl",
+    ]
     assert "Built dataset shili" in result.output
     trig = Dataset()
     trig.parse(out / "ecograph.trig", format="trig")
@@ -45,8 +51,14 @@ def test_build_writes_three_files(runner, tmp_path: Path) -> None:
     jsonld.parse(out / "ecograph.jsonld", format="json-ld")
     assert len(jsonld) == len(trig)
     # the same bytes as `export`, whichever runs first in a process
-    for fmt, name in (("turtle", "ecograph.ttl"), ("trig", "ecograph.trig"), ("jsonld", "ecograph.jsonld")):
-        exported = runner.invoke(main, ["export", "--data", str(SHILI), "--format", fmt], catch_exceptions=False)
+    for fmt, name in (
+        ("turtle", "ecograph.ttl"),
+        ("trig", "ecograph.trig"),
+        ("jsonld", "ecograph.jsonld"),
+    ):
+        exported = runner.invoke(
+            main, ["export", "--data", str(SHILI), "--format", fmt], catch_exceptions=False
+        )
         assert exported.output == (out / name).read_text(encoding="utf-8"), fmt
 
 
@@ -75,14 +87,24 @@ def test_build_is_deterministic_across_processes(tmp_path: Path) -> None:
     ("turtle", "turtle", False),
     ("ntriples", "nt", False),
 ])  # fmt: skip
-def test_export_every_format(fmt: str, parse_as: str, quads: bool, runner, tmp_path: Path, shili_kg) -> None:
+def test_export_every_format(
+    fmt: str, parse_as: str, quads: bool, runner, tmp_path: Path, shili_kg
+) -> None:
     target = tmp_path / f"shili.{fmt}"
-    result = runner.invoke(main, ["export", "--data", str(SHILI), "--format", fmt, "-o", str(target)], catch_exceptions=False)
+    result = runner.invoke(
+        main,
+        ["export", "--data", str(SHILI), "--format", fmt, "-o", str(target)],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0
     parsed = Dataset() if quads else Graph()
     parsed.parse(target, format=parse_as)
-    assert len(parsed) == len({(s, p, o) for s, p, o, _ in shili_kg.dataset.quads()}) or len(parsed) == len(shili_kg.dataset)
-    stdout = runner.invoke(main, ["export", "--data", str(SHILI), "--format", fmt], catch_exceptions=False)
+    assert len(parsed) == len({(s, p, o) for s, p, o, _ in shili_kg.dataset.quads()}) or len(
+        parsed
+    ) == len(shili_kg.dataset)
+    stdout = runner.invoke(
+        main, ["export", "--data", str(SHILI), "--format", fmt], catch_exceptions=False
+    )
     assert stdout.output == target.read_text(encoding="utf-8")
 
 
@@ -95,7 +117,9 @@ def test_stats_table_and_json(runner) -> None:
     table = runner.invoke(main, ["stats", "--data", str(SHILI)], catch_exceptions=False)
     assert table.exit_code == 0
     assert "Laboratory" in table.output and "planned" in table.output
-    result = runner.invoke(main, ["stats", "--data", str(SHILI), "--format", "json"], catch_exceptions=False)
+    result = runner.invoke(
+        main, ["stats", "--data", str(SHILI), "--format", "json"], catch_exceptions=False
+    )
     stats = json.loads(result.output)
     assert stats["dataset"] == "shili"
     assert stats["observations"] == 2
@@ -132,8 +156,15 @@ def test_validate_reports_shacl_violations_in_both_languages(shili_copy: Path, r
 def test_counts_agree_with_their_number() -> None:
     from ecograph.cli import _count
 
-    assert [_count(n, "relation") for n in (0, 1, 2)] == ["0 relations", "1 relation", "2 relations"]
-    assert _count(1, "entity", "entities") == "1 entity" and _count(1045695, "triple", grouped=True) == "1,045,695 triples"
+    assert [_count(n, "relation") for n in (0, 1, 2)] == [
+        "0 relations",
+        "1 relation",
+        "2 relations",
+    ]
+    assert (
+        _count(1, "entity", "entities") == "1 entity"
+        and _count(1045695, "triple", grouped=True) == "1,045,695 triples"
+    )
 
 
 def test_a_query_file_that_is_not_utf8_is_a_usage_error(runner, tmp_path: Path) -> None:

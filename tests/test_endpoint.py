@@ -36,9 +36,15 @@ def get_from(address: str, base: str, query: str, timeout: float = 30) -> tuple[
     """GET a query from the client address ``address`` (127.0.0.x: another client to the server)."""
     host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
     started = time.perf_counter()
-    connection = http.client.HTTPConnection(host, port, timeout=timeout, source_address=(address, 0))
+    connection = http.client.HTTPConnection(
+        host, port, timeout=timeout, source_address=(address, 0)
+    )
     try:
-        connection.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}), headers={"Accept": "application/sparql-results+json"})
+        connection.request(
+            "GET",
+            "/sparql?" + urllib.parse.urlencode({"query": query}),
+            headers={"Accept": "application/sparql-results+json"},
+        )
         response = connection.getresponse()
         return response.status, response.read(), time.perf_counter() - started
     finally:
@@ -54,7 +60,10 @@ def test_bombs_from_one_client_leave_the_others_answered_within_a_second(kg) -> 
         def attack(query: str) -> None:
             attacks[query] = get_from("127.0.0.2", running.base, query)
 
-        threads = [threading.Thread(target=attack, args=(q,)) for q in (CONCAT_BOMB, CROSS_GROUP, HEAVY + " # 1", HEAVY + " # 2", HEAVY + " # 3")]
+        threads = [
+            threading.Thread(target=attack, args=(q,))
+            for q in (CONCAT_BOMB, CROSS_GROUP, HEAVY + " # 1", HEAVY + " # 2", HEAVY + " # 3")
+        ]
         for thread in threads:  # the bomb first: it is that client's first in line
             thread.start()
             time.sleep(0.1)
@@ -82,7 +91,12 @@ def test_a_client_with_too_many_queries_gets_429(kg) -> None:
     running = Running(kg, timeout=3, workers=2, per_client=2, view=False)
     try:
         results: list[int] = []
-        threads = [threading.Thread(target=lambda: results.append(get_from("127.0.0.4", running.base, HEAVY)[0])) for _ in range(4)]
+        threads = [
+            threading.Thread(
+                target=lambda: results.append(get_from("127.0.0.4", running.base, HEAVY)[0])
+            )
+            for _ in range(4)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -168,9 +182,16 @@ def test_conflicting_content_lengths_are_refused(server) -> None:
 def test_keep_alive_and_connection_close(server) -> None:
     netloc = urllib.parse.urlsplit(server.base).netloc
     query = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
-    two = _raw(server.base, (f"GET /sparql?{query} HTTP/1.1\r\nHost: {netloc}\r\n\r\n" * 2).encode(), timeout=3)
+    two = _raw(
+        server.base,
+        (f"GET /sparql?{query} HTTP/1.1\r\nHost: {netloc}\r\n\r\n" * 2).encode(),
+        timeout=3,
+    )
     assert two.count(b"HTTP/1.1 200") == 2  # both answered on one connection
-    closing = _raw(server.base, f"GET /sparql?{query} HTTP/1.1\r\nHost: {netloc}\r\nConnection: close\r\n\r\n".encode())
+    closing = _raw(
+        server.base,
+        f"GET /sparql?{query} HTTP/1.1\r\nHost: {netloc}\r\nConnection: close\r\n\r\n".encode(),
+    )
     assert closing.startswith(b"HTTP/1.1 200") and b"connection: close" in closing.lower()
 
 
@@ -199,8 +220,16 @@ def test_hosts_outside_the_allow_list_are_421(server, kg) -> None:
 def test_cors_only_for_the_origins_asked(kg) -> None:
     running = Running(kg, cors=("https://ok.example",), view=False)
     try:
-        ok = request(running.base, "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}), headers={"Origin": "https://ok.example"})
-        other = request(running.base, "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}), headers={"Origin": "https://evil.example"})
+        ok = request(
+            running.base,
+            "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}),
+            headers={"Origin": "https://ok.example"},
+        )
+        other = request(
+            running.base,
+            "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}),
+            headers={"Origin": "https://evil.example"},
+        )
         assert ok.headers["Access-Control-Allow-Origin"] == "https://ok.example"
         assert "Access-Control-Allow-Origin" not in other.headers
     finally:
@@ -211,12 +240,20 @@ def test_cors_only_for_the_origins_asked(kg) -> None:
 
 
 def test_accept_wins_over_format_and_format_may_repeat(server) -> None:
-    query = urllib.parse.urlencode([("query", ACADEMICIANS), ("format", "json"), ("output", "json"), ("results", "json")])
+    query = urllib.parse.urlencode(
+        [("query", ACADEMICIANS), ("format", "json"), ("output", "json"), ("results", "json")]
+    )
     tsv = request(server.base, "/sparql?" + query, headers={"Accept": "text/tab-separated-values"})
     assert tsv.status == 200 and tsv.type == "text/tab-separated-values"
-    browser = request(server.base, "/sparql?" + urllib.parse.urlencode([("query", ACADEMICIANS), ("format", "csv")]), headers={"Accept": "*/*"})
+    browser = request(
+        server.base,
+        "/sparql?" + urllib.parse.urlencode([("query", ACADEMICIANS), ("format", "csv")]),
+        headers={"Accept": "*/*"},
+    )
     assert browser.type == "text/csv"
-    twice = request(server.base, "/sparql?" + urllib.parse.urlencode([("query", "ASK {}"), ("query", "ASK {}")]))
+    twice = request(
+        server.base, "/sparql?" + urllib.parse.urlencode([("query", "ASK {}"), ("query", "ASK {}")])
+    )
     assert twice.status == 400
 
 
@@ -232,10 +269,16 @@ def test_accept_wins_over_format_and_format_may_repeat(server) -> None:
 def test_construct_in_every_graph_format(server, accept: str, media: str) -> None:
     import pyoxigraph as ox
 
-    answer = sparql_get(server.base, "CONSTRUCT { ?x a eco:Academician } WHERE { ?x a eco:Academician }", accept)
+    answer = sparql_get(
+        server.base, "CONSTRUCT { ?x a eco:Academician } WHERE { ?x a eco:Academician }", accept
+    )
     assert answer.status == 200 and answer.type == media
-    formats = {"text/turtle": ox.RdfFormat.TURTLE, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-               "application/rdf+xml": ox.RdfFormat.RDF_XML, "application/ld+json": ox.RdfFormat.JSON_LD}
+    formats = {
+        "text/turtle": ox.RdfFormat.TURTLE,
+        "application/n-triples": ox.RdfFormat.N_TRIPLES,
+        "application/rdf+xml": ox.RdfFormat.RDF_XML,
+        "application/ld+json": ox.RdfFormat.JSON_LD,
+    }
     assert len(list(ox.parse(answer.body, format=formats[media]))) == 5
 
 
@@ -243,16 +286,28 @@ def test_graph_store_reads(server, kg) -> None:
     import pyoxigraph as ox
 
     graph = "https://w3id.org/ecograph/ordos/assertion/ordos-laboratory"
-    one = request(server.base, "/sparql?" + urllib.parse.urlencode({"graph": graph}), headers={"Accept": "application/n-triples"})
+    one = request(
+        server.base,
+        "/sparql?" + urllib.parse.urlencode({"graph": graph}),
+        headers={"Accept": "application/n-triples"},
+    )
     assert one.status == 200 and one.type == "application/n-triples"
     triples = list(ox.parse(one.body, format=ox.RdfFormat.N_TRIPLES))
-    expected = kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}").values("n")[0]
+    expected = kg.query(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}").values("n")[
+        0
+    ]
     assert len(triples) == int(expected)
-    missing = request(server.base, "/sparql?" + urllib.parse.urlencode({"graph": "https://example.org/none"}))
+    missing = request(
+        server.base, "/sparql?" + urllib.parse.urlencode({"graph": "https://example.org/none"})
+    )
     assert missing.status == 404
     whole = request(server.base, "/sparql?default", headers={"Accept": "application/n-triples"})
-    union = kg.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }").values("n")[0]
-    assert whole.status == 200 and len(list(ox.parse(whole.body, format=ox.RdfFormat.N_TRIPLES))) == int(union)
+    union = kg.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+    ).values("n")[0]
+    assert whole.status == 200 and len(
+        list(ox.parse(whole.body, format=ox.RdfFormat.N_TRIPLES))
+    ) == int(union)
     small = Running(kg, max_rows=100, view=False)
     try:
         assert request(small.base, "/sparql?default").status == 413  # over that server's row limit
@@ -292,7 +347,9 @@ def test_the_load_test_loses_no_good_query() -> None:
 
     from .conftest import REPO
 
-    spec = importlib.util.spec_from_file_location("ecograph_loadtest", REPO / "benchmarks" / "loadtest.py")
+    spec = importlib.util.spec_from_file_location(
+        "ecograph_loadtest", REPO / "benchmarks" / "loadtest.py"
+    )
     loadtest = importlib.util.module_from_spec(spec)
     import sys
 
@@ -303,13 +360,17 @@ def test_the_load_test_loses_no_good_query() -> None:
     assert len(gallery) > 1000
     assert [s.status for s in gallery if s.status != 200] == []
     for kind, expected in loadtest.EXPECTED.items():
-        assert {s.status for s in samples if s.kind == kind} <= {expected} | loadtest.ALSO[kind], kind
+        assert {s.status for s in samples if s.kind == kind} <= {expected} | loadtest.ALSO[kind], (
+            kind
+        )
 
 
 def test_a_stopped_query_is_refused_at_once_whatever_its_comments(kg) -> None:
     from ecograph.endpoint.runner import fingerprint
 
-    assert fingerprint(HEAVY) == fingerprint("select (count(*) as ?n) where {\n ?a ?b ?c . ?d ?e ?f } # 2")
+    assert fingerprint(HEAVY) == fingerprint(
+        "select (count(*) as ?n) where {\n ?a ?b ?c . ?d ?e ?f } # 2"
+    )
     assert fingerprint(HEAVY) != fingerprint(HEAVY.replace("?f", "?g"))
     assert fingerprint("SELECT * { ?s ?p 'SELECT' }") != fingerprint("SELECT * { ?s ?p 'select' }")
     running = Running(kg, timeout=0.5, view=False)
@@ -318,7 +379,11 @@ def test_a_stopped_query_is_refused_at_once_whatever_its_comments(kg) -> None:
         assert first.status == 503 and "was stopped" in first.text
         started = time.perf_counter()
         again = sparql_get(running.base, HEAVY.lower() + " # another comment")
-        assert again.status == 503 and "a moment ago" in again.text and int(again.headers["Retry-After"]) > 0
+        assert (
+            again.status == 503
+            and "a moment ago" in again.text
+            and int(again.headers["Retry-After"]) > 0
+        )
         assert time.perf_counter() - started < 0.3  # not run again
         running.alive()
     finally:

@@ -75,7 +75,9 @@ def test_every_query_has_its_four_header_lines_and_runs(name: str, ordos_kg) -> 
     ], f"{name}: the file must open with title.zh, title.en, description.zh, description.en"
     for part in (query.title, query.description):
         assert part.get("zh") and part.get("en"), name
-    assert re.search(r"[\u4e00-\u9fff]", query.title["zh"]) and re.search(r"[\u4e00-\u9fff]", query.description["zh"])
+    assert re.search(r"[\u4e00-\u9fff]", query.title["zh"]) and re.search(
+        r"[\u4e00-\u9fff]", query.description["zh"]
+    )
     result = ordos_kg.query(query.text)
     assert result.kind == "select" and result.rows, f"{name} gives no rows"
     assert "ORDER BY" in query.text, f"{name}: results must be in a deterministic order"
@@ -103,14 +105,18 @@ def test_cli_lists_every_query_with_both_titles(runner) -> None:
     result = runner.invoke(main, ["query", "--list"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     for name, query in GALLERY.items():
-        line = next((l for l in result.output.splitlines() if l.split() and l.split()[0] == name), None)
+        line = next(
+            (l for l in result.output.splitlines() if l.split() and l.split()[0] == name), None
+        )
         assert line is not None, f"{name} missing from `ecograph query --list`"
         assert query.title["zh"] in line and query.title["en"] in line
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_cli_json_is_sparql_results_json(name: str, runner) -> None:
-    result = runner.invoke(main, ["query", "--name", name, "--format", "json"], catch_exceptions=False)
+    result = runner.invoke(
+        main, ["query", "--name", name, "--format", "json"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert isinstance(doc["head"]["vars"], list) and doc["head"]["vars"]
@@ -124,7 +130,9 @@ def test_cli_json_is_sparql_results_json(name: str, runner) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_cli_csv_has_the_header_row(name: str, runner, ordos_kg) -> None:
-    result = runner.invoke(main, ["query", "--name", name, "--format", "csv"], catch_exceptions=False)
+    result = runner.invoke(
+        main, ["query", "--name", name, "--format", "csv"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))
     expected = ordos_kg.query(GALLERY[name].text)
@@ -133,7 +141,11 @@ def test_cli_csv_has_the_header_row(name: str, runner, ordos_kg) -> None:
 
 
 def test_cli_csv_of_the_academicians(runner) -> None:
-    result = runner.invoke(main, ["query", "--name", "academicians-in-ordos", "--format", "csv"], catch_exceptions=False)
+    result = runner.invoke(
+        main,
+        ["query", "--name", "academicians-in-ordos", "--format", "csv"],
+        catch_exceptions=False,
+    )
     rows = list(csv.reader(io.StringIO(result.output)))
     assert rows[0] == ["academician", "academician_en", "active_in", "quote"]
     assert [r[0] for r in rows[1:]] == ["金之钧", "李根生", "欧阳明高", "朴哲范", "武强"]
@@ -152,7 +164,12 @@ CLUSTER_SENTENCE = "全面构筑鄂尔多斯市实验室、北京大学鄂尔多
 def test_new_type_rd_institutions(ordos_kg) -> None:
     r = run(ordos_kg, "new-type-rd-institutions")
     assert column(r, "institution") == sorted(
-        ["鄂尔多斯实验室", "北京大学鄂尔多斯能源研究院", "中国矿业大学(北京)内蒙古研究院", "辽宁工程技术大学鄂尔多斯研究院"]
+        [
+            "鄂尔多斯实验室",
+            "北京大学鄂尔多斯能源研究院",
+            "中国矿业大学(北京)内蒙古研究院",
+            "辽宁工程技术大学鄂尔多斯研究院",
+        ]
     )
     assert set(column(r, "cluster")) == {"新型研发机构集群"}
     assert {squash(q) for q in column(r, "quote")} == {CLUSTER_SENTENCE}
@@ -163,8 +180,16 @@ def test_policy_documents_with_numbers_as_printed(ordos_kg) -> None:
     assert sorted(table(r, "document", "doc_number", "version")) == sorted(
         [
             ("鄂尔多斯市合作共建科研机构管理办法", NS, None),
-            ("关于加快培育新质生产力以科技创新引领高质量发展的实施意见", "鄂党办发〔2025〕6号", None),
-            ("深入实施科技“突围”工程加快培育新质生产力的若干政策实施细则", "鄂府发〔2024〕56号", None),
+            (
+                "关于加快培育新质生产力以科技创新引领高质量发展的实施意见",
+                "鄂党办发〔2025〕6号",
+                None,
+            ),
+            (
+                "深入实施科技“突围”工程加快培育新质生产力的若干政策实施细则",
+                "鄂府发〔2024〕56号",
+                None,
+            ),
             ("“科技新政30条”", NS, "2.0"),
         ]
     )
@@ -182,7 +207,9 @@ def test_academicians_in_ordos(ordos_kg) -> None:
         ("朴哲范", "Piao Zhefan", "鄂尔多斯市"),
         ("武强", "Wu Qiang", "鄂尔多斯市"),
     ]
-    assert set(column(r, "quote")) == {"引进金之钧、武强、李根生、欧阳明高、朴哲范等院士在鄂尔多斯市常期开展创新活动"}
+    assert set(column(r, "quote")) == {
+        "引进金之钧、武强、李根生、欧阳明高、朴哲范等院士在鄂尔多斯市常期开展创新活动"
+    }
 
 
 def test_talent_centre_branches(ordos_kg) -> None:
@@ -218,7 +245,15 @@ def test_technology_achievements_and_their_assessment(ordos_kg) -> None:
 def test_fields_of_the_breakthrough_focal_points(ordos_kg) -> None:
     r = run(ordos_kg, "breakthrough-point-fields")
     # 紧密围绕“四个世界级产业”和氢能、储能、新型化工、新型能源、低空经济、“人工智能+”等领域,布局科技“突围”点位
-    planned_fields = ["“四个世界级产业”", "氢能", "储能", "新型化工", "新型能源", "低空经济", "“人工智能+”"]
+    planned_fields = [
+        "“四个世界级产业”",
+        "氢能",
+        "储能",
+        "新型化工",
+        "新型能源",
+        "低空经济",
+        "“人工智能+”",
+    ]
     expected = {("科技“突围”点位", f, PLANNED, EXPLICIT) for f in planned_fields}
     # 我市氢能点位纳入自治区科技突围工程 (the field read from the name)
     expected.add(("氢能点位", "氢能", DONE, IMPLIED))
@@ -258,7 +293,9 @@ def test_reply_letter_facts(ordos_kg) -> None:
         ("提交会议", "市政协五届四次会议"),
     }
     assert len(r.rows) == 12
-    assert not any(re.search(r"[0-9]{7}", v or "") for v in column(r, "value"))  # the telephone number stays out
+    assert not any(
+        re.search(r"[0-9]{7}", v or "") for v in column(r, "value")
+    )  # the telephone number stays out
 
 
 def test_designations_and_candidacies(ordos_kg) -> None:
@@ -266,7 +303,12 @@ def test_designations_and_candidacies(ordos_kg) -> None:
     assert set(table(r, "holder", "relation", "title", "status")) == {
         ("鄂尔多斯实验室", "获得称号/资质", "首批内蒙古实验室", DONE),
         ("鄂尔多斯现代煤化工中试平台", "获得称号/资质", "国家首批重点培育中试平台", DONE),
-        ("“推进新型研发机构集群建设”改革案例", "获得称号/资质", "2024年度地方进一步全面深化改革典型案例", DONE),
+        (
+            "“推进新型研发机构集群建设”改革案例",
+            "获得称号/资质",
+            "2024年度地方进一步全面深化改革典型案例",
+            DONE,
+        ),
         # 聘请15位两院院士为我市科技顾问
         ("我市科技顾问", "获得称号/资质", "两院院士", DONE),
         ("我市科技顾问", "获得称号/资质", "科技顾问", DONE),
@@ -274,7 +316,12 @@ def test_designations_and_candidacies(ordos_kg) -> None:
         ("旗区", "获得称号/资质", "一、二类旗县", DONE),
         ("鄂尔多斯市", "申建/申报", "大科学装置", ONGOING),  # 持续申建大科学装置
         ("鄂尔多斯市", "申建/申报", "全球可持续发展城市奖", PLANNED),  # 申建全球可持续发展城市奖
-        ("鄂尔多斯市", "申建/申报", "呼包鄂国家自主创新示范区", PLANNED),  # 推动呼包鄂国家自主创新示范区获批
+        (
+            "鄂尔多斯市",
+            "申建/申报",
+            "呼包鄂国家自主创新示范区",
+            PLANNED,
+        ),  # 推动呼包鄂国家自主创新示范区获批
     }
     # 国家创新型城市 and 人才友好型城市 are what the “双城” co-building targets, not titles applied for
     assert len(r.rows) == 9
@@ -310,7 +357,12 @@ def test_universities_to_institutes_to_cluster(ordos_kg) -> None:
 def test_branch_centres_to_centre_to_regions(ordos_kg) -> None:
     r = run(ordos_kg, "branch-centres-to-regions")
     # 打造链接京津冀、长三角、珠三角创新资源的人才科创飞地矩阵
-    branches = {"北京人才科创分中心": "北京", "深圳人才科创分中心": "深圳", "上海人才科创分中心": "上海", "雄安人才科创分中心": "雄安"}
+    branches = {
+        "北京人才科创分中心": "北京",
+        "深圳人才科创分中心": "深圳",
+        "上海人才科创分中心": "上海",
+        "雄安人才科创分中心": "雄安",
+    }
     expected = {
         (b, city, "鄂尔多斯人才科创中心", "人才科创飞地矩阵", region)
         for b, city in branches.items()
@@ -325,18 +377,48 @@ def test_programmes_and_their_projects(ordos_kg) -> None:
     r = run(ordos_kg, "programme-projects")
     organized, part = "组织形式", "属于/组成部分"
     assert set(table(r, "programme", "link", "project", "status", "basis")) == {
-        ("“揭榜挂帅”", organized, "市级“揭榜挂帅”项目", DONE, EXPLICIT),  # 立项市级“揭榜挂帅”项目 45 项
-        ("“揭榜挂帅”", organized, "重大科技示范项目", PLANNED, EXPLICIT),  # 以“揭榜挂帅”“先立项、后补助”等…实施重大科技示范项目
+        (
+            "“揭榜挂帅”",
+            organized,
+            "市级“揭榜挂帅”项目",
+            DONE,
+            EXPLICIT,
+        ),  # 立项市级“揭榜挂帅”项目 45 项
+        (
+            "“揭榜挂帅”",
+            organized,
+            "重大科技示范项目",
+            PLANNED,
+            EXPLICIT,
+        ),  # 以“揭榜挂帅”“先立项、后补助”等…实施重大科技示范项目
         ("“先立项、后补助”", organized, "重大科技示范项目", PLANNED, EXPLICIT),
-        ("国家重点研发计划", part, "国家重点研发计划项目", DONE, EXPLICIT),  # 4 个国家重点研发计划项目首落我市
-        ("自治区科技突围工程", part, "氢能点位", DONE, EXPLICIT),  # 我市氢能点位纳入自治区科技突围工程
+        (
+            "国家重点研发计划",
+            part,
+            "国家重点研发计划项目",
+            DONE,
+            EXPLICIT,
+        ),  # 4 个国家重点研发计划项目首落我市
+        (
+            "自治区科技突围工程",
+            part,
+            "氢能点位",
+            DONE,
+            EXPLICIT,
+        ),  # 我市氢能点位纳入自治区科技突围工程
         # 积极融入自治区科技“突围”工程点位任务: the city's points join the region's tasks (read, not said)
         ("自治区科技突围工程", part, "科技“突围”点位", PLANNED, IMPLIED),
         ("科技“突围”工程", part, "科技“突围”点位", PLANNED, EXPLICIT),
         ("科技“突围”工程", part, "重大创新任务", PLANNED, IMPLIED),
         # 一是深入实施科技“突围”工程力争点位突破 … 实施重大科技示范项目 (read from the place of the sentence)
         ("科技“突围”工程", part, "重大科技示范项目", PLANNED, IMPLIED),
-        ("企业家与科学家“握手”行动", part, "合作项目", DONE, IMPLIED),  # same sentence, not said to belong
+        (
+            "企业家与科学家“握手”行动",
+            part,
+            "合作项目",
+            DONE,
+            IMPLIED,
+        ),  # same sentence, not said to belong
     }
     assert len(r.rows) == 10
 
@@ -369,51 +451,59 @@ def test_demonstration_projects_to_be_sped_up(ordos_kg) -> None:
 def test_entities_per_kind(ordos_kg) -> None:
     r = run(ordos_kg, "entities-per-kind")
     counts = {kind: int(n) for kind, n in table(r, "kind", "entities")}
-    assert counts == {
-        "指标": 27,
-        "计划、工程与行动": 19,
-        "文献章节": 16,
-        "领域与产业": 15,
-        "科研项目": 14,
-        "称号与资质": 13,  # 科技副总 and 产业教授 are two records now; 国家创新型城市/人才友好型城市 stay
-        "行政区": 9,  # 准格尔 is a place, not an area; 旗区 is the area of the six banners and districts
-        "机制与制度": 9,
-        "科技成果": 9,
-        "计量单位": 8,
-        "院士": 5,  # 金之钧、武强、李根生、欧阳明高、朴哲范
-        "人才科创中心": 5,  # the centre and its four branch centres
-        "创新区与示范区": 4,
-        "实验室": 4,  # 鄂尔多斯实验室, 清华全国重点实验室 and its base, 自治区重点实验室
-        "新型研发机构": 4,  # the four institutions of the cluster
-        "政策文件": 4,
-        "区域": 4,
-        "高等院校": 4,  # 清华大学, 北京大学, 中国矿业大学(北京), 辽宁工程技术大学
-        "政协组织": 3,  # 市政协, 市政协办公室, 市政协提案委员会
-        "机构集群与网络": 3,
-        "党政机关": 3,
-        "中试平台与基地": 3,
-        "人物": 2,
-        "院士专家工作站": 1,
-        "奖项": 1,
-        "民主党派与政治团体": 1,
-        "文献": 1,
-        "企业": 1,  # 自治区科技创新标杆企业 (an aggregate record)
-        "基金": 1,
-        "目标": 1,  # “十四五”倍增目标
-        "人员群体": 1,  # 我市科技顾问 (15 academicians engaged as advisers)
-        "创新平台": 1,  # 自治区级以上研发机构 (an aggregate record)
-        "会议与活动": 1,
-        "地点": 1,  # 准格尔
-        "提案与建议": 1,
-        "科研设施": 1,
-        "科研院所": 1,
-    }
-    assert [int(n) for n in column(r, "entities")] == sorted((int(n) for n in column(r, "entities")), reverse=True)
+    assert (
+        counts
+        == {
+            "指标": 27,
+            "计划、工程与行动": 19,
+            "文献章节": 16,
+            "领域与产业": 15,
+            "科研项目": 14,
+            "称号与资质": 13,  # 科技副总 and 产业教授 are two records now; 国家创新型城市/人才友好型城市 stay
+            "行政区": 9,  # 准格尔 is a place, not an area; 旗区 is the area of the six banners and districts
+            "机制与制度": 9,
+            "科技成果": 9,
+            "计量单位": 8,
+            "院士": 5,  # 金之钧、武强、李根生、欧阳明高、朴哲范
+            "人才科创中心": 5,  # the centre and its four branch centres
+            "创新区与示范区": 4,
+            "实验室": 4,  # 鄂尔多斯实验室, 清华全国重点实验室 and its base, 自治区重点实验室
+            "新型研发机构": 4,  # the four institutions of the cluster
+            "政策文件": 4,
+            "区域": 4,
+            "高等院校": 4,  # 清华大学, 北京大学, 中国矿业大学(北京), 辽宁工程技术大学
+            "政协组织": 3,  # 市政协, 市政协办公室, 市政协提案委员会
+            "机构集群与网络": 3,
+            "党政机关": 3,
+            "中试平台与基地": 3,
+            "人物": 2,
+            "院士专家工作站": 1,
+            "奖项": 1,
+            "民主党派与政治团体": 1,
+            "文献": 1,
+            "企业": 1,  # 自治区科技创新标杆企业 (an aggregate record)
+            "基金": 1,
+            "目标": 1,  # “十四五”倍增目标
+            "人员群体": 1,  # 我市科技顾问 (15 academicians engaged as advisers)
+            "创新平台": 1,  # 自治区级以上研发机构 (an aggregate record)
+            "会议与活动": 1,
+            "地点": 1,  # 准格尔
+            "提案与建议": 1,
+            "科研设施": 1,
+            "科研院所": 1,
+        }
+    )
+    assert [int(n) for n in column(r, "entities")] == sorted(
+        (int(n) for n in column(r, "entities")), reverse=True
+    )
 
 
 def test_relations_per_status(ordos_kg) -> None:
     r = run(ordos_kg, "relations-per-status")
-    assert [(s, en, int(n), int(e), int(i)) for s, en, n, e, i in table(r, "status", "status_en", "relations", "explicit", "implied")] == [
+    assert [
+        (s, en, int(n), int(e), int(i))
+        for s, en, n, e, i in table(r, "status", "status_en", "relations", "explicit", "implied")
+    ] == [
         (DONE, "done", 139, 72, 67),
         (ONGOING, "ongoing", 49, 46, 3),
         (PLANNED, "planned", 56, 39, 17),
@@ -484,8 +574,14 @@ def test_relations_per_property(ordos_kg) -> None:
 def test_fields_coverage(ordos_kg) -> None:
     r = run(ordos_kg, "fields-coverage")
     assert {f: (int(n), int(e)) for f, n, e in table(r, "field", "focused_by", "explicit")} == {
-        "新质生产力": (4, 1),  # the proposal, two policy titles, and 科技“突围”工程 (赋能新质生产力发展)
-        "储能": (3, 1),  # the focal points; 工业热储能 and its demonstration project (from the name)
+        "新质生产力": (
+            4,
+            1,
+        ),  # the proposal, two policy titles, and 科技“突围”工程 (赋能新质生产力发展)
+        "储能": (
+            3,
+            1,
+        ),  # the focal points; 工业热储能 and its demonstration project (from the name)
         "氢能": (3, 1),  # the focal points; 氢能点位 and 先进制氢系统 (from the name)
         "现代煤化工": (2, 0),
         "荒漠化防治与绿色发展": (2, 1),
@@ -522,7 +618,11 @@ def test_first_in_the_region(ordos_kg) -> None:
     r = run(ordos_kg, "first-in-region")
     assert {(rk, y, squash(q)) for rk, y, q in table(r, "ranking", "year", "quote")} == {
         ("市级“揭榜挂帅”项目立项数全区位次", NS, "立项市级“揭榜挂帅”项目45项,居全区首位"),
-        ("对全区R&D投入增长的贡献率全区位次", "2024", "2024年,全市科技支出24.82亿元,占一般公共预算2.2%,带动全市R&D(研究与试验发展)经费投入53.2亿元,对全区R&D投入增长的贡献率达到48.9%,居全区首位"),
+        (
+            "对全区R&D投入增长的贡献率全区位次",
+            "2024",
+            "2024年,全市科技支出24.82亿元,占一般公共预算2.2%,带动全市R&D(研究与试验发展)经费投入53.2亿元,对全区R&D投入增长的贡献率达到48.9%,居全区首位",
+        ),
         ("一、二类旗县总数全区位次", NS, "我市6个旗区跻身一、二类旗县,总数居全区第一"),
     }
     assert set(column(r, "scope")) == {"内蒙古"}
@@ -531,7 +631,10 @@ def test_first_in_the_region(ordos_kg) -> None:
 def test_measures_launched_first_in_the_region(ordos_kg) -> None:
     r = run(ordos_kg, "region-firsts")
     assert [(m, squash(q)) for m, q in table(r, "measure", "quote")] == [
-        ("“三清零”行动", "在全区首创实施规上工业企业“三清零”（“无研发机构、无研发投入、无科研成果”清零）行动"),
+        (
+            "“三清零”行动",
+            "在全区首创实施规上工业企业“三清零”（“无研发机构、无研发投入、无科研成果”清零）行动",
+        ),
         ("“揭榜挂帅”", "在全区率先启动实施“揭榜挂帅”科技重大项目"),
         ("“科技新政30条”", "在自治区率先推出“科技新政30条”并迭代至2.0版"),
     ]
@@ -601,18 +704,32 @@ def test_planned_items(ordos_kg) -> None:
     assert set(column(r, "item")) == PLANNED_ITEMS
     assert len(r.rows) == len(PLANNED_ITEMS) == 23
     kinds = dict(table(r, "item", "kind"))
-    assert kinds["天使科创基金"] == "基金" and kinds["大科学装置"] == "科研设施" and kinds["创新联合体"] == "机构集群与网络"
+    assert (
+        kinds["天使科创基金"] == "基金"
+        and kinds["大科学装置"] == "科研设施"
+        and kinds["创新联合体"] == "机构集群与网络"
+    )
 
 
 def test_entities_per_status(ordos_kg) -> None:
     r = run(ordos_kg, "entities-per-status")
     # 200 entities less 16 document sections, 27 indicators and 8 units; 23 planned as listed above
-    assert [(s, int(n)) for s, n in table(r, "status", "entities")] == [(DONE, 100), (ONGOING, 26), (PLANNED, 23)]
+    assert [(s, int(n)) for s, n in table(r, "status", "entities")] == [
+        (DONE, 100),
+        (ONGOING, 26),
+        (PLANNED, 23),
+    ]
 
 
 def test_planned_relations(ordos_kg) -> None:
     r = run(ordos_kg, "planned-relations")
-    develops, located, focuses, part, branch = "建设/培育", "位于", "聚焦领域", "属于/组成部分", "分支机构"
+    develops, located, focuses, part, branch = (
+        "建设/培育",
+        "位于",
+        "聚焦领域",
+        "属于/组成部分",
+        "分支机构",
+    )
     by, targets, city = "实施主体", "作用对象", "鄂尔多斯市"
     fields = ["“四个世界级产业”", "氢能", "储能", "新型化工", "新型能源", "低空经济", "“人工智能+”"]
     expected = {
@@ -680,7 +797,9 @@ def test_planned_relations(ordos_kg) -> None:
     assert len(expected) == 56
     # one row per quote: two relations cite two sentences each
     assert len(r.rows) == 58
-    quotes = {(s, o): squash(q) for s, _, o, q in table(r, "subject", "relation", "object", "quote")}
+    quotes = {
+        (s, o): squash(q) for s, _, o, q in table(r, "subject", "relation", "object", "quote")
+    }
     assert quotes[(city, "呼包鄂国家自主创新示范区")] == "推动呼包鄂国家自主创新示范区获批"
 
 
@@ -689,7 +808,12 @@ def test_innovation_zones_status(ordos_kg) -> None:
     assert sorted(table(r, "zone", "zone_status", "city_relation", "relation_status")) == sorted(
         [
             ("国家可持续发展议程创新示范区", DONE, "建设/培育", ONGOING),  # exists; 推动…建设
-            ("呼包鄂国家自主创新示范区", PLANNED, "申建/申报", PLANNED),  # 推动…获批: not yet approved
+            (
+                "呼包鄂国家自主创新示范区",
+                PLANNED,
+                "申建/申报",
+                PLANNED,
+            ),  # 推动…获批: not yet approved
             ("鄂尔多斯“能创谷”", PLANNED, "建设/培育", PLANNED),
             ("世界荒漠化防治与绿色发展样板区", PLANNED, "建设/培育", PLANNED),
         ]
@@ -701,17 +825,20 @@ def test_innovation_zones_status(ordos_kg) -> None:
 
 def test_why_the_beijing_centre_is_a_branch(ordos_kg) -> None:
     r = run(ordos_kg, "why-beijing-branch")
-    assert table(r, "branch", "relation", "centre", "section", "quote", "basis", "status") == [
-        (
-            "北京人才科创分中心",
-            "分支机构",
-            "鄂尔多斯人才科创中心",
-            "四、科技创新人才纷至沓来",
-            "先后建成鄂尔多斯人才科创中心和北京、深圳、上海、雄安等人才科创分中心",
-            IMPLIED,  # 分中心 (sub-centre) names the tie; the sentence lists the centres side by side
-            DONE,
-        )
-    ]
+    assert (
+        table(r, "branch", "relation", "centre", "section", "quote", "basis", "status")
+        == [
+            (
+                "北京人才科创分中心",
+                "分支机构",
+                "鄂尔多斯人才科创中心",
+                "四、科技创新人才纷至沓来",
+                "先后建成鄂尔多斯人才科创中心和北京、深圳、上海、雄安等人才科创分中心",
+                IMPLIED,  # 分中心 (sub-centre) names the tie; the sentence lists the centres side by side
+                DONE,
+            )
+        ]
+    )
 
 
 def test_relation_provenance(ordos_kg) -> None:
@@ -730,13 +857,27 @@ def test_relation_provenance(ordos_kg) -> None:
         "四、科技创新人才纷至沓来",
         "先后建成鄂尔多斯人才科创中心和北京、深圳、上海、雄安等人才科创分中心",
     ) in rows
-    issuer = {(sec, squash(q)) for s, rel, o, b, st, sec, q in rows if rel == "发文/制定机关" and s.endswith("答复函")}
+    issuer = {
+        (sec, squash(q))
+        for s, rel, o, b, st, sec, q in rows
+        if rel == "发文/制定机关" and s.endswith("答复函")
+    }
     assert issuer == {
         ("文头", "鄂尔多斯市人民政府关于市政协五届四次会议第0355号提案的答复函"),
         ("落款", "鄂尔多斯市人民政府2025年8月7日"),
     }
     endorsed = [row for row in rows if row[1] == "获肯定/批复"]
-    assert endorsed == [("“三清零”行动", "获肯定/批复", "自治区党委和政府", EXPLICIT, DONE, "三、企业创新主体日益壮大", "获自治区党委和政府主要领导肯定与批复")]
+    assert endorsed == [
+        (
+            "“三清零”行动",
+            "获肯定/批复",
+            "自治区党委和政府",
+            EXPLICIT,
+            DONE,
+            "三、企业创新主体日益壮大",
+            "获自治区党委和政府主要领导肯定与批复",
+        )
+    ]
 
 
 def test_source_sentence_of_every_figure_in_section_6(ordos_kg) -> None:
@@ -756,8 +897,13 @@ def test_source_sentence_of_every_figure_in_section_6(ordos_kg) -> None:
     quotes = {i: squash(q) for i, q in table(r, "indicator", "quote")}
     assert quotes["科技支出"] == "2024年,全市科技支出24.82亿元"
     # the whole sentence, with the policy the figure is about
-    assert quotes["惠及各类创新主体数量"] == "在自治区率先推出“科技新政30条”并迭代至2.0版,累计兑付奖励资金达10亿元,惠及各类创新主体600余个"
-    section_6 = SQUASHED_SOURCE[SQUASHED_SOURCE.index("六、创新生态持续优化") : SQUASHED_SOURCE.index("下一步")]
+    assert (
+        quotes["惠及各类创新主体数量"]
+        == "在自治区率先推出“科技新政30条”并迭代至2.0版,累计兑付奖励资金达10亿元,惠及各类创新主体600余个"
+    )
+    section_6 = SQUASHED_SOURCE[
+        SQUASHED_SOURCE.index("六、创新生态持续优化") : SQUASHED_SOURCE.index("下一步")
+    ]
     assert all(q in section_6 for q in quotes.values())
 
 
@@ -766,14 +912,26 @@ def test_relations_resting_only_on_implied_basis(ordos_kg) -> None:
     rows = set(table(r, "subject", "relation", "object"))
     assert len(r.rows) == len(rows) == 87  # one row per relation: 67 done, 3 ongoing, 17 planned
     for implied in [
-        ("深入实施科技“突围”工程加快培育新质生产力的若干政策实施细则", "发文/制定机关", "鄂尔多斯市人民政府"),  # from 鄂府发
+        (
+            "深入实施科技“突围”工程加快培育新质生产力的若干政策实施细则",
+            "发文/制定机关",
+            "鄂尔多斯市人民政府",
+        ),  # from 鄂府发
         ("北京大学鄂尔多斯能源研究院", "合作共建单位", "北京大学"),
         ("中国矿业大学(北京)内蒙古研究院", "合作共建单位", "中国矿业大学(北京)"),
         ("辽宁工程技术大学鄂尔多斯研究院", "合作共建单位", "辽宁工程技术大学"),
         ("关于以科技创新赋能我市新质生产力发展的提案", "提出者", "九三学社"),
         ("北京人才科创分中心", "成员", "人才科创飞地矩阵"),
-        ("北京人才科创分中心", "分支机构", "鄂尔多斯人才科创中心"),  # 分中心, not said to be its branch
-        ("PVC(聚氯乙烯)无汞化技术", "成果取得者", "鄂尔多斯市"),  # section 5 reports the city's achievements
+        (
+            "北京人才科创分中心",
+            "分支机构",
+            "鄂尔多斯人才科创中心",
+        ),  # 分中心, not said to be its branch
+        (
+            "PVC(聚氯乙烯)无汞化技术",
+            "成果取得者",
+            "鄂尔多斯市",
+        ),  # section 5 reports the city's achievements
         ("市政协五届四次会议", "召开/主办单位", "市政协"),  # from the session's name
         ("北京人才科创分中心", "位于", "北京"),
         ("鄂尔多斯市", "所属区域", "内蒙古"),
@@ -783,7 +941,11 @@ def test_relations_resting_only_on_implied_basis(ordos_kg) -> None:
     for explicit in [
         ("鄂尔多斯实验室", "成员", "新型研发机构集群"),
         ("金之钧", "活动于", "鄂尔多斯市"),
-        ("鄂尔多斯市人民政府关于市政协五届四次会议第0355号提案的答复函", "发文/制定机关", "鄂尔多斯市人民政府"),
+        (
+            "鄂尔多斯市人民政府关于市政协五届四次会议第0355号提案的答复函",
+            "发文/制定机关",
+            "鄂尔多斯市人民政府",
+        ),
     ]:
         assert explicit not in rows, explicit
     sentences = {(s, o): int(n) for s, o, n in table(r, "subject", "object", "sentences")}
@@ -795,12 +957,26 @@ def test_relations_resting_only_on_implied_basis(ordos_kg) -> None:
 
 def test_document_issuers_say_when_the_source_is_silent(ordos_kg) -> None:
     r = run(ordos_kg, "document-issuers")
-    issuers = {d: (n, i, b) for d, n, i, b in table(r, "document", "doc_number", "issuer", "issuer_basis")}
+    issuers = {
+        d: (n, i, b) for d, n, i, b in table(r, "document", "doc_number", "issuer", "issuer_basis")
+    }
     assert issuers == {
-        "鄂尔多斯市人民政府关于市政协五届四次会议第0355号提案的答复函": ("鄂建提复字[2025]185号", "鄂尔多斯市人民政府", EXPLICIT),
+        "鄂尔多斯市人民政府关于市政协五届四次会议第0355号提案的答复函": (
+            "鄂建提复字[2025]185号",
+            "鄂尔多斯市人民政府",
+            EXPLICIT,
+        ),
         # only the prefix 鄂党办发 hints at a body, which the source never names
-        "关于加快培育新质生产力以科技创新引领高质量发展的实施意见": ("鄂党办发〔2025〕6号", NS, "—"),
-        "深入实施科技“突围”工程加快培育新质生产力的若干政策实施细则": ("鄂府发〔2024〕56号", "鄂尔多斯市人民政府", IMPLIED),
+        "关于加快培育新质生产力以科技创新引领高质量发展的实施意见": (
+            "鄂党办发〔2025〕6号",
+            NS,
+            "—",
+        ),
+        "深入实施科技“突围”工程加快培育新质生产力的若干政策实施细则": (
+            "鄂府发〔2024〕56号",
+            "鄂尔多斯市人民政府",
+            IMPLIED,
+        ),
         "鄂尔多斯市合作共建科研机构管理办法": (NS, NS, "—"),
         "“科技新政30条”": (NS, NS, "—"),
     }
@@ -827,7 +1003,9 @@ def test_base_year_of_the_enterprise_counts(ordos_kg) -> None:
         ("科技型中小企业数量", "111", NS),
     ]
     assert column(r, "period_note")[0] == "2021年初"
-    assert {squash(q) for q in column(r, "quote")[1:]} == {"国家高新技术企业、科技型中小企业由132家、111家，增长到330家、701家"}
+    assert {squash(q) for q in column(r, "quote")[1:]} == {
+        "国家高新技术企业、科技型中小企业由132家、111家，增长到330家、701家"
+    }
 
 
 def test_figures_without_a_year(ordos_kg) -> None:

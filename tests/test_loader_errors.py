@@ -11,7 +11,6 @@ import pytest
 
 import ecograph
 from ecograph.cli import main
-
 from ecograph.errors import DataError
 
 from .conftest import BROKEN
@@ -19,22 +18,62 @@ from .conftest import BROKEN
 # fixture file -> (line, record id, words the message must contain)
 CASES = {
     "yaml-syntax.yaml": (6, "", "YAML syntax error"),
-    "unknown-kind.yaml": (2, "broken-kind", "unknown kind 'Labratory' (did you mean 'Laboratory'?)"),
-    "unknown-property.yaml": (10, "broken-property", "unknown property 'brnchOf' (did you mean 'branchOf'?)"),
+    "unknown-kind.yaml": (
+        2,
+        "broken-kind",
+        "unknown kind 'Labratory' (did you mean 'Laboratory'?)",
+    ),
+    "unknown-property.yaml": (
+        10,
+        "broken-property",
+        "unknown property 'brnchOf' (did you mean 'branchOf'?)",
+    ),
     "dangling-reference.yaml": (7, "broken-reference", "dangling reference: locatedIn 'atlantis'"),
-    "duplicate-id.yaml": (2, "shili-laboratory", "duplicate id (also defined at organizations.yaml:1)"),
+    "duplicate-id.yaml": (
+        2,
+        "shili-laboratory",
+        "duplicate id (also defined at organizations.yaml:1)",
+    ),
     "bad-slug.yaml": (2, "Shili_Lab", "bad slug 'Shili_Lab'"),
-    "bad-literal.yaml": (2, "broken-literal-shili-2024", "bad literal for value: '12,5' is not a number"),
+    "bad-literal.yaml": (
+        2,
+        "broken-literal-shili-2024",
+        "bad literal for value: '12,5' is not a number",
+    ),
     "bad-year.yaml": (2, "broken-year-shili-24", "bad literal for year: '24' is not a year"),
     "bad-date.yaml": (2, "broken-date", "bad literal for dateIssued: '2025-02-31' is not a date"),
     "missing-zh-label.yaml": (2, "broken-label", "missing Chinese label (label.zh)"),
     "bad-language-tag.yaml": (2, "broken-language", "altLabel: 'z{h' is not a language tag"),
-    "quote-not-found.yaml": (2, "broken-quote", "quote not found in the source: '示例理工大学与示例市合作'"),
-    "quote-wrong-section.yaml": (2, "broken-section", "quote not found in section briefing-s1; it is in section briefing-s3"),
-    "value-not-printed.yaml": (2, "broken-value-shili-2024", "value 35.5 does not occur in its quote (it prints: 12.5, 2024)"),
-    "label-not-quoted.yaml": (2, "broken-unquoted-label", "neither the zh label '示例市立大学' nor a zh alias occurs in the record's quotes"),
-    "quote-on-redacted-span.yaml": (2, "broken-redacted-quote", "quote falls on text redacted by dataset.yaml"),
-    "isolated-but-linked.yaml": (2, "broken-isolated", "record says 'isolated:' but takes part in relations"),
+    "quote-not-found.yaml": (
+        2,
+        "broken-quote",
+        "quote not found in the source: '示例理工大学与示例市合作'",
+    ),
+    "quote-wrong-section.yaml": (
+        2,
+        "broken-section",
+        "quote not found in section briefing-s1; it is in section briefing-s3",
+    ),
+    "value-not-printed.yaml": (
+        2,
+        "broken-value-shili-2024",
+        "value 35.5 does not occur in its quote (it prints: 12.5, 2024)",
+    ),
+    "label-not-quoted.yaml": (
+        2,
+        "broken-unquoted-label",
+        "neither the zh label '示例市立大学' nor a zh alias occurs in the record's quotes",
+    ),
+    "quote-on-redacted-span.yaml": (
+        2,
+        "broken-redacted-quote",
+        "quote falls on text redacted by dataset.yaml",
+    ),
+    "isolated-but-linked.yaml": (
+        2,
+        "broken-isolated",
+        "record says 'isolated:' but takes part in relations",
+    ),
 }
 
 
@@ -56,7 +95,9 @@ def test_library_reports_file_line_and_id(name: str, shili_copy: Path) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_cli_exits_1_without_traceback_and_writes_nothing(name: str, shili_copy: Path, tmp_path: Path, runner) -> None:
+def test_cli_exits_1_without_traceback_and_writes_nothing(
+    name: str, shili_copy: Path, tmp_path: Path, runner
+) -> None:
     shutil.copy(BROKEN / name, shili_copy / name)
     out = tmp_path / "out"
     result = runner.invoke(main, ["build", "--data", str(shili_copy), "--out", str(out)])
@@ -84,12 +125,22 @@ def test_validate_lists_the_problem(name: str, shili_copy: Path, runner) -> None
 
 
 def test_all_problems_are_reported_together(shili_copy: Path) -> None:
-    for name in ("unknown-kind.yaml", "dangling-reference.yaml", "bad-literal.yaml", "quote-not-found.yaml"):
+    for name in (
+        "unknown-kind.yaml",
+        "dangling-reference.yaml",
+        "bad-literal.yaml",
+        "quote-not-found.yaml",
+    ):
         shutil.copy(BROKEN / name, shili_copy / name)
     with pytest.raises(ecograph.DataError) as info:
         ecograph.load(shili_copy)
     files = {p.file for p in info.value.problems}
-    assert {"unknown-kind.yaml", "dangling-reference.yaml", "bad-literal.yaml", "quote-not-found.yaml"} <= files
+    assert {
+        "unknown-kind.yaml",
+        "dangling-reference.yaml",
+        "bad-literal.yaml",
+        "quote-not-found.yaml",
+    } <= files
 
 
 def test_missing_folder_and_metadata(tmp_path: Path, runner) -> None:
@@ -116,14 +167,19 @@ def test_relation_to_wrong_kind_is_an_error(shili_copy: Path) -> None:
         "    - {p: branchOf, o: shili, cite: {section: briefing-s2, quote: 北城分中心}}\n",
         encoding="utf-8",
     )
-    with pytest.raises(ecograph.DataError, match=r"wrong.yaml:6: \[wrong-branch\] branchOf 'shili' is of kind AdministrativeArea, expected Organization"):
+    with pytest.raises(
+        ecograph.DataError,
+        match=r"wrong.yaml:6: \[wrong-branch\] branchOf 'shili' is of kind AdministrativeArea, expected Organization",
+    ):
         ecograph.load(shili_copy)
 
 
 def _tiny_city(folder: Path, *, heading_section: bool) -> Path:
     """A two-section report with a title line above its first section."""
     (folder / "sources").mkdir(parents=True)
-    (folder / "sources" / "report.txt").write_text("示例市科技局工作报告\n\n一、平台建设\n示例研究院获批重点实验室。\n", encoding="utf-8")
+    (folder / "sources" / "report.txt").write_text(
+        "示例市科技局工作报告\n\n一、平台建设\n示例研究院获批重点实验室。\n", encoding="utf-8"
+    )
     (folder / "dataset.yaml").write_text(
         "id: tiny\nbase: https://example.org/tiny/\ntitle: {zh: 示例, en: Example}\n"
         "sources:\n  - {document: report, file: sources/report.txt}\n",
@@ -163,7 +219,10 @@ def test_a_section_needs_no_cite_of_its_own(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "words"),
     [
-        ("base: https://example.org/shi]li/", "'base' must be an http(s) IRI ending in '/'"),  # found by hypothesis
+        (
+            "base: https://example.org/shi]li/",
+            "'base' must be an http(s) IRI ending in '/'",
+        ),  # found by hypothesis
         ("base: https://example.org/shi li/", "'base' must be an http(s) IRI ending in '/'"),
         ("license: not an iri", "'license' must be an IRI"),
         ("license: https://example.org/%zz", "'license' must be an IRI"),
@@ -172,7 +231,10 @@ def test_a_section_needs_no_cite_of_its_own(tmp_path: Path) -> None:
 def test_bad_iris_in_dataset_yaml(line: str, words: str, shili_copy: Path, runner) -> None:
     meta = shili_copy / "dataset.yaml"
     key = line.split(":", 1)[0]
-    text = "".join(f"{line}\n" if old.startswith(f"{key}:") else old for old in meta.read_text(encoding="utf-8").splitlines(True))
+    text = "".join(
+        f"{line}\n" if old.startswith(f"{key}:") else old
+        for old in meta.read_text(encoding="utf-8").splitlines(True)
+    )
     if f"{key}:" not in meta.read_text(encoding="utf-8"):
         text += f"{line}\n"
     meta.write_text(text, encoding="utf-8")
@@ -183,7 +245,9 @@ def test_bad_iris_in_dataset_yaml(line: str, words: str, shili_copy: Path, runne
     assert result.exit_code == 1 and words in result.output and "Traceback" not in result.output
 
 
-def test_a_folder_without_dataset_yaml_is_refused_before_anything_is_read(tmp_path: Path, runner) -> None:
+def test_a_folder_without_dataset_yaml_is_refused_before_anything_is_read(
+    tmp_path: Path, runner
+) -> None:
     """Found by fuzzing: --data / read every file under / to make the cache key, and crashed
     on the first it could not read."""
     (tmp_path / "unreadable").mkdir()
@@ -193,7 +257,11 @@ def test_a_folder_without_dataset_yaml_is_refused_before_anything_is_read(tmp_pa
         result = runner.invoke(main, ["stats", "--data", str(tmp_path)])
     finally:
         (tmp_path / "unreadable").chmod(0o755)
-    assert result.exit_code == 1 and "no dataset.yaml" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 1
+        and "no dataset.yaml" in result.output
+        and "Traceback" not in result.output
+    )
 
 
 # ------------------------------------------------------------------ hostile input (issue 14, item 6)
@@ -212,14 +280,19 @@ def test_a_yaml_alias_bomb_is_refused_before_it_expands(shili_copy) -> None:
 
     folder = shili_copy
     levels = ["  note: &a [" + ",".join(['"lol"'] * 9) + "]"]
-    levels += [f"  x{i}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)]
+    levels += [
+        f"  x{i}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 9) + "]" for i in range(8)
+    ]
     (folder / "bomb.yaml").write_text(
-        "- id: bomb\n  type: Fund\n  label: {zh: 示例基金, en: x}\n" + "\n".join(levels) + "\n", encoding="utf-8"
+        "- id: bomb\n  type: Fund\n  label: {zh: 示例基金, en: x}\n" + "\n".join(levels) + "\n",
+        encoding="utf-8",
     )
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     problems = _problems(folder)
     assert problems == ["bomb.yaml:4: YAML anchor 'a' is not allowed: write the value out"]
-    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000  # KB: nothing expanded
+    assert (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200_000
+    )  # KB: nothing expanded
 
 
 def test_an_ampersand_inside_text_is_no_anchor(tmp_path) -> None:
@@ -230,8 +303,12 @@ def test_an_ampersand_inside_text_is_no_anchor(tmp_path) -> None:
     assert read_yaml(path)[0]["note"] == "R&D and 2*3"
 
 
-@pytest.mark.parametrize("where", ["../outside.txt", "/etc/hostname", "link.txt", "fifo.txt", "sources"])
-def test_a_source_must_be_a_regular_file_inside_the_folder(shili_copy, tmp_path, where: str) -> None:
+@pytest.mark.parametrize(
+    "where", ["../outside.txt", "/etc/hostname", "link.txt", "fifo.txt", "sources"]
+)
+def test_a_source_must_be_a_regular_file_inside_the_folder(
+    shili_copy, tmp_path, where: str
+) -> None:
     import os
     import re as _re
 
@@ -245,13 +322,18 @@ def test_a_source_must_be_a_regular_file_inside_the_folder(shili_copy, tmp_path,
     text = meta.read_text(encoding="utf-8")
     meta.write_text(_re.sub(r"file: \S+", f"file: {where}", text, count=1), encoding="utf-8")
     problems = _problems(folder)  # a FIFO is refused before it is opened: this does not hang
-    assert any(("outside the dataset folder" in p or "not a regular file" in p or "not found" in p) for p in problems), problems
+    assert any(
+        ("outside the dataset folder" in p or "not a regular file" in p or "not found" in p)
+        for p in problems
+    ), problems
     assert all(p.startswith("dataset.yaml:") for p in problems[:1])
 
 
 def test_an_id_with_a_trailing_newline_is_no_slug(shili_copy) -> None:
     folder = shili_copy
-    (folder / "bad-id.yaml").write_text('- id: "fund\\n"\n  type: Fund\n  label: {zh: 示例基金, en: x}\n', encoding="utf-8")
+    (folder / "bad-id.yaml").write_text(
+        '- id: "fund\\n"\n  type: Fund\n  label: {zh: 示例基金, en: x}\n', encoding="utf-8"
+    )
     assert any("bad slug 'fund\\n'" in p for p in _problems(folder))
 
 
@@ -266,6 +348,8 @@ def test_non_ascii_digits_are_not_numbers(shili_copy) -> None:
 def test_a_message_quotes_at_most_a_line_of_a_value(shili_copy) -> None:
     folder = shili_copy
     huge = "x" * 100_000
-    (folder / "long.yaml").write_text(f"- id: fund\n  type: {huge}\n  label: {{zh: 示例基金, en: x}}\n", encoding="utf-8")
+    (folder / "long.yaml").write_text(
+        f"- id: fund\n  type: {huge}\n  label: {{zh: 示例基金, en: x}}\n", encoding="utf-8"
+    )
     problems = _problems(folder)
     assert problems and max(len(p) for p in problems) < 400

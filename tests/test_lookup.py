@@ -42,7 +42,11 @@ def test_lookup_finds_by_every_kind_of_name(ordos_kg, text: str, expected: str) 
 
 
 def test_pinyin_normalization() -> None:
-    assert normalize_pinyin("Èěrduōsī  Shíyànshì") == normalize_pinyin("e4er3duo1si1 shi2yan4shi4") == "eerduosishiyanshi"
+    assert (
+        normalize_pinyin("Èěrduōsī  Shíyànshì")
+        == normalize_pinyin("e4er3duo1si1 shi2yan4shi4")
+        == "eerduosishiyanshi"
+    )
     assert normalize_pinyin("lǜ") == normalize_pinyin("lv") == "lv"
 
 
@@ -95,13 +99,22 @@ def test_cli_lookup_text_json_and_exit_codes(runner) -> None:
     assert result.output.startswith("鄂尔多斯实验室  Ordos Laboratory")
     assert "获得称号/资质 (hasDesignation)  首批内蒙古实验室" in result.output
     assert "“鄂尔多斯实验室获批首批内蒙古实验室” — 二、重大创新平台快速发展" in result.output
-    english = runner.invoke(main, ["lookup", "eerduosi shiyanshi", "--lang", "en"], catch_exceptions=False)
+    english = runner.invoke(
+        main, ["lookup", "eerduosi shiyanshi", "--lang", "en"], catch_exceptions=False
+    )
     assert english.output.startswith("Ordos Laboratory  鄂尔多斯实验室")
-    assert "has designation (hasDesignation)" in english.output.lower() or "(hasDesignation)" in english.output
+    assert (
+        "has designation (hasDesignation)" in english.output.lower()
+        or "(hasDesignation)" in english.output
+    )
     data = json.loads(runner.invoke(main, ["lookup", "中科院", "--format", "json"]).output)
     assert data["status"] == "found" and data["card"]["id"] == "cas"
     ambiguous = runner.invoke(main, ["lookup", "实验室"])
-    assert ambiguous.exit_code == 0 and "choose one" in ambiguous.output and "ordos-laboratory" in ambiguous.output
+    assert (
+        ambiguous.exit_code == 0
+        and "choose one" in ambiguous.output
+        and "ordos-laboratory" in ambiguous.output
+    )
     assert runner.invoke(main, ["lookup", "实验室", "--strict"]).exit_code == 1
     missing = runner.invoke(main, ["lookup", "鄂尔多斯实验宫殿"])
     assert missing.exit_code in (0, 1)
@@ -111,7 +124,9 @@ def test_cli_lookup_text_json_and_exit_codes(runner) -> None:
 
 def test_near_miss_suggests_closest_names(ordos_kg) -> None:
     result = ordos_kg.lookup("深部煤层气勘探示范工程")
-    ids = [m.id for m in ([result.match] if result.match else result.candidates + result.suggestions)]
+    ids = [
+        m.id for m in ([result.match] if result.match else result.candidates + result.suggestions)
+    ]
     assert any("coalbed" in i or "cbm" in i or "methane" in i for i in ids), ids
 
 
@@ -120,7 +135,9 @@ def test_neighbors_of_the_talent_centre(ordos_kg) -> None:
     branches = {n.id for n in result.neighbors if any(e.predicate == "branchOf" for e in n.edges)}
     assert len(branches) == 4 and all(n.startswith("talent-centre-") for n in branches)
     assert all(n.depth == 1 for n in result.neighbors)
-    assert not any("DocumentSection" in n.kinds or "Observation" in n.kinds for n in result.neighbors)
+    assert not any(
+        "DocumentSection" in n.kinds or "Observation" in n.kinds for n in result.neighbors
+    )
     typed = ordos_kg.neighbors("鄂尔多斯实验室", depth=2, kinds=["Laboratory"])
     assert typed.neighbors and all("Laboratory" in n.kinds for n in typed.neighbors)
     with pytest.raises(NotFoundError, match="unknown kind"):
@@ -133,7 +150,9 @@ def test_paths_between_branch_centre_and_laboratory(ordos_kg) -> None:
     assert result.paths and all(p.length == 2 for p in result.paths)
     assert all(p.nodes[1] == "ordos" for p in result.paths)
     first = result.paths[0]
-    assert first.nodes[0] == "talent-centre-beijing-branch" and first.nodes[-1] == "ordos-laboratory"
+    assert (
+        first.nodes[0] == "talent-centre-beijing-branch" and first.nodes[-1] == "ordos-laboratory"
+    )
     for step in first.steps:
         assert step.edges and all(e.citations for e in step.edges)
         assert all(e.direction in ("forward", "backward") for e in step.edges)
@@ -145,15 +164,36 @@ def test_paths_between_branch_centre_and_laboratory(ordos_kg) -> None:
 
 def test_cli_neighbors_and_path(runner) -> None:
     result = runner.invoke(main, ["neighbors", "鄂尔多斯人才科创中心"], catch_exceptions=False)
-    assert result.exit_code == 0 and "北京人才科创分中心 —分支机构→ 鄂尔多斯人才科创中心" in result.output
-    data = json.loads(runner.invoke(main, ["neighbors", "鄂尔多斯人才科创中心", "--depth", "2", "--format", "json"]).output)
+    assert (
+        result.exit_code == 0
+        and "北京人才科创分中心 —分支机构→ 鄂尔多斯人才科创中心" in result.output
+    )
+    data = json.loads(
+        runner.invoke(
+            main, ["neighbors", "鄂尔多斯人才科创中心", "--depth", "2", "--format", "json"]
+        ).output
+    )
     assert {n["depth"] for n in data["neighbors"]} == {1, 2}
-    path = runner.invoke(main, ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--lang", "en"], catch_exceptions=False)
-    assert path.exit_code == 0 and "shortest path(s) of 2 step(s)" in path.output and "Ordos —develops→" in path.output
-    none = runner.invoke(main, ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--max-length", "1"])
+    path = runner.invoke(
+        main,
+        ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--lang", "en"],
+        catch_exceptions=False,
+    )
+    assert (
+        path.exit_code == 0
+        and "shortest path(s) of 2 step(s)" in path.output
+        and "Ordos —develops→" in path.output
+    )
+    none = runner.invoke(
+        main, ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--max-length", "1"]
+    )
     assert none.exit_code == 1 and "no path" in none.output
     ambiguous = runner.invoke(main, ["path", "实验室", "鄂尔多斯市"])
-    assert ambiguous.exit_code == 1 and "ambiguous" in ambiguous.output and "Traceback" not in ambiguous.output
+    assert (
+        ambiguous.exit_code == 1
+        and "ambiguous" in ambiguous.output
+        and "Traceback" not in ambiguous.output
+    )
 
 
 HOSTILE = [
@@ -180,7 +220,9 @@ def _record_queries(monkeypatch, work) -> list[tuple[str, dict]]:
         return real(self, query_text, bindings)
 
     monkeypatch.setattr(KnowledgeGraph, "query", spy)
-    work(ecograph.load())  # a fresh graph, so that its name index and network are built under the spy
+    work(
+        ecograph.load()
+    )  # a fresh graph, so that its name index and network are built under the spy
     monkeypatch.setattr(KnowledgeGraph, "query", real)
     return seen
 
@@ -233,7 +275,9 @@ def test_ambiguous_name_error_lists_candidates(ordos_kg) -> None:
         ("4", "", None, "en", "4"),
     ],
 )
-def test_amounts_are_written_as_each_language_writes_them(value, unit, qualifier, lang, text) -> None:
+def test_amounts_are_written_as_each_language_writes_them(
+    value, unit, qualifier, lang, text
+) -> None:
     assert amount_text(value, unit, qualifier, lang) == text
 
 

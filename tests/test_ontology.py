@@ -59,9 +59,17 @@ def test_vivo_and_frapo_only_in_the_alignment_file() -> None:
         assert "vivoweb.org" not in text and "purl.org/cerif/frapo" not in text
     header = URIRef("https://w3id.org/ecograph/ontology/alignments")
     predicates = {p for s, p, _ in ALIGNMENTS if s != header}
-    assert predicates <= {SKOS.closeMatch, SKOS.exactMatch, SKOS.relatedMatch, SKOS.broadMatch, SKOS.narrowMatch}
+    assert predicates <= {
+        SKOS.closeMatch,
+        SKOS.exactMatch,
+        SKOS.relatedMatch,
+        SKOS.broadMatch,
+        SKOS.narrowMatch,
+    }
     objects = {str(o) for o in ALIGNMENTS.objects()}
-    assert any("vivoweb.org" in o for o in objects) and any("purl.org/cerif/frapo" in o for o in objects)
+    assert any("vivoweb.org" in o for o in objects) and any(
+        "purl.org/cerif/frapo" in o for o in objects
+    )
 
 
 def test_object_properties_have_domain_or_range_where_listed() -> None:

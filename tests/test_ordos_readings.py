@@ -14,7 +14,9 @@ from ecograph.loader import normalize_text
 from .conftest import ORDOS, TESTS
 
 READINGS = sorted((TESTS / "data" / "ordos-readings").glob("reader-*.yaml"))
-SOURCE = normalize_text((ORDOS / "sources" / "000_6dda99716a2125f5.txt").read_text(encoding="utf-8"))
+SOURCE = normalize_text(
+    (ORDOS / "sources" / "000_6dda99716a2125f5.txt").read_text(encoding="utf-8")
+)
 
 
 def graph_pairs(kg: ecograph.KnowledgeGraph) -> set[frozenset[str]]:
@@ -34,15 +36,23 @@ def test_there_are_two_readings() -> None:
 
 
 @pytest.mark.parametrize("path", READINGS, ids=lambda p: p.stem)
-def test_relation_recall_against_an_independent_reading(path: Path, ordos_kg: ecograph.KnowledgeGraph) -> None:
+def test_relation_recall_against_an_independent_reading(
+    path: Path, ordos_kg: ecograph.KnowledgeGraph
+) -> None:
     pairs, have = reading(path), graph_pairs(ordos_kg)
     missing = {pair: items for pair, items in pairs.items() if pair not in have}
     recall = 1 - len(missing) / len(pairs)
     assert recall >= 0.85, f"recall {recall:.3f}"
-    unexplained = sorted(tuple(sorted(p)) for p, items in missing.items() if not any(i.get("verdict") for i in items))
+    unexplained = sorted(
+        tuple(sorted(p)) for p, items in missing.items() if not any(i.get("verdict") for i in items)
+    )
     assert unexplained == [], "links the reader found that the graph lacks, with no verdict"
     # a verdict only where the graph really lacks the link (verdicts do not go stale)
-    stale = sorted(tuple(sorted(p)) for p, items in pairs.items() if p in have and any(i.get("verdict") for i in items))
+    stale = sorted(
+        tuple(sorted(p))
+        for p, items in pairs.items()
+        if p in have and any(i.get("verdict") for i in items)
+    )
     assert stale == []
 
 

@@ -56,7 +56,11 @@ def _loaded_modules(code: str) -> set[str]:
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True
     )
-    return {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines() if "|" in line}
+    return {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in result.stderr.splitlines()
+        if "|" in line
+    }
 
 
 def test_cli_import_loads_no_heavy_library() -> None:
@@ -69,7 +73,9 @@ def test_lookup_on_cached_data_needs_no_heavy_library() -> None:
         "import sys; from ecograph.cli import main; sys.argv = ['ecograph', 'lookup', '鄂尔多斯实验室']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
     )
-    subprocess.run([sys.executable, "-c", code], capture_output=True, check=True)  # fills the build cache
+    subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, check=True
+    )  # fills the build cache
     loaded = _loaded_modules(code)
     assert "ecograph" in loaded
     assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pypinyin", "IPython"}, loaded

@@ -42,7 +42,9 @@ def test_every_statement_sits_in_a_cited_assertion_graph(shili_kg) -> None:
 
 
 def test_provenance_of_a_relation_from_sparql(shili_kg) -> None:
-    query = PREFIX_TEXT + """
+    query = (
+        PREFIX_TEXT
+        + """
     SELECT ?section ?quote ?status ?basis WHERE {
       GRAPH ?g { ?x eco:branchOf ?y }
       ?x skos:prefLabel "北城分中心"@zh . ?y skos:prefLabel "示例人才中心"@zh .
@@ -50,6 +52,7 @@ def test_provenance_of_a_relation_from_sparql(shili_kg) -> None:
       ?c eco:section ?s ; oa:exact ?quote . ?s skos:prefLabel ?section .
       FILTER(lang(?section) = "zh")
     }"""
+    )
     rows = list(shili_kg.dataset.query(query))
     assert [(str(r.section), str(r.quote), r.status, r.basis) for r in rows] == [
         ("二、人才与投入", "示例人才中心设立北城分中心", ECO.done, ECO.explicit)
@@ -62,8 +65,11 @@ def test_union_default_graph_needs_no_graph_clause(shili_kg) -> None:
 
 
 def test_planned_status_and_implied_basis(shili_kg) -> None:
-    query = PREFIX_TEXT + """
+    query = (
+        PREFIX_TEXT
+        + """
     SELECT ?label WHERE { ?x eco:status eco:planned ; skos:prefLabel ?label FILTER(lang(?label)="zh") }"""
+    )
     assert [str(r.label) for r in shili_kg.dataset.query(query)] == ["示例中试基地"]
     query = PREFIX_TEXT + "SELECT (COUNT(?g) AS ?n) WHERE { ?g eco:basis eco:implied }"
     assert int(next(iter(shili_kg.dataset.query(query))).n) == 2
@@ -79,8 +85,11 @@ def test_observation_literals_are_exact_and_typed(shili_kg) -> None:
 
 
 def test_citation_names_section_and_document(shili_kg) -> None:
-    query = PREFIX_TEXT + """
+    query = (
+        PREFIX_TEXT
+        + """
     SELECT DISTINCT ?doc WHERE { ?c a eco:Citation ; dct:source ?doc }"""
+    )
     assert [str(r.doc) for r in shili_kg.dataset.query(query)] == [shili_kg.iri("briefing")]
 
 
@@ -93,7 +102,9 @@ def test_second_city_uses_its_own_base(shili_kg, ordos_kg) -> None:
 
 def test_entity_iris_are_the_yaml_slugs(ordos_kg) -> None:
     prefix = ordos_kg.meta.base + "id/"
-    slugs = {str(s)[len(prefix):] for s in ordos_kg.data_graph().subjects() if str(s).startswith(prefix)}
+    slugs = {
+        str(s)[len(prefix) :] for s in ordos_kg.data_graph().subjects() if str(s).startswith(prefix)
+    }
     assert slugs == set(ordos_kg.data.records)
 
 

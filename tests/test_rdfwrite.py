@@ -16,7 +16,12 @@ from rdflib import Dataset, Graph
 from ecograph import rdfwrite
 from ecograph.errors import OutputError
 
-FORMATS = {"trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD, "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+}
 
 
 def _quads(kg) -> set:
@@ -43,7 +48,9 @@ def test_graph_formats_read_back_with_rdflib(shili_kg, fmt: str, rdflib_format: 
     parsed.parse(data=shili_kg.serialize(fmt), format=rdflib_format)
     assert set(parsed.quads()) == set(expected.quads())
     graphs = {g.identifier for g in parsed.graphs()}
-    assert len(graphs) == 1 + shili_kg.stats().named_graphs  # the named graphs and the default graph
+    assert (
+        len(graphs) == 1 + shili_kg.stats().named_graphs
+    )  # the named graphs and the default graph
 
 
 def test_turtle_reads_back_with_rdflib(shili_kg) -> None:
@@ -58,7 +65,10 @@ def test_trig_writes_the_default_graph_first_then_named_graphs_in_iri_order(ordo
     # Oxigraph writes the prefixes longest IRI first (a fixed order, whatever the process)
     assert sorted(header) == sorted(f"@prefix {p}: <{iri}> ." for p, iri in prefixes.items())
     names = re.findall(r"^(\S+) \{$", text, re.M)
-    expanded = [n[1:-1] if n.startswith("<") else prefixes[n.split(":")[0]] + n.split(":", 1)[1] for n in names]
+    expanded = [
+        n[1:-1] if n.startswith("<") else prefixes[n.split(":")[0]] + n.split(":", 1)[1]
+        for n in names
+    ]
     assert expanded == sorted(expanded) and len(expanded) == ordos_kg.stats().named_graphs
     first_graph = text.index(names[0] + " {")
     assert "eco:Citation" in text[:first_graph]  # the provenance (default graph) comes first
@@ -111,8 +121,13 @@ def test_jsonld_refuses_an_iri_whose_scheme_is_a_prefix() -> None:
 BASE = "https://example.org/city/"
 PREFIXES = rdfwrite.prefixes_for(BASE)
 # local parts that are easy (a-z), hard for compact IRIs ("//…", ":", "#") and non-ASCII
-_local = st.lists(st.sampled_from(["a", "z", "0", "9", "-", "_", ".", "/", "#", ":", "~", "//", "中", "é"]), max_size=6).map("".join)
-_namespace = st.sampled_from([PREFIXES["data"], PREFIXES["eco"], PREFIXES["skos"], "http://other.example/", BASE])
+_local = st.lists(
+    st.sampled_from(["a", "z", "0", "9", "-", "_", ".", "/", "#", ":", "~", "//", "中", "é"]),
+    max_size=6,
+).map("".join)
+_namespace = st.sampled_from(
+    [PREFIXES["data"], PREFIXES["eco"], PREFIXES["skos"], "http://other.example/", BASE]
+)
 
 
 def _iri_or_none(text: str):
@@ -122,16 +137,35 @@ def _iri_or_none(text: str):
         return None
 
 
-iris = st.builds(lambda ns, local: _iri_or_none(ns + local), _namespace, _local).filter(lambda iri: iri is not None)
+iris = st.builds(lambda ns, local: _iri_or_none(ns + local), _namespace, _local).filter(
+    lambda iri: iri is not None
+)
 blank = st.builds(ox.BlankNode, st.from_regex(r"b[a-z0-9]{0,5}", fullmatch=True))
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
 literals = st.one_of(
     st.builds(ox.Literal, _text),
-    st.builds(lambda v, lang: ox.Literal(v, language=lang), _text, st.sampled_from(["zh", "en", "zh-Hans", "en-GB"])),
-    st.builds(lambda v, d: ox.Literal(v, language="ar", direction=d), _text, st.sampled_from([ox.BaseDirection.LTR, ox.BaseDirection.RTL])),
-    st.builds(lambda n: ox.Literal(str(n), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer")), st.integers()),
-    st.builds(lambda v: ox.Literal(v, datatype=ox.NamedNode(PREFIXES["xsd"] + "decimal")), st.sampled_from(["1.0", "0.50", "-3", "1"])),
-    st.builds(lambda v: ox.Literal(v, datatype=ox.NamedNode(PREFIXES["xsd"] + "gYear")), st.sampled_from(["2024", "2025"])),
+    st.builds(
+        lambda v, lang: ox.Literal(v, language=lang),
+        _text,
+        st.sampled_from(["zh", "en", "zh-Hans", "en-GB"]),
+    ),
+    st.builds(
+        lambda v, d: ox.Literal(v, language="ar", direction=d),
+        _text,
+        st.sampled_from([ox.BaseDirection.LTR, ox.BaseDirection.RTL]),
+    ),
+    st.builds(
+        lambda n: ox.Literal(str(n), datatype=ox.NamedNode(PREFIXES["xsd"] + "integer")),
+        st.integers(),
+    ),
+    st.builds(
+        lambda v: ox.Literal(v, datatype=ox.NamedNode(PREFIXES["xsd"] + "decimal")),
+        st.sampled_from(["1.0", "0.50", "-3", "1"]),
+    ),
+    st.builds(
+        lambda v: ox.Literal(v, datatype=ox.NamedNode(PREFIXES["xsd"] + "gYear")),
+        st.sampled_from(["2024", "2025"]),
+    ),
     st.builds(lambda v: ox.Literal(v, datatype=ox.NamedNode("http://other.example/dt")), _text),
 )
 rdf_type = st.just(ox.NamedNode(PREFIXES["rdf"] + "type"))
@@ -157,5 +191,8 @@ def test_random_statements_read_back_from_every_writer(statements) -> None:
     ):
         assert set(ox.parse(text.encode("utf-8"), format=fmt)) == expected, text
     flat = {quad.triple for quad in expected}
-    for text, fmt in ((rdfwrite.to_turtle(ordered, PREFIXES), ox.RdfFormat.TURTLE), (rdfwrite.to_ntriples(ordered), ox.RdfFormat.N_TRIPLES)):
+    for text, fmt in (
+        (rdfwrite.to_turtle(ordered, PREFIXES), ox.RdfFormat.TURTLE),
+        (rdfwrite.to_ntriples(ordered), ox.RdfFormat.N_TRIPLES),
+    ):
         assert {quad.triple for quad in ox.parse(text.encode("utf-8"), format=fmt)} == flat, text

@@ -47,7 +47,9 @@ def _examples() -> list[tuple[int, list[tuple[str, list[str]]]]]:
 
 EXAMPLES = _examples()
 #: blocks that start a server in the background (``… &``); the others run through CliRunner
-SERVER_EXAMPLES = [(line, steps) for line, steps in EXAMPLES if steps and steps[0][0].endswith(" &")]
+SERVER_EXAMPLES = [
+    (line, steps) for line, steps in EXAMPLES if steps and steps[0][0].endswith(" &")
+]
 LOCAL_EXAMPLES = [example for example in EXAMPLES if example not in SERVER_EXAMPLES]
 _SECONDS = re.compile(r"\b\d+\.\d+ s\b")
 _LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ")  # the server's own log
@@ -137,15 +139,20 @@ def test_readme_example_output_is_what_the_command_prints(line: int, steps, work
         )
 
 
-
-@pytest.mark.parametrize(("line", "steps"), SERVER_EXAMPLES, ids=[f"README.md:{line}" for line, _ in SERVER_EXAMPLES])
+@pytest.mark.parametrize(
+    ("line", "steps"), SERVER_EXAMPLES, ids=[f"README.md:{line}" for line, _ in SERVER_EXAMPLES]
+)
 def test_readme_server_examples(line: int, steps, workdir: Path) -> None:
     """The server blocks, run as a reader would: the server in the background on a free port
     (the README's port replaced), every other step in bash."""
     if shutil.which("curl") is None:
         pytest.skip("curl is not installed")
     bin_dir = Path(sys.executable).parent
-    if "oxigraph" in steps[0][0] and not (bin_dir / "oxigraph").exists() and shutil.which("oxigraph") is None:
+    if (
+        "oxigraph" in steps[0][0]
+        and not (bin_dir / "oxigraph").exists()
+        and shutil.which("oxigraph") is None
+    ):
         pytest.skip("the Oxigraph server binary is absent: pip install oxigraph")
     readme_port = re.search(r"(?:--port |127\.0\.0\.1:)(\d+)", steps[0][0]).group(1)
     port = str(free_port())
@@ -153,7 +160,11 @@ def test_readme_server_examples(line: int, steps, workdir: Path) -> None:
     command, expected = steps[0]
     process = subprocess.Popen(
         shlex.split(command[: -len(" &")].replace(readme_port, port)),
-        cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=workdir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     watchdog = threading.Timer(120, process.kill)  # a server that never gets ready ends the wait
     watchdog.start()
@@ -167,10 +178,20 @@ def test_readme_server_examples(line: int, steps, workdir: Path) -> None:
         assert announced == [e.replace(readme_port, port) for e in expected], f"README.md:{line}"
         wait_until_answering(f"http://127.0.0.1:{port}/", process)
         for command, expected in steps[1:]:
-            run = subprocess.run(["bash", "-c", command.replace(readme_port, port)], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
+            run = subprocess.run(
+                ["bash", "-c", command.replace(readme_port, port)],
+                cwd=workdir,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             actual = (run.stdout + run.stderr).splitlines()
             assert _matches([e.replace(readme_port, port) for e in expected], actual), (
-                f"README.md:{line}: `{command}` prints\n" + "\n".join(actual) + "\n\nbut the README shows\n" + "\n".join(expected)
+                f"README.md:{line}: `{command}` prints\n"
+                + "\n".join(actual)
+                + "\n\nbut the README shows\n"
+                + "\n".join(expected)
             )
     finally:
         watchdog.cancel()
@@ -186,7 +207,9 @@ def test_readme_python_examples_run_and_print_what_the_readme_shows(workdir: Pat
     import contextlib
     import io
 
-    section = README[README.index("## Python API") : README.index("\n## ", README.index("## Python API") + 1)]
+    section = README[
+        README.index("## Python API") : README.index("\n## ", README.index("## Python API") + 1)
+    ]
     blocks = re.findall(r"```(python|text)\n(.*?)```", section, re.S)
     assert [kind for kind, _ in blocks].count("python") >= 2
     namespace: dict = {}

@@ -21,20 +21,30 @@ _counter = itertools.count()
 # Text a curator might type: CJK, Latin, digits, punctuation the sources use, and the
 # characters that break naive serializers (quotes, backslashes, angle brackets, braces, and the
 # characters Python's str.splitlines() takes for line ends inside one N-Quads line).
-label_text = st.text(
-    alphabet=st.sampled_from(
-        list("鄂尔多斯实验室能源研究院科技创新中心") + list("abcXYZ 0129-.,'\"\\<>{}&%“”（）、") + list("\u2028\x85\x0c")
-    ),
-    min_size=1,
-    max_size=20,
-).map(str.strip).filter(lambda s: s and "\n" not in s)
+label_text = (
+    st.text(
+        alphabet=st.sampled_from(
+            list("鄂尔多斯实验室能源研究院科技创新中心")
+            + list("abcXYZ 0129-.,'\"\\<>{}&%“”（）、")
+            + list("\u2028\x85\x0c")
+        ),
+        min_size=1,
+        max_size=20,
+    )
+    .map(str.strip)
+    .filter(lambda s: s and "\n" not in s)
+)
 slug = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,5}){0,2}", fullmatch=True)
 KINDS = ["Laboratory", "University", "Programme", "Field", "PilotPlatform", "Person"]
 
 
 @st.composite
 def datasets(draw):
-    ids = draw(st.lists(slug.filter(lambda s: s not in {"doc", "sec"}), min_size=1, max_size=6, unique=True))
+    ids = draw(
+        st.lists(
+            slug.filter(lambda s: s not in {"doc", "sec"}), min_size=1, max_size=6, unique=True
+        )
+    )
     records = []
     quotes = []
     for rid in ids:
@@ -85,10 +95,14 @@ def _write(folder: Path, records, quotes, value, year) -> None:
          "year": year, "cite": {"section": "sec", "quote": f"数值{value}亿元"}},
     ]  # fmt: skip
     (folder / "fixed.yaml").write_text(yaml.safe_dump(fixed, allow_unicode=True), encoding="utf-8")
-    (folder / "records.yaml").write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    (folder / "records.yaml").write_text(
+        yaml.safe_dump(records, allow_unicode=True), encoding="utf-8"
+    )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(datasets())
 def test_yaml_graph_trig_graph_round_trip(tmp_path: Path, data) -> None:
     folder = tmp_path / f"ds{next(_counter)}"
@@ -125,14 +139,18 @@ JUNK = [
 ]  # fmt: skip
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     datasets(),
     st.sampled_from(["records.yaml", "fixed.yaml", "dataset.yaml"]),
     st.integers(0, 10_000),
     st.sampled_from(JUNK),
 )
-def test_damaged_yaml_never_tracebacks_or_half_writes(tmp_path: Path, data, target: str, position: int, junk: str) -> None:
+def test_damaged_yaml_never_tracebacks_or_half_writes(
+    tmp_path: Path, data, target: str, position: int, junk: str
+) -> None:
     from click.testing import CliRunner
 
     folder = tmp_path / f"bad{next(_counter)}"
@@ -142,13 +160,19 @@ def test_damaged_yaml_never_tracebacks_or_half_writes(tmp_path: Path, data, targ
     out = folder.parent / f"{folder.name}-out"
     result = CliRunner().invoke(main, ["build", "--data", str(folder), "--out", str(out)])
     assert result.exit_code in (0, 1), result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     assert "Traceback" not in result.output
     if result.exit_code == 1:
         assert result.output.startswith("Error: ")
         assert not out.exists() or not any(out.iterdir())
     else:
-        assert sorted(p.name for p in out.iterdir()) == ["ecograph.jsonld", "ecograph.trig", "ecograph.ttl"]
+        assert sorted(p.name for p in out.iterdir()) == [
+            "ecograph.jsonld",
+            "ecograph.trig",
+            "ecograph.ttl",
+        ]
         json.loads((out / "ecograph.jsonld").read_text(encoding="utf-8"))
 
 
@@ -169,7 +193,9 @@ def test_outputs_get_the_mode_a_plain_write_would(tmp_path: Path) -> None:
         kept.write_text("old", encoding="utf-8")
         kept.chmod(0o664)
         write_atomic(kept, "new")
-        assert stat.S_IMODE(kept.stat().st_mode) == 0o664 and kept.read_text(encoding="utf-8") == "new"
+        assert (
+            stat.S_IMODE(kept.stat().st_mode) == 0o664 and kept.read_text(encoding="utf-8") == "new"
+        )
     finally:
         os.umask(old)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.html", "private.ttl", "shared.csv"]

@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 import ecograph
 from ecograph.cli import main
-from ecograph.safetext import BIDI_CONTROLS, BOM, csv_text, neutralise_bidi, spreadsheet_cell, terminal_text
+from ecograph.safetext import (
+    BIDI_CONTROLS,
+    BOM,
+    csv_text,
+    neutralise_bidi,
+    spreadsheet_cell,
+    terminal_text,
+)
 
 from .conftest import TESTS
 
@@ -21,7 +28,7 @@ XSS = TESTS / "data" / "xss"
 @pytest.mark.parametrize(
     ("cell", "written"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -63,7 +70,10 @@ def test_terminal_text_shows_controls_as_escapes() -> None:
 @given(st.text(max_size=40))
 def test_terminal_text_leaves_no_control_character(text: str) -> None:
     shown = terminal_text(text)
-    assert not any((ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F or c in BIDI_CONTROLS for c in shown)
+    assert not any(
+        (ord(c) < 32 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F or c in BIDI_CONTROLS
+        for c in shown
+    )
 
 
 def test_bidi_controls_never_reach_a_page() -> None:
@@ -74,19 +84,33 @@ def test_cli_csv_outputs_neutralise_and_excel_adds_the_bom(runner, tmp_path) -> 
     query = "SELECT ?v WHERE { VALUES ?v { '=cmd|calc' '-7' 'plain' } } ORDER BY ?v"
     plain = runner.invoke(main, ["query", query, "--format", "csv"], catch_exceptions=False)
     assert plain.exit_code == 0 and plain.output.splitlines() == ["v", "-7", "'=cmd|calc", "plain"]
-    excel = runner.invoke(main, ["query", query, "--format", "csv", "--excel"], catch_exceptions=False)
+    excel = runner.invoke(
+        main, ["query", query, "--format", "csv", "--excel"], catch_exceptions=False
+    )
     assert excel.stdout_bytes.decode("utf-8").startswith(BOM + "v\r\n")
-    ranked = runner.invoke(main, ["rank", "--top", "2", "--format", "csv", "--excel"], catch_exceptions=False)
+    ranked = runner.invoke(
+        main, ["rank", "--top", "2", "--format", "csv", "--excel"], catch_exceptions=False
+    )
     assert ranked.exit_code == 0 and ranked.output.startswith(BOM + "rank,id,label")
-    written = runner.invoke(main, ["export", "--format", "csv", "--excel", "-o", str(tmp_path / "net")], catch_exceptions=False)
+    written = runner.invoke(
+        main,
+        ["export", "--format", "csv", "--excel", "-o", str(tmp_path / "net")],
+        catch_exceptions=False,
+    )
     assert written.exit_code == 0
-    assert (tmp_path / "net" / "nodes.csv").read_text(encoding="utf-8").startswith(BOM + "id,label_zh")
+    assert (
+        (tmp_path / "net" / "nodes.csv").read_text(encoding="utf-8").startswith(BOM + "id,label_zh")
+    )
 
 
 def test_labels_cannot_command_the_terminal(runner) -> None:
     result = runner.invoke(main, ["lookup", "zhuru", "--data", str(XSS)], catch_exceptions=False)
     assert result.exit_code == 0
-    assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output
+    assert (
+        "\x1b" not in result.output
+        and "\x07" not in result.output
+        and "\u202e" not in result.output
+    )
     assert "Zhuru \\x1b[31mred\\x1b[0m" in result.output and "\\u202e" in result.output
 
 

@@ -51,7 +51,14 @@ class Answer:
         return (self.headers.get("Content-Type") or "").split(";")[0]
 
 
-def request(base: str, path: str, *, data: bytes | None = None, headers: dict[str, str] | None = None, method: str | None = None) -> Answer:
+def request(
+    base: str,
+    path: str,
+    *,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    method: str | None = None,
+) -> Answer:
     req = urllib.request.Request(base + path, data=data, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(req, timeout=30) as response:
@@ -61,7 +68,11 @@ def request(base: str, path: str, *, data: bytes | None = None, headers: dict[st
 
 
 def sparql_get(base: str, query: str, accept: str | None = None) -> Answer:
-    return request(base, "/sparql?" + urllib.parse.urlencode({"query": query}), headers={"Accept": accept} if accept else {})
+    return request(
+        base,
+        "/sparql?" + urllib.parse.urlencode({"query": query}),
+        headers={"Accept": accept} if accept else {},
+    )
 
 
 class Running:
@@ -99,9 +110,18 @@ def server(kg) -> Iterator[Running]:
 def test_get_post_form_and_post_direct_give_the_same_answer(server, kg) -> None:
     expected = kg.query(ACADEMICIANS).to_sparql_json()
     got = sparql_get(server.base, ACADEMICIANS)
-    form = request(server.base, "/sparql", data=urllib.parse.urlencode({"query": ACADEMICIANS}).encode(),
-                   headers={"Content-Type": "application/x-www-form-urlencoded"})
-    direct = request(server.base, "/sparql", data=ACADEMICIANS.encode(), headers={"Content-Type": "application/sparql-query"})
+    form = request(
+        server.base,
+        "/sparql",
+        data=urllib.parse.urlencode({"query": ACADEMICIANS}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    direct = request(
+        server.base,
+        "/sparql",
+        data=ACADEMICIANS.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
     for answer in (got, form, direct):
         assert answer.status == 200 and answer.type == "application/sparql-results+json"
         assert json.loads(answer.body) == expected
@@ -115,22 +135,36 @@ def test_content_negotiation(server, kg) -> None:
     ns = {"r": "http://www.w3.org/2005/sparql-results#"}
     assert [e.text for e in ET.fromstring(xml.body).findall(".//r:uri", ns)] == result.values("x")
     csv_answer = sparql_get(server.base, ACADEMICIANS, "text/csv")
-    assert csv_answer.type == "text/csv" and list(csv.reader(io.StringIO(csv_answer.text)))[1:] == [[v] for v in result.values("x")]
+    assert csv_answer.type == "text/csv" and list(csv.reader(io.StringIO(csv_answer.text)))[1:] == [
+        [v] for v in result.values("x")
+    ]
     tsv = sparql_get(server.base, ACADEMICIANS, "text/tab-separated-values")
-    assert tsv.type == "text/tab-separated-values" and tsv.text.splitlines()[1] == f"<{result.values('x')[0]}>"
-    preferred = sparql_get(server.base, ACADEMICIANS, "text/csv;q=0.5, application/sparql-results+xml")
+    assert (
+        tsv.type == "text/tab-separated-values"
+        and tsv.text.splitlines()[1] == f"<{result.values('x')[0]}>"
+    )
+    preferred = sparql_get(
+        server.base, ACADEMICIANS, "text/csv;q=0.5, application/sparql-results+xml"
+    )
     assert preferred.type == "application/sparql-results+xml"
     assert sparql_get(server.base, ACADEMICIANS, "*/*").type == "application/sparql-results+json"
     assert sparql_get(server.base, ACADEMICIANS, "image/png").status == 406
     ask = sparql_get(server.base, "ASK { ?x a eco:Laboratory }", "application/sparql-results+xml")
     assert "<boolean>true</boolean>" in ask.text
-    assert negotiate("application/json", ("application/sparql-results+json",)) == "application/sparql-results+json"
+    assert (
+        negotiate("application/json", ("application/sparql-results+json",))
+        == "application/sparql-results+json"
+    )
 
 
 def test_construct_turtle_and_ntriples(server, kg) -> None:
     query = "CONSTRUCT { ?x a eco:Academician } WHERE { ?x a eco:Academician }"
     turtle = sparql_get(server.base, query)
-    assert turtle.status == 200 and turtle.type == "text/turtle" and turtle.text == kg.query(query).turtle
+    assert (
+        turtle.status == 200
+        and turtle.type == "text/turtle"
+        and turtle.text == kg.query(query).turtle
+    )
     nt = sparql_get(server.base, query, "application/n-triples")
     assert nt.type == "application/n-triples" and len(nt.text.strip().splitlines()) == 5
     assert sparql_get(server.base, query, "application/sparql-results+json").status == 406
@@ -149,7 +183,9 @@ def test_service_description(server) -> None:
     assert any(t.object == ox.NamedNode(f"{sd}SPARQL11Query") for t in triples)
     assert any(t.object == ox.NamedNode(f"{server.base}/sparql") for t in triples)
     hostile = request(server.base, "/sparql", headers={"Host": "a> . <urn:x> <urn:y> <urn:z"})
-    assert hostile.status == 421 and "urn:x" not in hostile.text  # not a host this server answers for
+    assert (
+        hostile.status == 421 and "urn:x" not in hostile.text
+    )  # not a host this server answers for
 
 
 # --------------------------------------------------------------------------- errors, and serving on
@@ -170,10 +206,19 @@ def test_update_is_403(server, how: str) -> None:
     if how == "query":
         answer = sparql_get(server.base, update)
     elif how == "form-update":
-        answer = request(server.base, "/sparql", data=urllib.parse.urlencode({"update": update}).encode(),
-                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        answer = request(
+            server.base,
+            "/sparql",
+            data=urllib.parse.urlencode({"update": update}).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
     elif how == "direct-update":
-        answer = request(server.base, "/sparql", data=update.encode(), headers={"Content-Type": "application/sparql-update"})
+        answer = request(
+            server.base,
+            "/sparql",
+            data=update.encode(),
+            headers={"Content-Type": "application/sparql-update"},
+        )
     else:
         answer = request(server.base, "/sparql?" + urllib.parse.urlencode({"update": update}))
     assert answer.status == 403 and "not allowed" in answer.text
@@ -185,7 +230,13 @@ def test_update_is_403(server, how: str) -> None:
 def test_methods_that_would_write_are_405(server, method: str) -> None:
     """Graph Store Protocol writes (PUT, DELETE) and PATCH: 405 with the methods allowed."""
     body = b"<urn:a> <urn:b> <urn:c> ." if method != "DELETE" else None
-    answer = request(server.base, "/sparql", data=body, headers={"Content-Type": "application/n-triples"}, method=method)
+    answer = request(
+        server.base,
+        "/sparql",
+        data=body,
+        headers={"Content-Type": "application/n-triples"},
+        method=method,
+    )
     assert answer.status == 405 and answer.headers["Allow"] == "GET, HEAD, POST, OPTIONS"
     assert "read-only" in answer.text
     server.alive()
@@ -216,7 +267,11 @@ def test_slow_query_is_stopped_not_abandoned(kg) -> None:
         before = {w.process.pid for w in running.server.runner._idle}
         started = time.perf_counter()
         answer = sparql_get(running.base, HEAVY)
-        assert answer.status == 503 and "was stopped" in answer.text and int(answer.headers["Retry-After"]) > 0
+        assert (
+            answer.status == 503
+            and "was stopped" in answer.text
+            and int(answer.headers["Retry-After"]) > 0
+        )
         assert time.perf_counter() - started < 2.5
         for pid in before:  # the worker is gone: killed and reaped
             with pytest.raises(ProcessLookupError):
@@ -238,17 +293,31 @@ def test_row_limit_and_big_body_are_413(server) -> None:
     assert construct.status == 413
     server.alive()
     big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * (1024 * 1024 + 10)
-    answer = request(server.base, "/sparql", data=big.encode(), headers={"Content-Type": "application/sparql-query"})
+    answer = request(
+        server.base,
+        "/sparql",
+        data=big.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )
     assert answer.status == 413
     server.alive()
 
 
 def test_other_bad_requests(server) -> None:
     assert request(server.base, "/nowhere").status == 404
-    assert request(server.base, "/sparql", data=b"x", headers={"Content-Type": "text/plain"}).status == 415
+    assert (
+        request(server.base, "/sparql", data=b"x", headers={"Content-Type": "text/plain"}).status
+        == 415
+    )
     twice = "/sparql?" + urllib.parse.urlencode([("query", "ASK {}"), ("query", "ASK {}")])
     assert request(server.base, twice).status == 400
-    assert request(server.base, "/sparql?" + urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": "urn:g"})).status == 400
+    assert (
+        request(
+            server.base,
+            "/sparql?" + urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": "urn:g"}),
+        ).status
+        == 400
+    )
     server.alive()
 
 
@@ -258,7 +327,9 @@ def test_cors_only_when_enabled(server, kg) -> None:
     try:
         assert sparql_get(running.base, "ASK {}").headers.get("Access-Control-Allow-Origin") == "*"
         preflight = request(running.base, "/sparql", method="OPTIONS")
-        assert preflight.status == 204 and "POST" in preflight.headers["Access-Control-Allow-Methods"]
+        assert (
+            preflight.status == 204 and "POST" in preflight.headers["Access-Control-Allow-Methods"]
+        )
     finally:
         running.stop()
 
@@ -272,7 +343,9 @@ def test_query_page_has_the_gallery_and_no_external_resources(server) -> None:
     page = answer.text
     for saved in gallery():
         assert f'<option value="{saved.name}">' in page
-    assert not re.search(r"<(script|link|img|iframe)[^>]*(src|href)\s*=\s*[\"']?(https?:)?//", page, re.I)
+    assert not re.search(
+        r"<(script|link|img|iframe)[^>]*(src|href)\s*=\s*[\"']?(https?:)?//", page, re.I
+    )
     assert "default-src 'none'" in answer.headers["Content-Security-Policy"]
     # the examples are JSON in a script element that no query text can close
     data = re.search(r'<script type="application/json" id="examples">(.*?)</script>', page, re.S)
@@ -282,14 +355,20 @@ def test_query_page_has_the_gallery_and_no_external_resources(server) -> None:
 
 def test_view_serves_the_viewer(server) -> None:
     answer = request(server.base, "/view")
-    assert answer.status == 200 and answer.type == "text/html" and answer.text.lstrip().lower().startswith("<!doctype html")
+    assert (
+        answer.status == 200
+        and answer.type == "text/html"
+        and answer.text.lstrip().lower().startswith("<!doctype html")
+    )
 
 
 # --------------------------------------------------------------------------- a standard client
 
 
 def _sparqlwrapper_session(url: str) -> None:
-    sparqlwrapper = pytest.importorskip("SPARQLWrapper", reason="SPARQLWrapper is in the test extra")
+    sparqlwrapper = pytest.importorskip(
+        "SPARQLWrapper", reason="SPARQLWrapper is in the test extra"
+    )
     client = sparqlwrapper.SPARQLWrapper(url)
     client.setQuery(ACADEMICIANS)
     client.setReturnFormat(sparqlwrapper.JSON)
@@ -320,7 +399,9 @@ def test_sparqlwrapper_queries_ecograph_serve(tmp_path: Path) -> None:
 
     port = free_port()
     command = [ecograph_bin] if ecograph_bin else [sys.executable, "-m", "ecograph.cli"]
-    process = subprocess.Popen([*command, "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [*command, "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
         try:
             wait_until_answering(f"http://127.0.0.1:{port}/sparql", process)
@@ -343,7 +424,12 @@ def test_sparqlwrapper_queries_ecograph_serve(tmp_path: Path) -> None:
 def test_term_serialization_refuses_what_it_cannot_write() -> None:
     assert sparql_term('a"b\\c\n') == '"a\\"b\\\\c\\n"'
     assert sparql_term(Iri("https://example.org/x#y")) == "<https://example.org/x#y>"
-    for bad in ["https://example.org/a> } UNION { <b", "https://ex.org/a b", "no-scheme", "https://ex.org/{x}"]:
+    for bad in [
+        "https://example.org/a> } UNION { <b",
+        "https://ex.org/a b",
+        "no-scheme",
+        "https://ex.org/{x}",
+    ]:
         with pytest.raises(QueryError):
             sparql_term(Iri(bad))
     with pytest.raises(QueryError):
@@ -357,17 +443,28 @@ def test_term_serialization_refuses_what_it_cannot_write() -> None:
 def test_a_port_in_use_is_a_clear_error(server, kg, runner) -> None:
     """Found by fuzzing the command line: a taken port crashed with AttributeError."""
     port = int(server.base.rsplit(":", 1)[1])
-    with pytest.raises(ecograph.OutputError, match=r"cannot listen on 127\.0\.0\.1:\d+: Address already in use .*--port 0"):
+    with pytest.raises(
+        ecograph.OutputError,
+        match=r"cannot listen on 127\.0\.0\.1:\d+: Address already in use .*--port 0",
+    ):
         make_server(kg, port=port, view=False)
     result = runner.invoke(main, ["serve", "--port", str(port)])
-    assert result.exit_code == 1 and "Address already in use" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 1
+        and "Address already in use" in result.output
+        and "Traceback" not in result.output
+    )
     server.alive()
 
 
 def test_a_store_folder_that_cannot_be_opened_is_a_clear_error(tmp_path: Path, runner) -> None:
     (tmp_path / "file").write_text("not a folder", encoding="utf-8")
     result = runner.invoke(main, ["query", "ASK {}", "--store", f"oxigraph:{tmp_path / 'file'}"])
-    assert result.exit_code == 1 and "cannot open the Oxigraph store" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 1
+        and "cannot open the Oxigraph store" in result.output
+        and "Traceback" not in result.output
+    )
 
 
 _CANNED: dict[str, tuple[str, bytes]] = {}
@@ -376,7 +473,7 @@ _CANNED: dict[str, tuple[str, bytes]] = {}
 class _CannedHandler(http.server.BaseHTTPRequestHandler):
     """Answers every request with the content type and body in ``_CANNED["answer"]``."""
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         content_type, body = _CANNED["answer"]
         self.send_response(200)
@@ -410,20 +507,38 @@ JSON = "application/sparql-results+json"
         (JSON, b"[]", "a list, not an object"),
         (JSON, b'{"head": {}}', "no list of variable names"),
         (JSON, b'{"boolean": "yes"}', "'boolean' is not true or false"),
-        (JSON, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "weird", "value": 1}}]}}', "no valid 'type' and 'value'"),
-        (JSON, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"y": {"type": "uri", "value": "urn:y"}}]}}', "not among the variables"),
-        (JSON, b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": "urn:x"}}]}}', "variables the query does not have: x"),
+        (
+            JSON,
+            b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "weird", "value": 1}}]}}',
+            "no valid 'type' and 'value'",
+        ),
+        (
+            JSON,
+            b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"y": {"type": "uri", "value": "urn:y"}}]}}',
+            "not among the variables",
+        ),
+        (
+            JSON,
+            b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": "urn:x"}}]}}',
+            "variables the query does not have: x",
+        ),
         ("application/n-triples", b"<a> <b> <c> .", "not valid application/n-triples"),
     ],
 )
-def test_a_malformed_answer_from_an_endpoint_is_an_error(canned: str, content_type: str, body: bytes, words: str, runner) -> None:
+def test_a_malformed_answer_from_an_endpoint_is_an_error(
+    canned: str, content_type: str, body: bytes, words: str, runner
+) -> None:
     """Found by pointing --endpoint at a server answering garbage: JSONDecodeError, KeyError,
     AttributeError and SyntaxError tracebacks."""
     _CANNED["answer"] = (content_type, body)
     with pytest.raises(ecograph.EcographError, match=re.escape(words)):
         EndpointStore(canned).query("SELECT ?e ?name WHERE { ?e ?p ?name }")
     result = runner.invoke(main, ["lookup", "鄂尔多斯实验室", "--endpoint", canned])
-    assert result.exit_code == 1 and "Traceback" not in result.output and result.output.startswith("Error: ")
+    assert (
+        result.exit_code == 1
+        and "Traceback" not in result.output
+        and result.output.startswith("Error: ")
+    )
 
 
 # --------------------------------------------------------------------------- clients that distrust servers
@@ -435,7 +550,7 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args: Any) -> None:
         pass
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         if self.path.startswith("/redirect"):
@@ -488,8 +603,13 @@ def hostile() -> Iterator[str]:
 
 @pytest.mark.parametrize(
     ("path", "words"),
-    [("/redirect", "redirected to another server"), ("/huge", "over 256 MB"), ("/deep", "nested too deeply"),
-     ("/cut", "broke off"), ("/drip", "too long")],
+    [
+        ("/redirect", "redirected to another server"),
+        ("/huge", "over 256 MB"),
+        ("/deep", "nested too deeply"),
+        ("/cut", "broke off"),
+        ("/drip", "too long"),
+    ],
 )
 def test_an_endpoint_that_misbehaves_is_a_clean_error(hostile: str, path: str, words: str) -> None:
     from ecograph.remote import EndpointError
@@ -501,11 +621,25 @@ def test_an_endpoint_that_misbehaves_is_a_clean_error(hostile: str, path: str, w
 
 def test_query_file_must_be_a_small_regular_file(runner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["query", "--file", "/dev/zero"])
-    assert result.exit_code == 2 and "not a query file" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 2
+        and "not a query file" in result.output
+        and "Traceback" not in result.output
+    )
 
 
 def test_an_endpoint_that_is_down_is_a_clean_error(runner) -> None:
-    down = runner.invoke(main, ["lookup", "鄂尔多斯实验室", "--endpoint", "http://127.0.0.1:9/query"])
-    assert down.exit_code == 1 and "cannot reach http://127.0.0.1:9/query" in down.output and "Traceback" not in down.output
+    down = runner.invoke(
+        main, ["lookup", "鄂尔多斯实验室", "--endpoint", "http://127.0.0.1:9/query"]
+    )
+    assert (
+        down.exit_code == 1
+        and "cannot reach http://127.0.0.1:9/query" in down.output
+        and "Traceback" not in down.output
+    )
     pushed = runner.invoke(main, ["push", "--endpoint", "http://127.0.0.1:9/store"])
-    assert pushed.exit_code == 1 and "cannot reach" in pushed.output and "Traceback" not in pushed.output
+    assert (
+        pushed.exit_code == 1
+        and "cannot reach" in pushed.output
+        and "Traceback" not in pushed.output
+    )

@@ -38,15 +38,25 @@ def test_gallery_gives_the_same_answers_on_every_store(both, saved) -> None:
     assert _canonical(memory) == _canonical(oxigraph)
 
 
-@pytest.mark.parametrize("text", ["鄂尔多斯实验室", "eerduosi shiyanshi", "实验室", "鄂尔多斯市", "量子"])
+@pytest.mark.parametrize(
+    "text", ["鄂尔多斯实验室", "eerduosi shiyanshi", "实验室", "鄂尔多斯市", "量子"]
+)
 def test_lookup_is_the_same_on_every_store(both, text: str) -> None:
     assert both["memory"].lookup(text).to_dict() == both["oxigraph"].lookup(text).to_dict()
 
 
-@pytest.mark.parametrize("pair", [("北京人才科创分中心", "鄂尔多斯实验室"), ("清华大学", "九三学社")])
+@pytest.mark.parametrize(
+    "pair", [("北京人才科创分中心", "鄂尔多斯实验室"), ("清华大学", "九三学社")]
+)
 def test_paths_and_network_are_the_same_on_every_store(both, pair) -> None:
-    assert both["memory"].paths(*pair, max_length=5, all_paths=True).to_dict() == both["oxigraph"].paths(*pair, max_length=5, all_paths=True).to_dict()
-    assert both["memory"].rank("all", top=None).to_dict() == both["oxigraph"].rank("all", top=None).to_dict()
+    assert (
+        both["memory"].paths(*pair, max_length=5, all_paths=True).to_dict()
+        == both["oxigraph"].paths(*pair, max_length=5, all_paths=True).to_dict()
+    )
+    assert (
+        both["memory"].rank("all", top=None).to_dict()
+        == both["oxigraph"].rank("all", top=None).to_dict()
+    )
 
 
 @pytest.mark.parametrize("store", STORES)
@@ -56,16 +66,43 @@ def test_query_errors_on_every_store(both, store: str) -> None:
         kg.query("SELECT ?x WHERE {\n  ?x a }")
     with pytest.raises(QueryError, match="SPARQL Update is not allowed"):
         kg.query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
-    result = kg.query("SELECT ?e ?label WHERE { ?e skos:prefLabel ?label FILTER(lang(?label) = 'zh') }", {"e": Iri(kg.iri("ordos"))})
+    result = kg.query(
+        "SELECT ?e ?label WHERE { ?e skos:prefLabel ?label FILTER(lang(?label) = 'zh') }",
+        {"e": Iri(kg.iri("ordos"))},
+    )
     assert result.values("label") == ["鄂尔多斯市"]
     assert kg.query("ASK { ?x a eco:Laboratory }").boolean is True
     described = kg.query("CONSTRUCT { ?x a eco:Academician } WHERE { ?x a eco:Academician }")
-    assert described.kind == "construct" and described.triples == 5 and "eco:Academician" in described.turtle
+    assert (
+        described.kind == "construct"
+        and described.triples == 5
+        and "eco:Academician" in described.turtle
+    )
 
 
 def test_store_option_and_environment(runner, monkeypatch) -> None:
-    memory = runner.invoke(main, ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }", "--store", "memory", "--format", "csv"])
-    oxigraph = runner.invoke(main, ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }", "--store", "oxigraph", "--format", "csv"])
+    memory = runner.invoke(
+        main,
+        [
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }",
+            "--store",
+            "memory",
+            "--format",
+            "csv",
+        ],
+    )
+    oxigraph = runner.invoke(
+        main,
+        [
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }",
+            "--store",
+            "oxigraph",
+            "--format",
+            "csv",
+        ],
+    )
     assert memory.output == oxigraph.output and memory.output.splitlines() == ["n", "5"]
     bad = runner.invoke(main, ["stats", "--store", "virtuoso"])
     assert bad.exit_code == 1 and "unknown store 'virtuoso'" in bad.output
@@ -93,7 +130,10 @@ def test_build_cache_hit_miss_and_invalidation(tmp_path: Path, monkeypatch) -> N
     assert second.cache_hit and second.key == first.key
     assert second.serialize("trig") == first.serialize("trig")  # same bytes from the cache
     assert second.stats().to_dict() == first.stats().to_dict()
-    (data / "concepts.yaml").write_text((data / "concepts.yaml").read_text(encoding="utf-8").replace("Shili}", "Shili City}"), encoding="utf-8")
+    (data / "concepts.yaml").write_text(
+        (data / "concepts.yaml").read_text(encoding="utf-8").replace("Shili}", "Shili City}"),
+        encoding="utf-8",
+    )
     third = ecograph.load(data)
     assert not third.cache_hit and third.key != first.key
     assert third.lookup("shili city").status == "found"
@@ -171,21 +211,35 @@ def test_stale_temporary_outputs_are_removed_on_the_next_write(tmp_path: Path) -
 
 # Terms of every kind, made inside the query (VALUES / BIND), so that both stores see the same
 # input: the Oxigraph store's fast row conversion must give the rdflib store's answer term for term.
-_SAFE_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters='"\\\r\n'), max_size=12)
+_SAFE_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters='"\\\r\n'), max_size=12
+)
 _TERMS = st.one_of(
     st.builds(lambda s: ("literal", f'"{s}"'), _SAFE_TEXT),
-    st.builds(lambda s, lang: ("literal", f'"{s}"@{lang}'), _SAFE_TEXT, st.sampled_from(["zh", "en", "zh-hans", "mn"])),
-    st.builds(lambda n: ("literal", f'"{n}"^^xsd:integer'), st.integers(-10**6, 10**6)),
+    st.builds(
+        lambda s, lang: ("literal", f'"{s}"@{lang}'),
+        _SAFE_TEXT,
+        st.sampled_from(["zh", "en", "zh-hans", "mn"]),
+    ),
+    st.builds(lambda n: ("literal", f'"{n}"^^xsd:integer'), st.integers(-(10**6), 10**6)),
     # in their canonical form: Oxigraph keeps numbers by value ("1.50" comes back "1.5"), rdflib
     # keeps the lexical form (see README, "Stores")
-    st.builds(lambda k: ("literal", f'"{format(Decimal(k).scaleb(-2).normalize(), "f")}"^^xsd:decimal'), st.integers(-10**6, 10**6)),
+    st.builds(
+        lambda k: ("literal", f'"{format(Decimal(k).scaleb(-2).normalize(), "f")}"^^xsd:decimal'),
+        st.integers(-(10**6), 10**6),
+    ),
     st.builds(lambda y: ("literal", f'"{y}"^^xsd:gYear'), st.integers(1900, 2100)),
-    st.builds(lambda s: ("uri", f"<https://example.org/{s}>"), st.text("abcxyz019-_", min_size=1, max_size=8)),
+    st.builds(
+        lambda s: ("uri", f"<https://example.org/{s}>"),
+        st.text("abcxyz019-_", min_size=1, max_size=8),
+    ),
     st.just(("unbound", "UNDEF")),
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.lists(_TERMS, min_size=3, max_size=3), min_size=1, max_size=4))
 def test_terms_of_every_kind_read_back_the_same_on_every_store(both, rows) -> None:
     values = " ".join("(" + " ".join(term for _, term in row) + ")" for row in rows)
@@ -194,7 +248,10 @@ def test_terms_of_every_kind_read_back_the_same_on_every_store(both, rows) -> No
     assert memory.variables == oxigraph.variables == ["a", "b", "c", "k"]
 
     def without_bnode_labels(result):  # blank node labels are the stores' own
-        return sorted(json.dumps({**r, "k": r["k"]["type"]}, sort_keys=True, ensure_ascii=False) for r in result.rows)
+        return sorted(
+            json.dumps({**r, "k": r["k"]["type"]}, sort_keys=True, ensure_ascii=False)
+            for r in result.rows
+        )
 
     assert without_bnode_labels(memory) == without_bnode_labels(oxigraph)
     assert len(oxigraph.rows) == len(rows)
@@ -209,7 +266,9 @@ def test_terms_of_every_kind_read_back_the_same_on_every_store(both, rows) -> No
 def test_a_tab_inside_a_string_stays_a_tab(both, store: str) -> None:
     """rdflib's parser expands the tabs of the query text to spaces; inside a string literal that
     would change the value (found by the test above), so the memory store escapes them."""
-    text = "SELECT ?a ?b ?c\tWHERE {\tVALUES (?a ?b) { (\"x\ty\" 'p\tq') }\tBIND(\"\"\"1\t2\"\"\" AS ?c) }"
+    text = (
+        'SELECT ?a ?b ?c\tWHERE {\tVALUES (?a ?b) { ("x\ty" \'p\tq\') }\tBIND("""1\t2""" AS ?c) }'
+    )
     row = both[store].query(text).rows[0]
     assert [row[v]["value"] for v in ("a", "b", "c")] == ["x\ty", "p\tq", "1\t2"]
     # a tab written as the escape \t already means a tab
@@ -224,32 +283,67 @@ def test_syntax_error_at_the_end_of_a_file(both, runner, tmp_path: Path, store: 
     query_file = tmp_path / "unclosed.rq"
     query_file.write_text("SELECT ?x WHERE {\n", encoding="utf-8")
     result = runner.invoke(main, ["query", "--store", store, "--file", str(query_file)])
-    assert result.exit_code == 1 and "line 2, column 1" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 1
+        and "line 2, column 1" in result.output
+        and "Traceback" not in result.output
+    )
 
 
 def test_syntax_message_counts_the_lines_of_the_users_text() -> None:
     from ecograph.store import syntax_message
 
     text = "SELECT ?x WHERE {\n  ?x a }"
-    assert syntax_message("error at 2:9: expected FILTER", text) == "SPARQL syntax error at line 2, column 9: expected FILTER\n    ?x a }"
-    assert syntax_message("error at 5:9: expected FILTER", text, line_offset=3).endswith("\n    ?x a }")
+    assert (
+        syntax_message("error at 2:9: expected FILTER", text)
+        == "SPARQL syntax error at line 2, column 9: expected FILTER\n    ?x a }"
+    )
+    assert syntax_message("error at 5:9: expected FILTER", text, line_offset=3).endswith(
+        "\n    ?x a }"
+    )
     assert syntax_message("error at 3:1: expected }", text).endswith("\n  (the end of the query)")
-    assert syntax_message("error at 1:1: x", text, line_offset=3) is None  # inside the lines sent first
+    assert (
+        syntax_message("error at 1:1: x", text, line_offset=3) is None
+    )  # inside the lines sent first
     assert syntax_message("no position", text) is None
 
 
 def test_triple_terms_in_an_answer_are_a_clear_error(both, runner) -> None:
     with pytest.raises(QueryError, match="RDF 1.2 triple term"):
         both["oxigraph"].query("SELECT (TRIPLE(?s, ?p, ?o) AS ?t) WHERE { ?s ?p ?o } LIMIT 1")
-    result = runner.invoke(main, ["query", "--store", "oxigraph", "SELECT (TRIPLE(?s, ?p, ?o) AS ?t) WHERE { ?s ?p ?o } LIMIT 1"])
-    assert result.exit_code == 1 and "RDF 1.2 triple term" in result.output and "Traceback" not in result.output
+    result = runner.invoke(
+        main,
+        [
+            "query",
+            "--store",
+            "oxigraph",
+            "SELECT (TRIPLE(?s, ?p, ?o) AS ?t) WHERE { ?s ?p ?o } LIMIT 1",
+        ],
+    )
+    assert (
+        result.exit_code == 1
+        and "RDF 1.2 triple term" in result.output
+        and "Traceback" not in result.output
+    )
 
 
-@pytest.mark.parametrize("value", ["x=<not an iri>", "x=<https://example.org/a b>", "x=data:no pe", "x=<https://example.org/%zz>"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "x=<not an iri>",
+        "x=<https://example.org/a b>",
+        "x=data:no pe",
+        "x=<https://example.org/%zz>",
+    ],
+)
 def test_a_binding_that_is_no_iri_is_a_query_error(value: str, runner) -> None:
     """Found by fuzzing the command line: an invalid IRI in --bind crashed in pyoxigraph."""
     result = runner.invoke(main, ["query", "SELECT ?x WHERE { }", "--bind", value])
-    assert result.exit_code == 1 and "is not an IRI" in result.output and "Traceback" not in result.output
+    assert (
+        result.exit_code == 1
+        and "is not an IRI" in result.output
+        and "Traceback" not in result.output
+    )
 
 
 def test_an_invalid_iri_bound_through_the_api_is_a_query_error(both) -> None:

@@ -25,16 +25,24 @@ def test_synthetic_yaml_passes_the_loader_and_shacl(tmp_path: Path) -> None:
     assert kg.lookup(university.labels["en"]).match.id == university.id
     degrees = Counter(d for _, d in kg.network().undirected.degree())
     top = max(d for d in degrees)
-    assert top >= 10 * (sum(k * v for k, v in degrees.items()) / sum(degrees.values())) / 3  # hubs: skewed degrees
+    assert (
+        top >= 10 * (sum(k * v for k, v in degrees.items()) / sum(degrees.values())) / 3
+    )  # hubs: skewed degrees
 
 
 def test_same_seed_same_bytes(tmp_path: Path) -> None:
     synthesize(tmp_path / "a", 200, 5)
     synthesize(tmp_path / "b", 200, 5)
     synthesize(tmp_path / "c", 200, 6)
-    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
-    assert (tmp_path / "a" / "entities.yaml").read_bytes() != (tmp_path / "c" / "entities.yaml").read_bytes()
+    files = sorted(
+        p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file()
+    )
+    assert all(
+        (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files
+    )
+    assert (tmp_path / "a" / "entities.yaml").read_bytes() != (
+        tmp_path / "c" / "entities.yaml"
+    ).read_bytes()
 
 
 def test_nquads_and_ntriples_parse(tmp_path: Path) -> None:
@@ -43,7 +51,11 @@ def test_nquads_and_ntriples_parse(tmp_path: Path) -> None:
     store = pyoxigraph.Store()
     store.load(path=str(tmp_path / "q" / "synth.nq"), format=pyoxigraph.RdfFormat.N_QUADS)
     assert len(list(store.named_graphs())) > 500
-    triples = list(pyoxigraph.parse(path=str(tmp_path / "t" / "synth.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES))
+    triples = list(
+        pyoxigraph.parse(
+            path=str(tmp_path / "t" / "synth.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES
+        )
+    )
     assert len(triples) > 5000
     labs = store.query(
         "SELECT (COUNT(?x) AS ?n) WHERE { ?x a <https://w3id.org/ecograph/ontology#Laboratory> }",
@@ -53,11 +65,17 @@ def test_nquads_and_ntriples_parse(tmp_path: Path) -> None:
 
 
 def test_synth_command_is_quiet_when_not_a_terminal(runner, tmp_path: Path) -> None:
-    result = runner.invoke(main, ["synth", "--entities", "100", "-o", str(tmp_path / "s")], catch_exceptions=False)
+    result = runner.invoke(
+        main, ["synth", "--entities", "100", "-o", str(tmp_path / "s")], catch_exceptions=False
+    )
     assert result.exit_code == 0
     assert result.output.startswith("Wrote 100 entities")
     assert "%" not in result.output and "[" not in result.output  # no progress bar in a pipe
-    built = runner.invoke(main, ["build", "--data", str(tmp_path / "s"), "--out", str(tmp_path / "o")], catch_exceptions=False)
+    built = runner.invoke(
+        main,
+        ["build", "--data", str(tmp_path / "s"), "--out", str(tmp_path / "o")],
+        catch_exceptions=False,
+    )
     assert built.exit_code == 0 and built.output.startswith("Built dataset synth")
     bad = runner.invoke(main, ["synth", "--entities", "5", "-o", str(tmp_path / "x")])
     assert bad.exit_code == 2

@@ -49,7 +49,11 @@ class Server:
     env: dict[str, str] = field(default_factory=dict)  # the credentials, as a user would set them
 
     def endpoint(self, **options) -> EndpointStore:
-        credentials = Credentials(self.env["ECOGRAPH_ENDPOINT_USER"], self.env["ECOGRAPH_ENDPOINT_PASSWORD"]) if self.env else False
+        credentials = (
+            Credentials(self.env["ECOGRAPH_ENDPOINT_USER"], self.env["ECOGRAPH_ENDPOINT_PASSWORD"])
+            if self.env
+            else False
+        )
         return EndpointStore(self.query, credentials=credentials, **options)
 
 
@@ -78,7 +82,9 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """Each server with the Ordos build pushed into it by the CLI."""
     process = None
     if request.param == "oxigraph":
@@ -90,12 +96,20 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             "virtuoso",
             virtuoso.sparql,
             virtuoso.store,
-            {"ECOGRAPH_ENDPOINT_USER": virtuoso.user, "ECOGRAPH_ENDPOINT_PASSWORD": virtuoso.password},
+            {
+                "ECOGRAPH_ENDPOINT_USER": virtuoso.user,
+                "ECOGRAPH_ENDPOINT_PASSWORD": virtuoso.password,
+            },
         )
     try:
-        pushed = CliRunner().invoke(main, ["push", "--endpoint", found.store], env=found.env, catch_exceptions=False)
+        pushed = CliRunner().invoke(
+            main, ["push", "--endpoint", found.store], env=found.env, catch_exceptions=False
+        )
         assert pushed.exit_code == 0, pushed.output
-        assert pushed.output.startswith("Pushed 6,162 quads in 478 graphs") and "replace, graph by graph" in pushed.output
+        assert (
+            pushed.output.startswith("Pushed 6,162 quads in 478 graphs")
+            and "replace, graph by graph" in pushed.output
+        )
         yield found
     finally:
         if process is not None:
@@ -112,7 +126,14 @@ def _rows(result) -> list[str]:
 
 
 def _answer(result) -> tuple:
-    return result.kind, result.variables, _rows(result), result.boolean, result.triples, result.turtle
+    return (
+        result.kind,
+        result.variables,
+        _rows(result),
+        result.boolean,
+        result.triples,
+        result.turtle,
+    )
 
 
 # --------------------------------------------------------------------------- the gallery
@@ -130,7 +151,9 @@ def test_the_gallery_gives_the_local_answers(server: Server, local, saved) -> No
     kind, reason = mark
     assert reason
     # the mark must be true: the answer differs, and for "order" only in its order
-    assert _answer(there) != _answer(here), f"{saved.name} is marked for {server.name} but gives the local answer"
+    assert _answer(there) != _answer(here), (
+        f"{saved.name} is marked for {server.name} but gives the local answer"
+    )
     if kind == "order":
         assert sorted(_rows(there)) == sorted(_rows(here)) and there.variables == here.variables
     else:
@@ -140,7 +163,9 @@ def test_the_gallery_gives_the_local_answers(server: Server, local, saved) -> No
 def test_only_virtuoso_needs_marks() -> None:
     marked = {q.name: q.portability for q in gallery() if q.portability}
     assert {store for marks in marked.values() for store in marks} == {"virtuoso"}
-    assert len(marked) <= 4, "each new mark needs a reason the saved query cannot be written portably"
+    assert len(marked) <= 4, (
+        "each new mark needs a reason the saved query cannot be written portably"
+    )
 
 
 # --------------------------------------------------------------------------- the commands
@@ -166,7 +191,9 @@ COMMANDS = [
 def test_commands_give_the_local_answers(server: Server, command: list[str]) -> None:
     runner = CliRunner()
     here = runner.invoke(main, command, catch_exceptions=False)
-    there = runner.invoke(main, [*command, "--endpoint", server.query], env=server.env, catch_exceptions=False)
+    there = runner.invoke(
+        main, [*command, "--endpoint", server.query], env=server.env, catch_exceptions=False
+    )
     assert here.exit_code == there.exit_code == 0, there.output
     assert there.output == here.output
 
@@ -175,7 +202,12 @@ def test_the_viewer_is_the_same_page(server: Server, tmp_path: Path) -> None:
     runner = CliRunner()
     here, there = tmp_path / "here.html", tmp_path / "there.html"
     assert runner.invoke(main, ["view", "-o", str(here)], catch_exceptions=False).exit_code == 0
-    made = runner.invoke(main, ["view", "-o", str(there), "--endpoint", server.query], env=server.env, catch_exceptions=False)
+    made = runner.invoke(
+        main,
+        ["view", "-o", str(there), "--endpoint", server.query],
+        env=server.env,
+        catch_exceptions=False,
+    )
     assert made.exit_code == 0, made.output
     assert there.read_bytes() == here.read_bytes()
 
@@ -185,7 +217,10 @@ def test_lookup_and_paths_through_the_library(server: Server, local) -> None:
     for text in ["鄂尔多斯实验室", "eerduosi shiyanshi", "实验室", "量子"]:
         assert through.lookup(text).to_dict() == local.lookup(text).to_dict()
     for pair in [("北京人才科创分中心", "鄂尔多斯实验室"), ("清华大学", "九三学社")]:
-        assert through.paths(*pair, max_length=5, all_paths=True).to_dict() == local.paths(*pair, max_length=5, all_paths=True).to_dict()
+        assert (
+            through.paths(*pair, max_length=5, all_paths=True).to_dict()
+            == local.paths(*pair, max_length=5, all_paths=True).to_dict()
+        )
 
 
 # --------------------------------------------------------------------------- bindings
@@ -224,16 +259,23 @@ def test_bindings_join_like_a_substitution(server: Server, local) -> None:
     for entity in ["ordos", "tsinghua-university", "ordos-laboratory"]:
         bound = {"e": Iri(local.iri(entity))}
         for query in (_RELATIONS_QUERY, _OBSERVATIONS_QUERY):
-            assert sorted(_rows(remote.query(query, bound))) == sorted(_rows(local.query(query, bound)))
+            assert sorted(_rows(remote.query(query, bound))) == sorted(
+                _rows(local.query(query, bound))
+            )
     label = {"label": Literal("鄂尔多斯市", lang="zh")}
-    assert remote.query("SELECT ?e WHERE { ?e skos:prefLabel ?label }", label).values("e") == [local.iri("ordos")]
+    assert remote.query("SELECT ?e WHERE { ?e skos:prefLabel ?label }", label).values("e") == [
+        local.iri("ordos")
+    ]
     with pytest.raises(QueryError, match="SPARQL Update is not allowed"):
         remote.query("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
 
 
 def test_the_values_block_opens_the_outermost_group() -> None:
     bound = {"e": Iri("urn:x")}
-    assert bind_query("SELECT ?e WHERE { ?e ?p ?o }", bound) == "SELECT ?e WHERE {\n  VALUES (?e) { (<urn:x>) }\n ?e ?p ?o }"
+    assert (
+        bind_query("SELECT ?e WHERE { ?e ?p ?o }", bound)
+        == "SELECT ?e WHERE {\n  VALUES (?e) { (<urn:x>) }\n ?e ?p ?o }"
+    )
     construct = bind_query('CONSTRUCT { ?e ?p "{" } WHERE { ?e ?p ?o }', bound)
     assert construct.startswith('CONSTRUCT { ?e ?p "{" } WHERE {\n  VALUES')
     assert bind_query("# WHERE {\nASK { ?e ?p ?o }", bound).startswith("# WHERE {\nASK {\n  VALUES")
@@ -252,7 +294,9 @@ def test_methods(server: Server) -> None:
     assert auto.query(ask).boolean is True and auto.method == "form"
     assert server.endpoint(method="get").query(ask).boolean is True
     assert server.endpoint(method="form").query(ask).boolean is True
-    if server.name == "oxigraph":  # Virtuoso 7 never answers a direct POST: it would wait for the timeout
+    if (
+        server.name == "oxigraph"
+    ):  # Virtuoso 7 never answers a direct POST: it would wait for the timeout
         assert server.endpoint(method="direct").query(ask).boolean is True
 
 
@@ -269,7 +313,9 @@ def test_a_server_that_refuses_the_form_is_asked_with_get(tmp_path: Path) -> Non
             self.end_headers()
 
         def do_GET(self) -> None:
-            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("query", [""])[0]
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get(
+                "query", [""]
+            )[0]
             body = json.dumps({"head": {}, "boolean": "ASK" in query}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
@@ -283,7 +329,9 @@ def test_a_server_that_refuses_the_form_is_asked_with_get(tmp_path: Path) -> Non
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), OnlyGet)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
-        store = EndpointStore(f"http://127.0.0.1:{httpd.server_address[1]}/sparql", credentials=False)
+        store = EndpointStore(
+            f"http://127.0.0.1:{httpd.server_address[1]}/sparql", credentials=False
+        )
         assert store.query("ASK {}").boolean is True and store.method == "get"
     finally:
         httpd.shutdown()
@@ -298,28 +346,53 @@ def test_credentials_come_from_the_environment_or_netrc(tmp_path: Path, monkeypa
     assert (found.user, found.password, found.source) == ("curator", "s3cret", str(netrc))
     assert "s3cret" not in repr(found)
     assert Credentials.lookup("http://example.org/sparql", env) is None
-    assert Credentials.lookup("http://x/", {"ECOGRAPH_ENDPOINT_USER": "u", "ECOGRAPH_ENDPOINT_PASSWORD": "p", **env}).user == "u"
+    assert (
+        Credentials.lookup(
+            "http://x/", {"ECOGRAPH_ENDPOINT_USER": "u", "ECOGRAPH_ENDPOINT_PASSWORD": "p", **env}
+        ).user
+        == "u"
+    )
     assert Credentials.lookup("http://x/", {"ECOGRAPH_ENDPOINT_TOKEN": "t", **env}).token == "t"
     with pytest.raises(EndpointError, match="ECOGRAPH_ENDPOINT_USER"):
         EndpointStore("http://user:pw@127.0.0.1:1/sparql")
     runner = CliRunner()
-    refused = runner.invoke(main, ["lookup", "鄂尔多斯市", "--endpoint", "http://user:pw@127.0.0.1:1/sparql"])
+    refused = runner.invoke(
+        main, ["lookup", "鄂尔多斯市", "--endpoint", "http://user:pw@127.0.0.1:1/sparql"]
+    )
     assert refused.exit_code == 1 and "pw" not in refused.output and "netrc" in refused.output
 
 
-def test_virtuoso_push_needs_credentials_and_takes_them_from_netrc(virtuoso, shili_copy: Path, tmp_path: Path) -> None:
+def test_virtuoso_push_needs_credentials_and_takes_them_from_netrc(
+    virtuoso, shili_copy: Path, tmp_path: Path
+) -> None:
     runner = CliRunner()
     bare = {"HOME": str(tmp_path), "NETRC": str(tmp_path / "none")}
-    refused = runner.invoke(main, ["push", "--endpoint", virtuoso.store, "--data", str(shili_copy)], env=bare)
-    assert refused.exit_code == 1 and "asks for credentials (401)" in refused.output and "Traceback" not in refused.output
+    refused = runner.invoke(
+        main, ["push", "--endpoint", virtuoso.store, "--data", str(shili_copy)], env=bare
+    )
+    assert (
+        refused.exit_code == 1
+        and "asks for credentials (401)" in refused.output
+        and "Traceback" not in refused.output
+    )
     netrc = tmp_path / "netrc"
-    netrc.write_text(f"machine 127.0.0.1 login {virtuoso.user} password {virtuoso.password}\n", encoding="utf-8")
+    netrc.write_text(
+        f"machine 127.0.0.1 login {virtuoso.user} password {virtuoso.password}\n", encoding="utf-8"
+    )
     netrc.chmod(0o600)
-    pushed = runner.invoke(main, ["push", "--endpoint", virtuoso.store, "--data", str(shili_copy)], env={**bare, "NETRC": str(netrc)})
+    pushed = runner.invoke(
+        main,
+        ["push", "--endpoint", virtuoso.store, "--data", str(shili_copy)],
+        env={**bare, "NETRC": str(netrc)},
+    )
     assert pushed.exit_code == 0, pushed.output
     wrong = netrc.read_text().replace(virtuoso.password, "wrong")
     netrc.write_text(wrong, encoding="utf-8")
-    again = runner.invoke(main, ["push", "--endpoint", virtuoso.store, "--data", str(shili_copy)], env={**bare, "NETRC": str(netrc)})
+    again = runner.invoke(
+        main,
+        ["push", "--endpoint", virtuoso.store, "--data", str(shili_copy)],
+        env={**bare, "NETRC": str(netrc)},
+    )
     assert again.exit_code == 1 and f"credentials from {netrc} were refused" in again.output
 
 
@@ -337,21 +410,32 @@ def _drop_a_relation(folder: Path) -> None:
 
 def _dataset_quads(remote: EndpointStore, base: str) -> int:
     """The quads of the dataset at ``base`` on the server: its statement graphs and its provenance."""
-    text = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?base)) }"
+    text = (
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?base)) }"
+    )
     return int(remote.query(text, {"base": base}).values("n")[0])
 
 
-def test_push_replaces_the_dataset_and_merge_keeps_what_was_there(server: Server, shili_copy: Path) -> None:
+def test_push_replaces_the_dataset_and_merge_keeps_what_was_there(
+    server: Server, shili_copy: Path
+) -> None:
     runner = CliRunner()
     card = ["lookup", "示例研究院", "--format", "json", "--data", str(shili_copy)]
 
     def push(*options: str):
-        result = runner.invoke(main, ["push", "--endpoint", server.store, "--data", str(shili_copy), *options], env=server.env, catch_exceptions=False)
+        result = runner.invoke(
+            main,
+            ["push", "--endpoint", server.store, "--data", str(shili_copy), *options],
+            env=server.env,
+            catch_exceptions=False,
+        )
         assert result.exit_code == 0, result.output
         return result
 
     def through() -> str:
-        result = runner.invoke(main, [*card, "--endpoint", server.query], env=server.env, catch_exceptions=False)
+        result = runner.invoke(
+            main, [*card, "--endpoint", server.query], env=server.env, catch_exceptions=False
+        )
         assert result.exit_code == 0, result.output
         return result.output
 
@@ -362,11 +446,15 @@ def test_push_replaces_the_dataset_and_merge_keeps_what_was_there(server: Server
     assert through() == runner.invoke(main, card).output
     _drop_a_relation(shili_copy)
     changed = ecograph.load(shili_copy)
-    local_quads = sum(1 for q in changed.quads() if getattr(q.graph_name, "value", None) != ONTOLOGY_IRI_STR)
+    local_quads = sum(
+        1 for q in changed.quads() if getattr(q.graph_name, "value", None) != ONTOLOGY_IRI_STR
+    )
 
     merged = push("--merge")
     assert "merge" in merged.output
-    assert "locatedIn" in through() and through() != runner.invoke(main, card).output  # the stale relation stays
+    assert (
+        "locatedIn" in through() and through() != runner.invoke(main, card).output
+    )  # the stale relation stays
 
     replaced = push()
     assert "1 stale graph deleted" in replaced.output
@@ -374,8 +462,16 @@ def test_push_replaces_the_dataset_and_merge_keeps_what_was_there(server: Server
     after = _dataset_quads(remote, base)
     assert after < before and after == local_quads
     # the Ordos dataset on the same server is untouched
-    assert CliRunner().invoke(main, ["lookup", "鄂尔多斯市", "--endpoint", server.query], env=server.env).exit_code == 0
-    assert remote.query("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": Iri(provenance_graph(base))}).boolean is True
+    assert (
+        CliRunner()
+        .invoke(main, ["lookup", "鄂尔多斯市", "--endpoint", server.query], env=server.env)
+        .exit_code
+        == 0
+    )
+    assert (
+        remote.query("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": Iri(provenance_graph(base))}).boolean
+        is True
+    )
 
 
 # --------------------------------------------------------------------------- a store commands cannot read
@@ -386,9 +482,20 @@ def test_a_store_without_a_union_default_graph_is_an_error_that_says_how_to_fix_
     try:
         assert CliRunner().invoke(main, ["push", "--endpoint", f"{base}/store"]).exit_code == 0
         result = CliRunner().invoke(main, ["lookup", "鄂尔多斯市", "--endpoint", f"{base}/query"])
-        assert result.exit_code == 1 and "not the union" in result.output and "--union-default-graph" in result.output
+        assert (
+            result.exit_code == 1
+            and "not the union" in result.output
+            and "--union-default-graph" in result.output
+        )
         # Oxigraph's own switch for one query is the way out without a restart
-        assert CliRunner().invoke(main, ["lookup", "鄂尔多斯市", "--endpoint", f"{base}/query?union-default-graph"]).exit_code == 0
+        assert (
+            CliRunner()
+            .invoke(
+                main, ["lookup", "鄂尔多斯市", "--endpoint", f"{base}/query?union-default-graph"]
+            )
+            .exit_code
+            == 0
+        )
     finally:
         _stop(process)
 
@@ -397,8 +504,14 @@ def test_push_graph_makes_a_copy_that_commands_refuse(local) -> None:
     process, base = start_oxigraph(None)
     try:
         empty = CliRunner().invoke(main, ["lookup", "鄂尔多斯市", "--endpoint", f"{base}/query"])
-        assert empty.exit_code == 1 and "does not hold this dataset" in empty.output and "ecograph push" in empty.output
-        copied = CliRunner().invoke(main, ["push", "--endpoint", f"{base}/store", "--graph", "urn:ecograph:all"])
+        assert (
+            empty.exit_code == 1
+            and "does not hold this dataset" in empty.output
+            and "ecograph push" in empty.output
+        )
+        copied = CliRunner().invoke(
+            main, ["push", "--endpoint", f"{base}/store", "--graph", "urn:ecograph:all"]
+        )
         assert copied.exit_code == 0 and "one graph" in copied.output and "refuse" in copied.output
         refused = CliRunner().invoke(main, ["lookup", "鄂尔多斯市", "--endpoint", f"{base}/query"])
         assert refused.exit_code == 1 and "without --graph" in refused.output

@@ -21,9 +21,21 @@ WARN = TESTS / "data" / "warn"
 
 # fixture -> (line, record id, words of the warning)
 WARNINGS = {
-    "isolated-record.yaml": (2, "lonely-fund", "isolated record: no relation in or out and no observation refers to it; link it"),
-    "isolated-with-reason.yaml": (2, "lonely-centre", "isolated record: The source mentions it once and links it to nothing."),
-    "quote-names-neither-end.yaml": (9, "quoted-elsewhere", "relation operatedBy → shili-institute: its quote names neither end"),
+    "isolated-record.yaml": (
+        2,
+        "lonely-fund",
+        "isolated record: no relation in or out and no observation refers to it; link it",
+    ),
+    "isolated-with-reason.yaml": (
+        2,
+        "lonely-centre",
+        "isolated record: The source mentions it once and links it to nothing.",
+    ),
+    "quote-names-neither-end.yaml": (
+        9,
+        "quoted-elsewhere",
+        "relation operatedBy → shili-institute: its quote names neither end",
+    ),
 }
 
 
@@ -37,7 +49,11 @@ def test_warnings_pass_but_are_listed_and_strict_fails(name: str, shili_copy: Pa
     line, record_id, words = WARNINGS[name]
     kg = ecograph.load(shili_copy)  # a warning never stops a build
     found = [w for w in kg.data.warnings if words in w.message]
-    assert found and (found[0].file, found[0].line, found[0].record_id) == (name, line, record_id), kg.data.warnings
+    assert found and (found[0].file, found[0].line, found[0].record_id) == (
+        name,
+        line,
+        record_id,
+    ), kg.data.warnings
     result = runner.invoke(main, ["validate", "--data", str(shili_copy), "--no-shacl"])
     assert result.exit_code == 0, result.output
     assert "OK: dataset shili is valid" in result.output and "1 warning:" in result.output
@@ -49,7 +65,13 @@ def test_warnings_pass_but_are_listed_and_strict_fails(name: str, shili_copy: Pa
 
 def test_implied_relations_need_not_name_their_ends(shili_copy: Path) -> None:
     text = (WARN / "quote-names-neither-end.yaml").read_text(encoding="utf-8")
-    (shili_copy / "implied.yaml").write_text(text.replace("      status: planned\n      cite", "      status: planned\n      basis: implied\n      cite"), encoding="utf-8")
+    (shili_copy / "implied.yaml").write_text(
+        text.replace(
+            "      status: planned\n      cite",
+            "      status: planned\n      basis: implied\n      cite",
+        ),
+        encoding="utf-8",
+    )
     assert ecograph.load(shili_copy).data.warnings == []
 
 
@@ -100,7 +122,11 @@ def _chinese(n: int) -> str:
     """The usual way of writing 1 ≤ n < 100000000 in Chinese numerals."""
     if n >= 10000:
         high, low = divmod(n, 10000)
-        return _chinese(high) + "万" + ("零" + _chinese(low) if 0 < low < 1000 else _chinese(low) if low else "")
+        return (
+            _chinese(high)
+            + "万"
+            + ("零" + _chinese(low) if 0 < low < 1000 else _chinese(low) if low else "")
+        )
     out, zero = "", False
     for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
         digit, n = divmod(n, unit)
@@ -137,7 +163,9 @@ def test_the_shipped_letter_has_its_telephone_number_masked() -> None:
     assert "联系电话 " + MASK * 12 in text
 
 
-def test_redact_masks_the_source_with_the_same_length(shili_kg: ecograph.KnowledgeGraph, shili_copy: Path) -> None:
+def test_redact_masks_the_source_with_the_same_length(
+    shili_kg: ecograph.KnowledgeGraph, shili_copy: Path
+) -> None:
     raw = (shili_copy / "sources" / "briefing.txt").read_text(encoding="utf-8")
     masked = source_text(shili_kg.meta, "briefing")
     assert "0000-1234567" in raw and "0000-1234567" not in masked
@@ -149,7 +177,9 @@ def test_an_ordos_copy_with_the_number_is_masked_on_load(tmp_path: Path) -> None
     copy = tmp_path / "ordos"
     shutil.copytree(ORDOS, copy)
     source = copy / "sources" / "000_6dda99716a2125f5.txt"
-    source.write_text(source.read_text(encoding="utf-8").replace(MASK * 12, "0123-4567890"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(MASK * 12, "0123-4567890"), encoding="utf-8"
+    )
     kg = ecograph.load(copy)
     assert "0123-4567890" not in source_text(kg.meta, "reply-2025-185")
 
@@ -157,9 +187,15 @@ def test_an_ordos_copy_with_the_number_is_masked_on_load(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("redact", "words"),
     [
-        ("redact: [{pattern: '(', reason: {en: x}}]", "redaction pattern is not a regular expression"),
+        (
+            "redact: [{pattern: '(', reason: {en: x}}]",
+            "redaction pattern is not a regular expression",
+        ),
         ("redact: [{pattern: 'x*', reason: {en: x}}]", "redaction pattern matches empty text"),
-        ("redact: [{pattern: '[0-9]+'}]", "each redaction needs 'pattern' (a regular expression) and 'reason'"),
+        (
+            "redact: [{pattern: '[0-9]+'}]",
+            "each redaction needs 'pattern' (a regular expression) and 'reason'",
+        ),
         ("redact: nothing", "'redact' must be a list"),
         ("subject: Not A Slug", "'subject' must be the id of the entity the dataset speaks for"),
     ],
@@ -171,7 +207,9 @@ def test_bad_redact_and_subject_are_data_errors(shili_copy: Path, redact: str, w
     meta.write_text(text, encoding="utf-8")
     with pytest.raises(ecograph.DataError) as info:
         ecograph.load(shili_copy)
-    assert any(words in p.message and p.file == "dataset.yaml" for p in info.value.problems), info.value.problems
+    assert any(words in p.message and p.file == "dataset.yaml" for p in info.value.problems), (
+        info.value.problems
+    )
 
 
 def test_non_utf8_source_is_a_data_error(shili_copy: Path) -> None:
@@ -189,7 +227,10 @@ def test_data_prefix_is_predeclared(store: str, runner) -> None:
     result = runner.invoke(main, ["query", "--store", store, "DESCRIBE data:ordos-laboratory"])
     assert result.exit_code == 0, result.output
     assert "鄂尔多斯实验室" in result.output
-    result = runner.invoke(main, ["query", "--store", store, "SELECT ?l WHERE { data:ordos-laboratory skos:prefLabel ?l }"])
+    result = runner.invoke(
+        main,
+        ["query", "--store", store, "SELECT ?l WHERE { data:ordos-laboratory skos:prefLabel ?l }"],
+    )
     assert result.exit_code == 0 and "Ordos Laboratory" in result.output
 
 
@@ -207,7 +248,9 @@ def test_data_prefix_is_predeclared(store: str, runner) -> None:
         ("ordos-laboratory", "ordos-laboratory"),
     ],
 )
-def test_lookup_by_document_number_and_id(ordos_kg: ecograph.KnowledgeGraph, text: str, expected: str, runner) -> None:
+def test_lookup_by_document_number_and_id(
+    ordos_kg: ecograph.KnowledgeGraph, text: str, expected: str, runner
+) -> None:
     assert ordos_kg.names().resolve(text).id == expected
     result = runner.invoke(main, ["lookup", text, "--format", "json"])
     assert result.exit_code == 0 and f'"id": "{expected}"' in result.output, result.output

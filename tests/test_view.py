@@ -20,8 +20,8 @@ import networkx as nx
 import pytest
 
 import ecograph
-from ecograph.errors import NotFoundError
 import ecograph.view as view_module
+from ecograph.errors import NotFoundError
 from ecograph.view import build_view, compute_layout, prepare_view, render_html, script_json
 
 from .conftest import TESTS
@@ -41,7 +41,9 @@ READY = "() => window.ecographView !== undefined && window.ecographView.ready ==
 
 def payload_of(text: str) -> dict[str, Any]:
     """The JSON data block of a rendered page."""
-    match = re.search(r'<script type="application/json" id="ecograph-data">(.*?)</script>', text, re.S)
+    match = re.search(
+        r'<script type="application/json" id="ecograph-data">(.*?)</script>', text, re.S
+    )
     assert match, "no data block"
     return json.loads(match.group(1))
 
@@ -72,7 +74,11 @@ def synthetic_projection(n: int, seed: int = 7) -> FakeProjection:
     kinds = ["Laboratory", "University", "Field", "ResearchProject", "PolicyDocument", "Person"]
     graph = nx.MultiDiGraph()
     for i in range(n):
-        graph.add_node(f"n{i:05d}", kinds=[kinds[i % len(kinds)]], labels={"zh": f"机构{i}", "en": f"Institution {i}"})
+        graph.add_node(
+            f"n{i:05d}",
+            kinds=[kinds[i % len(kinds)]],
+            labels={"zh": f"机构{i}", "en": f"Institution {i}"},
+        )
     statuses = ["done", "done", "ongoing", "planned"]
     for u, v in sorted(base.edges()):
         a, b = (f"n{max(u, v):05d}", f"n{min(u, v):05d}")
@@ -118,7 +124,11 @@ def elements(text: str) -> list[tuple[str, dict[str, str | None]]]:
 def test_no_remote_reference(ordos_html: str) -> None:
     assert not REMOTE.search(ordos_html), REMOTE.search(ordos_html)
     tags = elements(ordos_html)
-    assert not [t for t, _ in tags if t in ("link", "iframe", "object", "embed", "img", "base", "frame", "audio", "video")]
+    assert not [
+        t
+        for t, _ in tags
+        if t in ("link", "iframe", "object", "embed", "img", "base", "frame", "audio", "video")
+    ]
     assert not [a for _, a in tags if "src" in a or "href" in a]
     # the only scripts: the data block, vis-network and the page script
     assert [(t, a) for t, a in tags if t == "script"] == [
@@ -142,8 +152,16 @@ def test_remote_check_catches_cdn_links() -> None:
 
 
 def test_content_security_policy_pins_the_scripts(ordos_html: str) -> None:
-    csp = next(a["content"] for t, a in elements(ordos_html) if a.get("http-equiv") == "Content-Security-Policy")
-    assert "default-src 'none'" in csp and "connect-src 'none'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    csp = next(
+        a["content"]
+        for t, a in elements(ordos_html)
+        if a.get("http-equiv") == "Content-Security-Policy"
+    )
+    assert (
+        "default-src 'none'" in csp
+        and "connect-src 'none'" in csp
+        and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    )
     scripts = re.findall(r"<script>(.*?)</script>", ordos_html, re.S)
     assert len(scripts) == 2
     for body in scripts:
@@ -165,7 +183,11 @@ def test_written_as_utf8_atomically(ordos_kg: ecograph.KnowledgeGraph, tmp_path:
 def test_deterministic(ordos_kg: ecograph.KnowledgeGraph, ordos_html: str, tmp_path: Path) -> None:
     build_view(ordos_kg, tmp_path / "a.html")
     build_view(ecograph.load(), tmp_path / "b.html")
-    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes() == ordos_html.encode("utf-8")
+    assert (
+        (tmp_path / "a.html").read_bytes()
+        == (tmp_path / "b.html").read_bytes()
+        == ordos_html.encode("utf-8")
+    )
     big = synthetic_projection(1200)
     assert render_html(big) == render_html(synthetic_projection(1200))
 
@@ -179,7 +201,9 @@ def test_same_bytes_from_either_store_and_any_hash_seed(tmp_path: Path) -> None:
 
     if "store" in inspect.signature(ecograph.load).parameters:
         for folder in (None, XSS):
-            assert render_html(ecograph.load(folder, store="memory")) == render_html(ecograph.load(folder, store="oxigraph"))
+            assert render_html(ecograph.load(folder, store="memory")) == render_html(
+                ecograph.load(folder, store="oxigraph")
+            )
     code = (
         "import hashlib, ecograph, tests.test_view as t; from ecograph.view import render_html; "
         "print(hashlib.sha256((render_html(ecograph.load()) + render_html(t.synthetic_projection(1200))).encode()).hexdigest())"
@@ -187,7 +211,14 @@ def test_same_bytes_from_either_store_and_any_hash_seed(tmp_path: Path) -> None:
     digests = set()
     for seed in ("1", "2"):
         env = {**__import__("os").environ, "PYTHONHASHSEED": seed}
-        done = subprocess.run([sys.executable, "-c", code], cwd=TESTS.parent, env=env, capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=TESTS.parent,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         digests.add(done.stdout.strip())
     assert len(digests) == 1
 
@@ -208,7 +239,9 @@ def test_summary(ordos_kg: ecograph.KnowledgeGraph, tmp_path: Path) -> None:
     assert result.nodes == projection.graph.number_of_nodes()
     assert result.edges == projection.graph.number_of_edges()
     assert sum(result.counts_by_kind.values()) == result.nodes
-    assert list(result.counts_by_kind.values()) == sorted(result.counts_by_kind.values(), reverse=True)
+    assert list(result.counts_by_kind.values()) == sorted(
+        result.counts_by_kind.values(), reverse=True
+    )
     assert result.physics is True and result.seconds >= 0
     pagerank = measures(*analysis_view(projection, exclude=()), ("pagerank",))["pagerank"]
     expected = sorted(pagerank, key=lambda n: (-pagerank[n], n))[:5]
@@ -222,7 +255,10 @@ def test_nodes_carry_labels_kinds_observations_and_quotes(ordos_html: str) -> No
     nodes = {n["id"]: n for n in data["nodes"]}
     lab = nodes["ordos-laboratory"]
     assert lab["labels"] == {"zh": "鄂尔多斯实验室", "en": "Ordos Laboratory"}
-    assert lab["kind"] == "Laboratory" and sorted(lab["kinds"]) == ["Laboratory", "NewTypeRDInstitution"]
+    assert lab["kind"] == "Laboratory" and sorted(lab["kinds"]) == [
+        "Laboratory",
+        "NewTypeRDInstitution",
+    ]
     assert "鄂尔多斯市实验室" in lab["aliases"]
     assert any("鄂尔多斯实验室获批首批内蒙古实验室" == c["quote"] for c in lab["cites"])
     assert all(c["section"].get("zh") for c in lab["cites"])
@@ -231,7 +267,10 @@ def test_nodes_carry_labels_kinds_observations_and_quotes(ordos_html: str) -> No
     assert any(o.get("qualifier") for o in ordos["obs"])
     # hedged amounts as each language writes them: 600余个 (not 余600个), more than 600 units
     amounts = {(o["amount"]["zh"], o["amount"]["en"]) for o in ordos["obs"]}
-    assert ("600余个", "more than 600 units (counter 个)") in amounts and ("超9亿元", "over 9 hundred million yuan") in amounts
+    assert ("600余个", "more than 600 units (counter 个)") in amounts and (
+        "超9亿元",
+        "over 9 hundred million yuan",
+    ) in amounts
     assert any(o.get("year") == "2024" for o in ordos["obs"])
     # sizes follow PageRank
     assert max(data["nodes"], key=lambda n: n["size"])["id"] == "ordos"
@@ -251,7 +290,10 @@ def test_focus_and_depth_use_the_neighbourhood(ordos_kg: ecograph.KnowledgeGraph
         model = prepare_view(ordos_kg, focus="鄂尔多斯实验室", depth=depth)
         expected = {center.id} | {n.id for n in projection.neighbors(center, depth).neighbors}
         assert {n["id"] for n in model.payload["nodes"]} == expected
-        assert model.focus == "ordos-laboratory" and model.payload["meta"]["focus"] == "ordos-laboratory"
+        assert (
+            model.focus == "ordos-laboratory"
+            and model.payload["meta"]["focus"] == "ordos-laboratory"
+        )
         for edge in model.payload["edges"]:
             assert edge["from"] in expected and edge["to"] in expected
     assert len(prepare_view(ordos_kg, focus="ordos-laboratory", depth=2).payload["nodes"]) > len(
@@ -271,11 +313,17 @@ def test_type_restricts_kinds(ordos_kg: ecograph.KnowledgeGraph) -> None:
     for node in model.payload["nodes"]:
         assert any(vocab.is_a(k, w) for k in node["kinds"] for w in ("Laboratory", "University"))
     # a superclass takes in its subclasses
-    platforms = {n["id"] for n in prepare_view(ordos_kg, kinds=["InnovationPlatform"]).payload["nodes"]}
+    platforms = {
+        n["id"] for n in prepare_view(ordos_kg, kinds=["InnovationPlatform"]).payload["nodes"]
+    }
     assert "ordos-laboratory" in platforms and "ordos-talent-centre" in platforms
     # with a focus: the focus and its neighbours of that kind
     focused = prepare_view(ordos_kg, focus="鄂尔多斯实验室", depth=2, kinds=["Laboratory"])
-    assert {n["id"] for n in focused.payload["nodes"]} == {"ordos-laboratory", "tsinghua-skl-ordos-base", "inner-mongolia-key-laboratory"}
+    assert {n["id"] for n in focused.payload["nodes"]} == {
+        "ordos-laboratory",
+        "tsinghua-skl-ordos-base",
+        "inner-mongolia-key-laboratory",
+    }
     with pytest.raises(NotFoundError, match="Labratory"):
         prepare_view(ordos_kg, kinds=["Labratory"])
     with pytest.raises(NotFoundError):
@@ -326,7 +374,10 @@ def test_xss_dataset_is_escaped_in_the_file(xss_kg: ecograph.KnowledgeGraph) -> 
     text = render_html(xss_kg)
     for payload in PAYLOADS[:2] + FLAG_PAYLOADS:
         assert payload not in text
-    assert "<title>注入市创新生态（虚构安全测试数据）&lt;img src=x onerror=alert(1)&gt;</title>" in text
+    assert (
+        "<title>注入市创新生态（虚构安全测试数据）&lt;img src=x onerror=alert(1)&gt;</title>"
+        in text
+    )
     # the quote-breaking payload appears only inside the JSON block, as a JSON string
     data_block = re.search(r'id="ecograph-data">(.*?)</script>', text, re.S)
     outside = text[: data_block.start(1)] + text[data_block.end(1) :]
@@ -341,13 +392,15 @@ def test_xss_dataset_is_escaped_in_the_file(xss_kg: ecograph.KnowledgeGraph) -> 
 
 
 @pytest.fixture(scope="module")
-def browser():  # noqa: ANN201
+def browser():
     if not CHROMIUM.exists():
         pytest.skip("no Chromium at /usr/bin/chromium (CI installs Debian's chromium)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
@@ -356,7 +409,9 @@ class Page:
     """A page of the viewer, with everything it logged and requested."""
 
     def __init__(self, browser: Any, path: Path, *, bypass_csp: bool = False):
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=bypass_csp)
+        self.context = browser.new_context(
+            viewport={"width": 1400, "height": 900}, bypass_csp=bypass_csp
+        )
         self.page = self.context.new_page()
         self.console: list[tuple[str, str]] = []
         self.errors: list[str] = []
@@ -404,21 +459,28 @@ def ordos_file(ordos_kg: ecograph.KnowledgeGraph, tmp_path_factory: pytest.TempP
 
 
 @pytest.fixture
-def ordos_page(browser: Any, ordos_file: Path):  # noqa: ANN201
+def ordos_page(browser: Any, ordos_file: Path):
     page = Page(browser, ordos_file)
     yield page
     page.close()
 
 
-def test_page_loads_offline_without_errors(ordos_page: Page, ordos_kg: ecograph.KnowledgeGraph) -> None:
+def test_page_loads_offline_without_errors(
+    ordos_page: Page, ordos_kg: ecograph.KnowledgeGraph
+) -> None:
     graph = ordos_kg.network().graph
     assert ordos_page.errors == []
     assert [m for m in ordos_page.console if m[0] in ("error", "warning")] == []
-    assert ordos_page.requests and all(u.startswith(("file:", "data:", "about:")) for u in ordos_page.requests), ordos_page.requests
+    assert ordos_page.requests and all(
+        u.startswith(("file:", "data:", "about:")) for u in ordos_page.requests
+    ), ordos_page.requests
     assert ordos_page.js("window.ecographView.nodes.length") == graph.number_of_nodes()
     assert ordos_page.js("window.ecographView.edges.length") == graph.number_of_edges()
     assert ordos_page.js("window.ecographView.visibleCount()") == graph.number_of_nodes()
-    assert ordos_page.page.title() == "鄂尔多斯市创新生态知识图谱" or "鄂尔多斯" in ordos_page.page.title()
+    assert (
+        ordos_page.page.title() == "鄂尔多斯市创新生态知识图谱"
+        or "鄂尔多斯" in ordos_page.page.title()
+    )
 
 
 def test_search_selects_the_institution(ordos_page: Page) -> None:
@@ -434,14 +496,20 @@ def test_search_selects_the_institution(ordos_page: Page) -> None:
     # the result list offers the longer names that contain the text too
     assert "鄂尔多斯实验室准格尔中试基地" in page.inner_text("#ecograph-results")
     # English, any case; an alias; typing key by key; Enter takes the best match
-    for text, expected in (("ORDOS laboratory", "ordos-laboratory"), ("鄂尔多斯市实验室", "ordos-laboratory"), ("清华大学", "tsinghua-university")):
+    for text, expected in (
+        ("ORDOS laboratory", "ordos-laboratory"),
+        ("鄂尔多斯市实验室", "ordos-laboratory"),
+        ("清华大学", "tsinghua-university"),
+    ):
         page.fill("#ecograph-search", "")
         page.fill("#ecograph-search", text)
         assert ordos_page.js("window.ecographView.network.getSelectedNodes()") == [expected], text
     page.fill("#ecograph-search", "")
     page.type("#ecograph-search", "人才科创中心")
     page.press("#ecograph-search", "Enter")
-    assert ordos_page.js("window.ecographView.network.getSelectedNodes()") == ["ordos-talent-centre"]
+    assert ordos_page.js("window.ecographView.network.getSelectedNodes()") == [
+        "ordos-talent-centre"
+    ]
     page.fill("#ecograph-search", "zzzz-no-such-name")
     assert "没有匹配" in page.inner_text("#ecograph-results")
 
@@ -456,23 +524,64 @@ def _search_corpus(kg: ecograph.KnowledgeGraph, among: set[str], size: int = 360
     texts: set[str] = set()
     for entity_id in sorted(among):
         entry = index.entries[entity_id]
-        names = [*entry.labels.values(), *(a for values in entry.alt_labels.values() for a in values), entity_id]
+        names = [
+            *entry.labels.values(),
+            *(a for values in entry.alt_labels.values() for a in values),
+            entity_id,
+        ]
         for number in entry.identifiers:
-            names += [number, number.replace("〔", "[").replace("〕", "]"), number.replace("〔", "(").replace("〕", ")")]
+            names += [
+                number,
+                number.replace("〔", "[").replace("〕", "]"),
+                number.replace("〔", "(").replace("〕", ")"),
+            ]
         for name in names:
             texts.add(name)
             if len(name) > 3:
-                texts.update((name[:-1], name[1:], name[: len(name) // 2], name[:2] + name[3:], name.upper()))
+                texts.update(
+                    (name[:-1], name[1:], name[: len(name) // 2], name[:2] + name[3:], name.upper())
+                )
         zh = entry.labels.get("zh", "")
         if zh:
-            texts.update((" ".join(lazy_pinyin(zh)), "".join(lazy_pinyin(zh, style=Style.TONE)), "".join(lazy_pinyin(zh))[:-2]))
-    texts.update(("0355", "第0355号", "鄂党办发 2025 6号", "zzzz-no-such-name", "实验", "人才", "科技", "ordos", "Inner", "x"))
+            texts.update(
+                (
+                    " ".join(lazy_pinyin(zh)),
+                    "".join(lazy_pinyin(zh, style=Style.TONE)),
+                    "".join(lazy_pinyin(zh))[:-2],
+                )
+            )
+    texts.update(
+        (
+            "0355",
+            "第0355号",
+            "鄂党办发 2025 6号",
+            "zzzz-no-such-name",
+            "实验",
+            "人才",
+            "科技",
+            "ordos",
+            "Inner",
+            "x",
+        )
+    )
     ordered = sorted(texts)
-    unknown = ("量子计算", "深圳大学", "hello world", "Tsinghau Univ", "abcdefg", "研究所", "内蒙古大学", "qqqq", "Xian")
+    unknown = (
+        "量子计算",
+        "深圳大学",
+        "hello world",
+        "Tsinghau Univ",
+        "abcdefg",
+        "研究所",
+        "内蒙古大学",
+        "qqqq",
+        "Xian",
+    )
     return sorted(random.Random(13).sample(ordered, min(size, len(ordered)))) + list(unknown)
 
 
-def test_search_box_finds_what_lookup_finds(ordos_page: Page, ordos_kg: ecograph.KnowledgeGraph) -> None:
+def test_search_box_finds_what_lookup_finds(
+    ordos_page: Page, ordos_kg: ecograph.KnowledgeGraph
+) -> None:
     """The viewer's search and `ecograph lookup` are one algorithm: for each text the page
     offers the same best matches and the same suggestions as NameIndex.search over the
     entities on the page (names, aliases, ids, 文号 in any bracket style, pinyin, near misses)."""
@@ -524,21 +633,28 @@ def test_kind_filter_hides_nodes(ordos_page: Page, ordos_html: str) -> None:
     assert page.is_checked('input[data-kind="Laboratory"]')
 
 
-def test_click_highlights_the_neighbourhood(ordos_page: Page, ordos_kg: ecograph.KnowledgeGraph) -> None:
+def test_click_highlights_the_neighbourhood(
+    ordos_page: Page, ordos_kg: ecograph.KnowledgeGraph
+) -> None:
     undirected = ordos_kg.network().undirected
     node = "ordos-talent-centre"
     x, y = ordos_page.node_point(node)
-    assert ordos_page.js(
-        "([x, y]) => { const b = document.getElementById('ecograph-graph').getBoundingClientRect();"
-        " return window.ecographView.network.getNodeAt({x: x - b.left, y: y - b.top}); }",
-        [x, y],
-    ) == node
+    assert (
+        ordos_page.js(
+            "([x, y]) => { const b = document.getElementById('ecograph-graph').getBoundingClientRect();"
+            " return window.ecographView.network.getNodeAt({x: x - b.left, y: y - b.top}); }",
+            [x, y],
+        )
+        == node
+    )
     ordos_page.page.mouse.click(x, y)
     ordos_page.page.wait_for_function("() => window.ecographView.highlighted !== null")
     assert ordos_page.js("window.ecographView.highlighted") == node
     expected = sorted({node, *undirected.neighbors(node)})
     assert ordos_page.js("window.ecographView.neighbourhood") == expected
-    colors = ordos_page.js("Object.fromEntries(window.ecographView.nodes.get().map(n => [n.id, n.color.background]))")
+    colors = ordos_page.js(
+        "Object.fromEntries(window.ecographView.nodes.get().map(n => [n.id, n.color.background]))"
+    )
     dim = {n for n, c in colors.items() if c == "#eceff3"}
     assert dim == set(colors) - set(expected)
     assert "北京人才科创分中心" in ordos_page.page.inner_text("#ecograph-details")
@@ -546,7 +662,11 @@ def test_click_highlights_the_neighbourhood(ordos_page: Page, ordos_kg: ecograph
     ordos_page.page.mouse.move(x + 1, y + 1)
     ordos_page.page.wait_for_selector("#ecograph-tooltip:not([hidden])")
     tip = ordos_page.page.inner_text("#ecograph-tooltip")
-    assert "鄂尔多斯人才科创中心" in tip and "Ordos Talent and Innovation Centre" in tip and "人才科创中心" in tip
+    assert (
+        "鄂尔多斯人才科创中心" in tip
+        and "Ordos Talent and Innovation Centre" in tip
+        and "人才科创中心" in tip
+    )
     assert "先后建成鄂尔多斯人才科创中心" in tip
     # clicking the background restores every colour
     ordos_page.page.mouse.click(1390, 890)
@@ -562,7 +682,9 @@ def test_tooltip_shows_observations(ordos_page: Page) -> None:
     tip = ordos_page.page.inner_text("#ecograph-tooltip")
     assert "鄂尔多斯市" in tip and "Ordos" in tip and "行政区" in tip
     assert "数据" in tip and "2024年" in tip
-    assert re.search(r"：(超|突破|达|前)?[0-9.]+(余)?(亿元|%|家|个|项|次|位次)", tip), tip  # 2024年 科技支出：24.82亿元
+    assert re.search(r"：(超|突破|达|前)?[0-9.]+(余)?(亿元|%|家|个|项|次|位次)", tip), (
+        tip
+    )  # 2024年 科技支出：24.82亿元
 
 
 def test_screenshot(ordos_page: Page, tmp_path: Path) -> None:
@@ -572,8 +694,12 @@ def test_screenshot(ordos_page: Page, tmp_path: Path) -> None:
     assert shot.stat().st_size > 20_000
 
 
-def test_focus_page_starts_on_the_focus(browser: Any, ordos_kg: ecograph.KnowledgeGraph, tmp_path: Path) -> None:
-    out = build_view(ordos_kg, tmp_path / "focus.html", focus="鄂尔多斯实验室", depth=2, lang="en").path
+def test_focus_page_starts_on_the_focus(
+    browser: Any, ordos_kg: ecograph.KnowledgeGraph, tmp_path: Path
+) -> None:
+    out = build_view(
+        ordos_kg, tmp_path / "focus.html", focus="鄂尔多斯实验室", depth=2, lang="en"
+    ).path
     page = Page(browser, Path(out))
     try:
         assert page.js("window.ecographView.network.getSelectedNodes()") == ["ordos-laboratory"]
@@ -597,7 +723,9 @@ def test_large_graph_draws_with_physics_off(browser: Any, tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "csp-bypassed"])
-def test_xss_dataset_stays_inert(browser: Any, xss_kg: ecograph.KnowledgeGraph, tmp_path: Path, bypass_csp: bool) -> None:
+def test_xss_dataset_stays_inert(
+    browser: Any, xss_kg: ecograph.KnowledgeGraph, tmp_path: Path, bypass_csp: bool
+) -> None:
     """With the page's Content-Security-Policy and without it (so the escaping alone is tested):
     hover and click every node and edge, search for the payloads; no dialog, no flag set, the
     payloads shown as text."""
@@ -614,7 +742,10 @@ def test_xss_dataset_stays_inert(browser: Any, xss_kg: ecograph.KnowledgeGraph, 
             page.page.wait_for_selector("#ecograph-tooltip:not([hidden])")
             page.page.wait_for_timeout(150)  # longer than vis-network's tooltip delay
             tip = page.page.inner_text("#ecograph-tooltip")
-            assert graph.nodes[node]["labels"]["zh"] in tip and graph.nodes[node]["labels"]["en"] in tip
+            assert (
+                graph.nodes[node]["labels"]["zh"] in tip
+                and graph.nodes[node]["labels"]["en"] in tip
+            )
             page.page.mouse.click(x, y)
             page.page.wait_for_function("(id) => window.ecographView.highlighted === id", arg=node)
             seen_text.append(tip + page.page.inner_text("#ecograph-details"))
@@ -638,13 +769,20 @@ def test_xss_dataset_stays_inert(browser: Any, xss_kg: ecograph.KnowledgeGraph, 
         everything = "\n".join(seen_text) + page.page.inner_text("body")
         for payload in PAYLOADS + FLAG_PAYLOADS:
             assert payload in everything, payload  # shown, as text
-        assert "“2024年，全市研发经费投入超3.5亿元\"onmouseover=alert(3)”" in everything  # an observation's quote
+        assert (
+            '“2024年，全市研发经费投入超3.5亿元"onmouseover=alert(3)”' in everything
+        )  # an observation's quote
         assert page.page.title() == "注入市创新生态（虚构安全测试数据）<img src=x onerror=alert(1)>"
         assert page.dialogs == []
         assert page.js("typeof window.__ecographXss") == "undefined"
         assert page.js("document.querySelectorAll('img, svg, iframe, object, embed').length") == 0
         assert page.js("document.querySelectorAll('script').length") == 3
-        assert page.js("[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length") == 0
+        assert (
+            page.js(
+                "[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length"
+            )
+            == 0
+        )
         assert page.errors == []
         assert all(u.startswith(("file:", "data:", "about:")) for u in page.requests), page.requests
     finally:
@@ -654,7 +792,7 @@ def test_xss_dataset_stays_inert(browser: Any, xss_kg: ecograph.KnowledgeGraph, 
 # --------------------------------------------------------------------------- the command
 
 
-def test_view_command(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_view_command(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from ecograph.cli import main
 
     from .conftest import SHILI
@@ -662,7 +800,9 @@ def test_view_command(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     if "view" not in main.commands:
         pytest.skip("the `ecograph view` command is not registered in ecograph/cli.py yet")
     out = tmp_path / "shili.html"
-    result = runner.invoke(main, ["view", "-o", str(out), "--data", str(SHILI)], catch_exceptions=False)
+    result = runner.invoke(
+        main, ["view", "-o", str(out), "--data", str(SHILI)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert str(out) in result.output and out.is_file()
     assert "Top 5 by PageRank" in result.output and "示例市" in result.output
@@ -679,5 +819,8 @@ def test_view_command(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     assert opened == [focused.resolve().as_uri()]
     ids = {n["id"] for n in payload_of(focused.read_text(encoding="utf-8"))["nodes"]}
     assert ids == {"shili-institute", "shili-university"}
-    bad = runner.invoke(main, ["view", "-o", str(tmp_path / "x.html"), "--data", str(SHILI), "--focus", "不存在的机构"])
+    bad = runner.invoke(
+        main,
+        ["view", "-o", str(tmp_path / "x.html"), "--data", str(SHILI), "--focus", "不存在的机构"],
+    )
     assert bad.exit_code == 1 and not (tmp_path / "x.html").exists()

@@ -23,21 +23,21 @@ if TYPE_CHECKING:
     from .validation import Finding, ValidationReport, validate
 
 __all__ = [
-    "__version__",
-    "load",
-    "build",
-    "validate",
-    "KnowledgeGraph",
-    "Stats",
     "BuildResult",
-    "ValidationReport",
-    "Finding",
-    "EcographError",
     "DataError",
-    "Problem",
-    "QueryError",
+    "EcographError",
+    "Finding",
+    "KnowledgeGraph",
     "NotFoundError",
     "OutputError",
+    "Problem",
+    "QueryError",
+    "Stats",
+    "ValidationReport",
+    "__version__",
+    "build",
+    "load",
+    "validate",
 ]
 
 _LAZY = {

@@ -28,19 +28,19 @@ __all__ = [
     "DEFAULT_EXCLUDE",
     "MEASURES",
     "SUPPORT_KINDS",
+    "BrokersResult",
+    "CommunitiesResult",
+    "Community",
+    "GapsResult",
     "NodeScore",
     "RankResult",
-    "Community",
-    "CommunitiesResult",
-    "BrokersResult",
-    "GapsResult",
     "analysis_view",
+    "brokers",
+    "communities",
+    "export_network",
+    "gaps",
     "measures",
     "rank",
-    "communities",
-    "brokers",
-    "gaps",
-    "export_network",
 ]
 
 #: kinds left out of the analysis unless the user says otherwise
@@ -64,7 +64,9 @@ def _node_info(graph: Any, node: str) -> dict[str, Any]:
     return {"id": node, "labels": dict(data["labels"]), "kinds": list(data["kinds"])}
 
 
-def analysis_view(projection: Projection, exclude: list[str] | tuple[str, ...] | None = DEFAULT_EXCLUDE):
+def analysis_view(
+    projection: Projection, exclude: list[str] | tuple[str, ...] | None = DEFAULT_EXCLUDE
+):
     """(directed simple graph, undirected simple graph) of the projection without the nodes of
     the ``exclude`` kinds (subclasses included)."""
     import networkx as nx
@@ -79,9 +81,7 @@ def analysis_view(projection: Projection, exclude: list[str] | tuple[str, ...] |
     if key in cache:  # a projection does not change once built
         return cache[key]
     graph = projection.graph
-    keep = {
-        n for n, data in graph.nodes(data=True) if not vocab.is_any(data["kinds"], excluded)
-    }
+    keep = {n for n, data in graph.nodes(data=True) if not vocab.is_any(data["kinds"], excluded)}
     nodes = sorted((n, graph.nodes[n]) for n in keep)
     edges = sorted({(u, v) for u, v in graph.edges() if u != v and u in keep and v in keep})
     directed = nx.DiGraph()
@@ -127,7 +127,11 @@ def _has(module: str) -> bool:
 
 
 def measures(
-    directed: nx.DiGraph, undirected: nx.Graph, names: tuple[str, ...] = MEASURES, engine: str = "auto", seed: int = 42
+    directed: nx.DiGraph,
+    undirected: nx.Graph,
+    names: tuple[str, ...] = MEASURES,
+    engine: str = "auto",
+    seed: int = 42,
 ) -> dict[str, dict[str, float]]:
     """The requested centrality measures of every node, rounded. Betweenness is exact up to
     :data:`FAST_ENGINE_THRESHOLD` nodes and estimated from :data:`BETWEENNESS_SAMPLES` sampled
@@ -143,14 +147,20 @@ def measures(
         if engine == "igraph":
             values = _igraph_measure(name, directed, undirected, sample, seed)
         elif name == "degree":
-            values = nx.degree_centrality(undirected) if len(undirected) > 1 else dict.fromkeys(undirected, 0.0)
+            values = (
+                nx.degree_centrality(undirected)
+                if len(undirected) > 1
+                else dict.fromkeys(undirected, 0.0)
+            )
         elif name == "betweenness":
             k = sample if sample and sample < len(undirected) else None
             values = nx.betweenness_centrality(undirected, k=k, normalized=True, seed=seed)
         elif name == "closeness":
             values = nx.closeness_centrality(undirected)
         elif name == "pagerank":
-            values = nx.pagerank(directed, alpha=0.85, tol=1e-12, max_iter=1000) if len(directed) else {}
+            values = (
+                nx.pagerank(directed, alpha=0.85, tol=1e-12, max_iter=1000) if len(directed) else {}
+            )
         else:
             values = _eigenvector(undirected)
         results[name] = {node: round(float(value), DIGITS) + 0.0 for node, value in values.items()}
@@ -188,10 +198,14 @@ def _to_igraph(graph: Any, directed: bool) -> tuple[Any, list[str]]:
 
     nodes = list(graph.nodes)
     index = {node: i for i, node in enumerate(nodes)}
-    return igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in graph.edges], directed=directed), nodes
+    return igraph.Graph(
+        n=len(nodes), edges=[(index[u], index[v]) for u, v in graph.edges], directed=directed
+    ), nodes
 
 
-def _igraph_measure(name: str, directed: Any, undirected: Any, sample: int | None, seed: int) -> dict[str, float]:
+def _igraph_measure(
+    name: str, directed: Any, undirected: Any, sample: int | None, seed: int
+) -> dict[str, float]:
     """The same measures as networkx's (same normalisation), computed by igraph."""
     n = len(undirected)
     if name == "pagerank":
@@ -211,7 +225,11 @@ def _igraph_measure(name: str, directed: Any, undirected: Any, sample: int | Non
                 sizes[v] = len(component)
         raw = graph.closeness(normalized=True)
         return {
-            node: (raw[i] * (sizes[i] - 1) / (n - 1) if n > 1 and sizes[i] > 1 and raw[i] == raw[i] else 0.0)
+            node: (
+                raw[i] * (sizes[i] - 1) / (n - 1)
+                if n > 1 and sizes[i] > 1 and raw[i] == raw[i]
+                else 0.0
+            )
             for i, node in enumerate(nodes)
         }
     # betweenness: exact, or from sampled sources scaled up (as networkx's k-sample estimate)
@@ -309,16 +327,32 @@ def rank(
     values = measures(directed, undirected, names, engine)
     vocab = vocabulary()
     nodes = [
-        n for n in undirected.nodes if not wanted or vocab.is_any(undirected.nodes[n]["kinds"], wanted)
+        n
+        for n in undirected.nodes
+        if not wanted or vocab.is_any(undirected.nodes[n]["kinds"], wanted)
     ]
     nodes.sort(key=lambda n: (-values[order_by][n], n))
     if top is not None:
         nodes = nodes[:top]
     rows = [
-        NodeScore(i, n, dict(undirected.nodes[n]["labels"]), list(undirected.nodes[n]["kinds"]), {m: values[m][n] for m in names})
+        NodeScore(
+            i,
+            n,
+            dict(undirected.nodes[n]["labels"]),
+            list(undirected.nodes[n]["kinds"]),
+            {m: values[m][n] for m in names},
+        )
         for i, n in enumerate(nodes, 1)
     ]
-    return RankResult(order_by, list(names), list(exclude or []), wanted, len(undirected), undirected.number_of_edges(), rows)
+    return RankResult(
+        order_by,
+        list(names),
+        list(exclude or []),
+        wanted,
+        len(undirected),
+        undirected.number_of_edges(),
+        rows,
+    )
 
 
 @dataclass
@@ -363,7 +397,9 @@ def communities(
     modularity = 0.0
     if len(isolates) == len(undirected):
         parts: list[set[str]] = []
-    elif (chosen := choose_engine(engine, len(undirected) - len(isolates), louvain=True)) == "networkit":
+    elif (
+        chosen := choose_engine(engine, len(undirected) - len(isolates), louvain=True)
+    ) == "networkit":
         # isolated entities would be singleton communities: they are listed apart instead
         parts, modularity = _networkit_louvain(undirected, seed, resolution)
         parts = [part for part in parts if len(part) > 1 or degree[next(iter(part))] > 0]
@@ -419,13 +455,19 @@ class BrokersResult:
     articulation_points: list[dict[str, Any]]
     bridges: list[dict[str, Any]]
     structural_holes: list[dict[str, Any]]  # id, labels, kinds, degree, effective_size, constraint
-    articulation_total: int = 0  # how many articulation points there are (the list may be cut at top)
+    articulation_total: int = (
+        0  # how many articulation points there are (the list may be cut at top)
+    )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def brokers(projection: Projection, exclude: list[str] | tuple[str, ...] | None = DEFAULT_EXCLUDE, top: int | None = 20) -> BrokersResult:
+def brokers(
+    projection: Projection,
+    exclude: list[str] | tuple[str, ...] | None = DEFAULT_EXCLUDE,
+    top: int | None = 20,
+) -> BrokersResult:
     """Who holds the network together: articulation points (removing one splits a component),
     bridges (relations whose removal splits one), and Burt's structural-hole measures: effective
     size (non-redundant contacts, high = broker) and constraint (low = broker)."""
@@ -450,7 +492,10 @@ def brokers(projection: Projection, exclude: list[str] | tuple[str, ...] | None 
     return BrokersResult(
         list(exclude or []),
         cut[:top] if top else cut,
-        [{"source": _node_info(undirected, a), "target": _node_info(undirected, b)} for a, b in bridge_list],
+        [
+            {"source": _node_info(undirected, a), "target": _node_info(undirected, b)}
+            for a, b in bridge_list
+        ],
         holes[:top] if top else holes,
         len(cut),
     )
@@ -529,7 +574,14 @@ def gaps(projection: Projection) -> GapsResult:
             for kind in kinds:
                 if vocab.is_any(graph.nodes[other]["kinds"], (kind,)):
                     linked[kind].append(other)
-        rows.append(GapRow(field_id, dict(graph.nodes[field_id]["labels"]), {k: len(v) for k, v in linked.items()}, linked))
+        rows.append(
+            GapRow(
+                field_id,
+                dict(graph.nodes[field_id]["labels"]),
+                {k: len(v) for k, v in linked.items()},
+                linked,
+            )
+        )
     missing = {kind: [r.field for r in rows if r.counts[kind] == 0] for kind in kinds}
     unsupported = [r.field for r in rows if not any(r.counts.values())]
     labels = {kind: pick_label(vocab.term_labels(kind), "zh") for kind in kinds}
@@ -559,7 +611,9 @@ def export_network(projection: Projection, fmt: str, *, excel: bool = False) -> 
             community=community_of.get(node, 0),
             **{m: values[m].get(node, 0.0) for m in MEASURES},
         )
-    for source, target, key, data in sorted(projection.graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+    for source, target, key, data in sorted(
+        projection.graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])
+    ):
         labels = projection.predicate_labels.get(data["predicate"], {})
         first = data["citations"][0] if data["citations"] else None
         graph.add_edge(
@@ -583,9 +637,24 @@ def export_network(projection: Projection, fmt: str, *, excel: bool = False) -> 
     from .safetext import csv_text
 
     node_columns = ["id", "label_zh", "label_en", "kind", "kinds", "community", *MEASURES]
-    node_rows = ([node] + [data[c] for c in node_columns[1:]] for node, data in graph.nodes(data=True))
-    edge_columns = ["source", "target", "predicate", "label", "label_en", "status", "basis", "quote", "section"]
-    edge_rows = ([source, target] + [data[c] for c in edge_columns[2:]] for source, target, data in graph.edges(data=True))
+    node_rows = (
+        [node] + [data[c] for c in node_columns[1:]] for node, data in graph.nodes(data=True)
+    )
+    edge_columns = [
+        "source",
+        "target",
+        "predicate",
+        "label",
+        "label_en",
+        "status",
+        "basis",
+        "quote",
+        "section",
+    ]
+    edge_rows = (
+        [source, target] + [data[c] for c in edge_columns[2:]]
+        for source, target, data in graph.edges(data=True)
+    )
     return {
         "nodes.csv": csv_text(node_columns, node_rows, excel=excel),
         "edges.csv": csv_text(edge_columns, edge_rows, excel=excel),

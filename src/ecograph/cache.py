@@ -25,7 +25,7 @@ from typing import Any
 
 from ._version import __version__
 
-__all__ = ["cache_dir", "enabled", "content_key", "get", "put", "MAX_ENTRIES"]
+__all__ = ["MAX_ENTRIES", "cache_dir", "content_key", "enabled", "get", "put"]
 
 MAX_ENTRIES = 16
 _FORMAT = "3"
@@ -97,7 +97,11 @@ def put(kind: str, key: str, entry: dict[str, Any]) -> None:
         tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
         manifest = {}
         for name, value in entry.items():
-            data = value if isinstance(value, bytes) else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            data = (
+                value
+                if isinstance(value, bytes)
+                else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            )
             file_name = f"{name}.bin" if isinstance(value, bytes) else f"{name}.pickle"
             (tmp / file_name).write_bytes(data)
             manifest[file_name] = hashlib.sha256(data).hexdigest()
@@ -125,6 +129,9 @@ def _remove_stale(root: Path) -> None:
 
 
 def _evict(root: Path) -> None:
-    entries = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: p.stat().st_mtime)
+    entries = sorted(
+        (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+    )
     for old in entries[:-MAX_ENTRIES]:
         shutil.rmtree(old, ignore_errors=True)

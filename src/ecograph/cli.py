@@ -27,9 +27,7 @@ class EcographGroup(click.Group):
             raise click.ClickException(str(exc)) from None
 
 
-STORE_HELP = (
-    "Triple store: memory (rdflib), oxigraph (in memory; the default) or oxigraph:PATH (kept on disk)."
-)
+STORE_HELP = "Triple store: memory (rdflib), oxigraph (in memory; the default) or oxigraph:PATH (kept on disk)."
 
 
 def _remember_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -148,7 +146,9 @@ def _load(data: Path | None) -> Any:
 
         remote = EndpointStore(endpoint, method=ctx.meta.get("ecograph.method") or "auto")
     with Progress() as progress:
-        return ecograph.load(data, ctx.meta.get("ecograph.store"), progress=progress, endpoint=remote)
+        return ecograph.load(
+            data, ctx.meta.get("ecograph.store"), progress=progress, endpoint=remote
+        )
 
 
 def excel_option(func: Any) -> Any:
@@ -161,7 +161,9 @@ def excel_option(func: Any) -> Any:
     )(func)
 
 
-def _echo(message: Any = None, *, nl: bool = True, err: bool = False, machine: bool = False) -> None:
+def _echo(
+    message: Any = None, *, nl: bool = True, err: bool = False, machine: bool = False
+) -> None:
     """click.echo, with the data in the text unable to command the terminal: control and bidi
     characters are shown as escapes. Machine formats (JSON, CSV, Turtle …) are passed through
     unchanged unless they are going to a terminal."""
@@ -213,7 +215,13 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write into (created if missing).")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write into (created if missing).",
+)
 @data_option
 def build(out: Path, data: Path | None) -> None:
     """Write ecograph.trig (with provenance graphs), ecograph.ttl (flattened) and ecograph.jsonld.
@@ -223,7 +231,9 @@ def build(out: Path, data: Path | None) -> None:
       ecograph build --out out/
     """
     with Progress() as progress:
-        result = ecograph.build(out, data, click.get_current_context().meta.get("ecograph.store"), progress)
+        result = ecograph.build(
+            out, data, click.get_current_context().meta.get("ecograph.store"), progress
+        )
     stats = result.stats
     _echo(
         f"Built dataset {stats.dataset}: {_count(stats.entities, 'entity', 'entities')}, "
@@ -238,9 +248,20 @@ def build(out: Path, data: Path | None) -> None:
 
 @main.command()
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--no-shacl", is_flag=True, help="Run only the loader checks, not the SHACL shapes.")
-@click.option("--strict", is_flag=True, help="Treat warnings (isolated records, relations whose quote names neither end) as errors.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings (isolated records, relations whose quote names neither end) as errors.",
+)
 def validate(data: Path | None, fmt: str, no_shacl: bool, strict: bool) -> None:
     """Check a dataset: the loader's checks (syntax, kinds, properties, references, literals,
     labels, quotes against the source, values as printed, labels in their quotes) and the SHACL
@@ -279,7 +300,13 @@ def validate(data: Path | None, fmt: str, no_shacl: bool, strict: bool) -> None:
     help="RDF: trig, nquads and jsonld keep the provenance graphs; turtle and ntriples are flattened. "
     "Network (for Gephi, Cytoscape): graphml, gexf, or csv (nodes.csv and edges.csv in the -o folder).",
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="File to write (default: standard output); a folder for csv.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (default: standard output); a folder for csv.",
+)
 @excel_option
 def export(data: Path | None, fmt: str, output: Path | None, excel: bool) -> None:
     """Serialize the graph in an RDF format, or the entity network for Gephi and Cytoscape
@@ -316,7 +343,14 @@ def export(data: Path | None, fmt: str, output: Path | None, excel: bool) -> Non
 
 @main.command()
 @data_option
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 def stats(data: Path | None, fmt: str) -> None:
     """Counts: triples, entities per class, observations, citations, relations by status.
 
@@ -369,21 +403,51 @@ def _short(cell: dict[str, str], base: str) -> str:
         return "data:" + value[len(base) + 3 :]
     for prefix, namespace in SPARQL_PREFIX_IRIS.items():
         if prefix != "dct" and value.startswith(namespace) and len(value) > len(namespace):
-            return f"{prefix}:{value[len(namespace):]}"
+            return f"{prefix}:{value[len(namespace) :]}"
     return f"<{value}>"
 
 
 @main.command()
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "file", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Read the query from a .rq file.")
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Read the query from a .rq file.",
+)
 @click.option("-n", "--name", "name", help="Run a saved query of the gallery by name.")
-@click.option("--list", "list_", is_flag=True, help="List the gallery: name and title in Chinese and English.")
-@click.option("--bind", "binds", multiple=True, metavar="VAR=VALUE", help="Bind a variable: <iri>, data:slug, or text (a plain literal). Repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True, help="Result format for SELECT/ASK (json = W3C SPARQL 1.1 Query Results JSON); CONSTRUCT/DESCRIBE give Turtle.")
+@click.option(
+    "--list", "list_", is_flag=True, help="List the gallery: name and title in Chinese and English."
+)
+@click.option(
+    "--bind",
+    "binds",
+    multiple=True,
+    metavar="VAR=VALUE",
+    help="Bind a variable: <iri>, data:slug, or text (a plain literal). Repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    show_default=True,
+    help="Result format for SELECT/ASK (json = W3C SPARQL 1.1 Query Results JSON); CONSTRUCT/DESCRIBE give Turtle.",
+)
 @data_option
 @endpoint_option
 @excel_option
-def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, binds: tuple[str, ...], fmt: str, data: Path | None, excel: bool) -> None:
+def query(
+    sparql: str | None,
+    file: Path | None,
+    name: str | None,
+    list_: bool,
+    binds: tuple[str, ...],
+    fmt: str,
+    data: Path | None,
+    excel: bool,
+) -> None:
     """Run SPARQL 1.1 (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of all graphs.
 
     The ontology's and the standard prefixes (eco, skos, dct, prov, org, schema, qb, oa, …) are
@@ -411,13 +475,19 @@ def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, 
         try:
             info = file.stat()
         except OSError as exc:
-            raise click.BadParameter(f"cannot read {file}: {exc.strerror}", param_hint="--file") from None
+            raise click.BadParameter(
+                f"cannot read {file}: {exc.strerror}", param_hint="--file"
+            ) from None
         if not stat.S_ISREG(info.st_mode) or info.st_size > 1024 * 1024:
-            raise click.BadParameter(f"{file} is not a query file (a regular file of at most 1 MB)", param_hint="--file")
+            raise click.BadParameter(
+                f"{file} is not a query file (a regular file of at most 1 MB)", param_hint="--file"
+            )
         try:
             text = file.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
-            raise click.BadParameter(f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start})", param_hint="--file") from None
+            raise click.BadParameter(
+                f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start})", param_hint="--file"
+            ) from None
     elif name is not None:
         text = saved_query(name).text
     else:
@@ -433,10 +503,17 @@ def query(sparql: str | None, file: Path | None, name: str | None, list_: bool, 
     elif result.kind == "ask":
         _echo("true" if result.boolean else "false")
     elif fmt in ("csv", "tsv"):
-        _echo(result.to_delimited("," if fmt == "csv" else "\t", spreadsheet=True, excel=excel), nl=False, machine=True)
+        _echo(
+            result.to_delimited("," if fmt == "csv" else "\t", spreadsheet=True, excel=excel),
+            nl=False,
+            machine=True,
+        )
     else:
         base = kg.meta.base
-        rows = [tuple(_short(r[v], base) if v in r else "" for v in result.variables) for r in result.rows]
+        rows = [
+            tuple(_short(r[v], base) if v in r else "" for v in result.variables)
+            for r in result.rows
+        ]
         _echo(_table(rows, tuple(result.variables)))
         _echo(f"({_count(len(rows), 'row')})")
 
@@ -454,7 +531,9 @@ def _label(labels: dict[str, str], lang: str) -> str:
 
 
 def _cite_lines(citations: list[Any], lang: str, indent: str) -> list[str]:
-    return [f"{indent}“{c.quote}” — {_label(c.section_labels, lang) or c.section}" for c in citations]
+    return [
+        f"{indent}“{c.quote}” — {_label(c.section_labels, lang) or c.section}" for c in citations
+    ]
 
 
 def _edge_text(edge: Any, lang: str) -> list[str]:
@@ -474,8 +553,19 @@ def _match_line(match: Any, lang: str) -> str:
 
 @main.command()
 @click.argument("text")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
-@click.option("--strict", is_flag=True, help="Exit 1 when the text is ambiguous instead of listing the candidates.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when the text is ambiguous instead of listing the candidates.",
+)
 @_lang_option
 @data_option
 @endpoint_option
@@ -512,7 +602,10 @@ def lookup(text: str, fmt: str, strict: bool, lang: str, data: Path | None) -> N
 
 def _card_text(card: Any, lang: str) -> str:
     other = "en" if lang == "zh" else "zh"
-    lines = [f"{card.label(lang)}  {card.labels.get(other, '')}".rstrip(), f"  id: {card.id}  <{card.iri}>"]
+    lines = [
+        f"{card.label(lang)}  {card.labels.get(other, '')}".rstrip(),
+        f"  id: {card.id}  <{card.iri}>",
+    ]
     kinds = ", ".join(f"{_label(card.kind_labels.get(k, {}), lang)} ({k})" for k in card.kinds)
     lines.append(f"  kinds: {kinds}")
     aliases = [a for values in card.alt_labels.values() for a in values]
@@ -532,29 +625,57 @@ def _card_text(card: Any, lang: str) -> str:
         for obs in card.observations:
             when = obs.year or _label(obs.period, lang) or "?"
             area = "" if obs.area == card.id else f" [{_label(obs.area_labels, lang)}]"
-            lines.append(f"  {when}  {_label(obs.indicator_labels, lang)}{area}: {obs.amount(lang)}")
+            lines.append(
+                f"  {when}  {_label(obs.indicator_labels, lang)}{area}: {obs.amount(lang)}"
+            )
             lines += _cite_lines(obs.citations, lang, "      ")
-    for title, relations, arrow in (("Relations out", card.outgoing, "→"), ("Relations in", card.incoming, "←")):
+    for title, relations, arrow in (
+        ("Relations out", card.outgoing, "→"),
+        ("Relations in", card.incoming, "←"),
+    ):
         if not relations:
             continue
         lines.append(f"{title} ({len(relations)}):")
         for rel in relations:
             flags = rel.status + ("" if rel.basis == "explicit" else f", {rel.basis}")
             predicate = _label(rel.predicate_labels, lang) or rel.predicate
-            lines.append(f"  {arrow} {predicate} ({rel.predicate})  {_label(rel.other_labels, lang)} ({rel.other})  [{flags}]")
+            lines.append(
+                f"  {arrow} {predicate} ({rel.predicate})  {_label(rel.other_labels, lang)} ({rel.other})  [{flags}]"
+            )
             lines += _cite_lines(rel.citations, lang, "      ")
     return "\n".join(lines)
 
 
 @main.command()
 @click.argument("text")
-@click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="How many relation steps away.")
-@click.option("--type", "kinds", multiple=True, metavar="KIND", help="Show only neighbours of this kind (e.g. Laboratory); repeatable.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--depth",
+    type=click.IntRange(1, 6),
+    default=1,
+    show_default=True,
+    help="How many relation steps away.",
+)
+@click.option(
+    "--type",
+    "kinds",
+    multiple=True,
+    metavar="KIND",
+    help="Show only neighbours of this kind (e.g. Laboratory); repeatable.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @_lang_option
 @data_option
 @endpoint_option
-def neighbors(text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str, data: Path | None) -> None:
+def neighbors(
+    text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str, data: Path | None
+) -> None:
     """Entities linked to the named one within --depth relation steps, in either direction, with
     the relation and its citation at each step. Sections, citations, observations and literals
     are not part of this network.
@@ -569,7 +690,9 @@ def neighbors(text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str
         _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
         return
     kinds_text = f" of kind {', '.join(result.kinds)}" if result.kinds else ""
-    _echo(f"{result.center.label(lang)} ({result.center.id}): {len(result.neighbors)} neighbour(s){kinds_text} within {depth} step(s)")
+    _echo(
+        f"{result.center.label(lang)} ({result.center.id}): {len(result.neighbors)} neighbour(s){kinds_text} within {depth} step(s)"
+    )
     for level in range(1, depth + 1):
         items = [n for n in result.neighbors if n.depth == level]
         if not items:
@@ -585,13 +708,39 @@ def neighbors(text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str
 @main.command()
 @click.argument("source")
 @click.argument("target")
-@click.option("--max-length", type=click.IntRange(1, 10), default=6, show_default=True, help="Longest path to report, in relation steps.")
-@click.option("--all", "all_paths", is_flag=True, help="Every simple path up to --max-length, not only the shortest ones.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--max-length",
+    type=click.IntRange(1, 10),
+    default=6,
+    show_default=True,
+    help="Longest path to report, in relation steps.",
+)
+@click.option(
+    "--all",
+    "all_paths",
+    is_flag=True,
+    help="Every simple path up to --max-length, not only the shortest ones.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 @_lang_option
 @data_option
 @endpoint_option
-def path(source: str, target: str, max_length: int, all_paths: bool, fmt: str, lang: str, data: Path | None) -> None:
+def path(
+    source: str,
+    target: str,
+    max_length: int,
+    all_paths: bool,
+    fmt: str,
+    lang: str,
+    data: Path | None,
+) -> None:
     """How two entities are connected: the shortest relation paths between them (or all paths
     with --all), each step with the relation's label, its direction, status and citation.
 
@@ -610,7 +759,9 @@ def path(source: str, target: str, max_length: int, all_paths: bool, fmt: str, l
         click.get_current_context().exit(1)
     kind = "path(s) up to" if all_paths else "shortest path(s) of"
     length = max_length if all_paths else result.paths[0].length
-    _echo(f"{head}: {len(result.paths)} {kind} {length} step(s){' (first 50 shown)' if result.truncated else ''}")
+    _echo(
+        f"{head}: {len(result.paths)} {kind} {length} step(s){' (first 50 shown)' if result.truncated else ''}"
+    )
     for number, found in enumerate(result.paths, 1):
         _echo(f"Path {number} ({found.length} steps):")
         for step in found.steps:
@@ -627,7 +778,9 @@ EXCLUDE_HELP = (
 
 
 def _exclude_option(func: Any) -> Any:
-    return click.option("--exclude-type", "exclude", multiple=True, metavar="KIND", help=EXCLUDE_HELP)(func)
+    return click.option(
+        "--exclude-type", "exclude", multiple=True, metavar="KIND", help=EXCLUDE_HELP
+    )(func)
 
 
 def _exclusions(exclude: tuple[str, ...]) -> list[str] | None:
@@ -657,17 +810,52 @@ def _write_rows(fmt: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]])
 
 
 @main.command()
-@click.option("--measure", type=click.Choice(["degree", "betweenness", "closeness", "pagerank", "eigenvector", "all"]), default="pagerank", show_default=True, help="Centrality measure (all: every measure, ordered by PageRank).")
-@click.option("--type", "kinds", multiple=True, metavar="KIND", help="List only entities of this kind (measures are computed on the whole network); repeatable.")
+@click.option(
+    "--measure",
+    type=click.Choice(["degree", "betweenness", "closeness", "pagerank", "eigenvector", "all"]),
+    default="pagerank",
+    show_default=True,
+    help="Centrality measure (all: every measure, ordered by PageRank).",
+)
+@click.option(
+    "--type",
+    "kinds",
+    multiple=True,
+    metavar="KIND",
+    help="List only entities of this kind (measures are computed on the whole network); repeatable.",
+)
 @_exclude_option
-@click.option("--top", type=click.IntRange(1, None), default=20, show_default=True, help="How many entities to list.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@click.option(
+    "--top",
+    type=click.IntRange(1, None),
+    default=20,
+    show_default=True,
+    help="How many entities to list.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @_engine_option
 @_lang_option
 @data_option
 @endpoint_option
 @excel_option
-def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: int, fmt: str, engine: str, lang: str, data: Path | None, excel: bool) -> None:
+def rank(
+    measure: str,
+    kinds: tuple[str, ...],
+    exclude: tuple[str, ...],
+    top: int,
+    fmt: str,
+    engine: str,
+    lang: str,
+    data: Path | None,
+    excel: bool,
+) -> None:
     """Rank entities by centrality in the relation network; ties are broken by id.
 
     \b
@@ -681,7 +869,16 @@ def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: in
         _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
         return
     headers = ("rank", "id", "label", "kinds", *result.measures)
-    rows = [(r.rank, r.id, r.label(lang), ";".join(r.kinds), *(f"{r.scores[m]:.6f}" for m in result.measures)) for r in result.rows]
+    rows = [
+        (
+            r.rank,
+            r.id,
+            r.label(lang),
+            ";".join(r.kinds),
+            *(f"{r.scores[m]:.6f}" for m in result.measures),
+        )
+        for r in result.rows
+    ]
     if fmt == "table":
         excluded = ", ".join(result.excluded) or "nothing"
         _echo(
@@ -693,15 +890,39 @@ def rank(measure: str, kinds: tuple[str, ...], exclude: tuple[str, ...], top: in
 
 @main.command()
 @_exclude_option
-@click.option("--seed", type=int, default=42, show_default=True, help="Random seed of the Louvain method.")
-@click.option("--resolution", type=float, default=1.0, show_default=True, help="Louvain resolution (above 1: smaller communities).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@click.option(
+    "--seed", type=int, default=42, show_default=True, help="Random seed of the Louvain method."
+)
+@click.option(
+    "--resolution",
+    type=float,
+    default=1.0,
+    show_default=True,
+    help="Louvain resolution (above 1: smaller communities).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @_engine_option
 @_lang_option
 @data_option
 @excel_option
 @endpoint_option
-def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str, engine: str, lang: str, data: Path | None, excel: bool) -> None:
+def communities(
+    exclude: tuple[str, ...],
+    seed: int,
+    resolution: float,
+    fmt: str,
+    engine: str,
+    lang: str,
+    data: Path | None,
+    excel: bool,
+) -> None:
     """Groups of closely linked entities (Louvain, fixed seed), each named by its most central
     member, with the modularity of the partition.
 
@@ -715,10 +936,23 @@ def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str
         _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
         return
     if fmt == "csv":
-        rows = [(c.number, c.name, m["id"], _label(m["labels"], lang), ";".join(m["kinds"]), m["degree"]) for c in result.communities for m in c.members]
+        rows = [
+            (
+                c.number,
+                c.name,
+                m["id"],
+                _label(m["labels"], lang),
+                ";".join(m["kinds"]),
+                m["degree"],
+            )
+            for c in result.communities
+            for m in c.members
+        ]
         _write_rows("csv", ("community", "named_by", "id", "label", "kinds", "degree"), rows)
         return
-    _echo(f"{len(result.communities)} communities, modularity {result.modularity:.4f} ({result.algorithm}, seed {result.seed}); {len(result.isolates)} entities without links")
+    _echo(
+        f"{len(result.communities)} communities, modularity {result.modularity:.4f} ({result.algorithm}, seed {result.seed}); {len(result.isolates)} entities without links"
+    )
     for c in result.communities:
         members = ", ".join(_label(m["labels"], lang) for m in c.members)
         _echo(f"{c.number:>3}. {_label(c.name_labels, lang)} ({c.size}): {members}")
@@ -726,13 +960,28 @@ def communities(exclude: tuple[str, ...], seed: int, resolution: float, fmt: str
 
 @main.command()
 @_exclude_option
-@click.option("--top", type=click.IntRange(1, None), default=15, show_default=True, help="How many entities per list.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@click.option(
+    "--top",
+    type=click.IntRange(1, None),
+    default=15,
+    show_default=True,
+    help="How many entities per list.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @_lang_option
 @data_option
 @excel_option
 @endpoint_option
-def brokers(exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path | None, excel: bool) -> None:
+def brokers(
+    exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path | None, excel: bool
+) -> None:
     """Who bridges the network: articulation points, bridges, and Burt's structural holes
     (effective size: high means a broker; constraint: low means a broker).
 
@@ -745,22 +994,44 @@ def brokers(exclude: tuple[str, ...], top: int, fmt: str, lang: str, data: Path 
     if fmt == "json":
         _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
         return
-    rows = [(h["id"], _label(h["labels"], lang), h["degree"], f"{h['effective_size']:.3f}", f"{h['constraint']:.3f}") for h in result.structural_holes]
+    rows = [
+        (
+            h["id"],
+            _label(h["labels"], lang),
+            h["degree"],
+            f"{h['effective_size']:.3f}",
+            f"{h['constraint']:.3f}",
+        )
+        for h in result.structural_holes
+    ]
     if fmt == "csv":
         _write_rows("csv", ("id", "label", "degree", "effective_size", "constraint"), rows)
         return
     points = ", ".join(_label(p["labels"], lang) for p in result.articulation_points)
-    shown = "" if len(result.articulation_points) == result.articulation_total else f", {len(result.articulation_points)} with most links shown"
+    shown = (
+        ""
+        if len(result.articulation_points) == result.articulation_total
+        else f", {len(result.articulation_points)} with most links shown"
+    )
     _echo(f"Articulation points ({result.articulation_total}{shown}): {points}")
     _echo(f"Bridges: {len(result.bridges)}")
     for bridge in result.bridges[:top]:
-        _echo(f"  {_label(bridge['source']['labels'], lang)} — {_label(bridge['target']['labels'], lang)}")
+        _echo(
+            f"  {_label(bridge['source']['labels'], lang)} — {_label(bridge['target']['labels'], lang)}"
+        )
     _echo("Structural holes (Burt):")
     _echo(_table(rows, ("id", "label", "degree", "effective size", "constraint")))
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @_lang_option
 @data_option
 @excel_option
@@ -782,7 +1053,9 @@ def gaps(fmt: str, lang: str, data: Path | None, excel: bool) -> None:
     from ecograph.analysis import SUPPORT_KINDS
 
     names = {k: (result.kind_labels[k] if lang == "zh" else SUPPORT_KINDS[k]) for k in result.kinds}
-    rows = [(r.field, _label(r.labels, lang), *(r.counts[k] for k in result.kinds)) for r in result.rows]
+    rows = [
+        (r.field, _label(r.labels, lang), *(r.counts[k] for k in result.kinds)) for r in result.rows
+    ]
     if fmt == "csv":
         _write_rows("csv", ("field", "label", *result.kinds), rows)
         return
@@ -795,10 +1068,36 @@ def gaps(fmt: str, lang: str, data: Path | None, excel: bool) -> None:
 
 
 @main.command()
-@click.option("--entities", type=click.IntRange(20, None), default=1000, show_default=True, help="About how many entities to invent.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Random seed: the same seed gives the same bytes.")
-@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to write into.")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "nquads", "ntriples"]), default="yaml", show_default=True, help="yaml: a dataset folder the loader reads; nquads/ntriples: RDF written directly (fast at national scale).")
+@click.option(
+    "--entities",
+    type=click.IntRange(20, None),
+    default=1000,
+    show_default=True,
+    help="About how many entities to invent.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Random seed: the same seed gives the same bytes.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write into.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "nquads", "ntriples"]),
+    default="yaml",
+    show_default=True,
+    help="yaml: a dataset folder the loader reads; nquads/ntriples: RDF written directly (fast at national scale).",
+)
 def synth(entities: int, seed: int, out: Path, fmt: str) -> None:
     """Write a synthetic, national-scale dataset in the same ontology (skewed degrees, every kind,
     bilingual labels, observations, citations) for benchmarks and tests. All names are invented.
@@ -822,16 +1121,55 @@ def synth(entities: int, seed: int, out: Path, fmt: str) -> None:
 
 
 @main.command()
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="HTML file to write: one self-contained page that opens offline.")
-@click.option("--focus", metavar="TEXT", default=None, help="Show only this entity's neighbourhood (any name, alias, pinyin or id).")
-@click.option("--depth", type=click.IntRange(1, 6), default=1, show_default=True, help="With --focus: how many relation steps away.")
-@click.option("--type", "kinds", multiple=True, metavar="KIND", help="Show only entities of this kind (e.g. Laboratory; subclasses included); repeatable.")
-@click.option("--size-by", type=click.Choice(["pagerank", "degree", "betweenness"]), default="pagerank", show_default=True, help="Centrality that sets the node size.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="HTML file to write: one self-contained page that opens offline.",
+)
+@click.option(
+    "--focus",
+    metavar="TEXT",
+    default=None,
+    help="Show only this entity's neighbourhood (any name, alias, pinyin or id).",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(1, 6),
+    default=1,
+    show_default=True,
+    help="With --focus: how many relation steps away.",
+)
+@click.option(
+    "--type",
+    "kinds",
+    multiple=True,
+    metavar="KIND",
+    help="Show only entities of this kind (e.g. Laboratory; subclasses included); repeatable.",
+)
+@click.option(
+    "--size-by",
+    type=click.Choice(["pagerank", "degree", "betweenness"]),
+    default="pagerank",
+    show_default=True,
+    help="Centrality that sets the node size.",
+)
 @_lang_option
 @click.option("--open", "open_", is_flag=True, help="Open the file in the default web browser.")
 @data_option
 @endpoint_option
-def view(output: Path, focus: str | None, depth: int, kinds: tuple[str, ...], size_by: str, lang: str, open_: bool, data: Path | None) -> None:
+def view(
+    output: Path,
+    focus: str | None,
+    depth: int,
+    kinds: tuple[str, ...],
+    size_by: str,
+    lang: str,
+    open_: bool,
+    data: Path | None,
+) -> None:
     """Write the interactive network viewer: one self-contained HTML file (no network access
     needed) with search, a kind filter, neighbourhood highlighting, and for every entity its
     relations in and out with the quote behind each.
@@ -845,7 +1183,13 @@ def view(output: Path, focus: str | None, depth: int, kinds: tuple[str, ...], si
     from ecograph.view import build_view
 
     result = build_view(
-        _load(data), output, focus=focus, depth=depth, kinds=list(kinds) or None, size_by=size_by, lang=lang
+        _load(data),
+        output,
+        focus=focus,
+        depth=depth,
+        kinds=list(kinds) or None,
+        size_by=size_by,
+        lang=lang,
     )
     layout = "laid out in the browser" if result.physics else "layout precomputed, physics off"
     _echo(
@@ -864,20 +1208,93 @@ def view(output: Path, focus: str | None, depth: int, kinds: tuple[str, ...], si
         webbrowser.open(Path(result.path).resolve().as_uri())
 
 
-
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (loopback by default; anything else exposes the endpoint to the network and needs --allow-host).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free port).")
-@click.option("--timeout", type=click.FloatRange(0, None, min_open=True), default=10.0, show_default=True, help="Seconds a query may run (its worker process is then killed) or wait for a worker; the answer is 503.")
-@click.option("--max-rows", type=click.IntRange(1, None), default=10000, show_default=True, help="Largest result (rows, or triples) before the answer is 413.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes (each holds its own copy of an in-memory store).")
-@click.option("--max-memory", "memory_mb", type=click.IntRange(0, None), default=1024, show_default=True, help="MB a query may use in its worker beyond the store (0: no cap); over it the answer is 503.")
-@click.option("--per-client", type=click.IntRange(1, None), default=16, show_default=True, help="Queries one client address may have waiting or running; beyond, 429.")
-@click.option("--max-connections", type=click.IntRange(1, None), default=100, show_default=True, help="Open connections and requests in progress; beyond, 503.")
-@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME", help="A Host header value to answer besides localhost/127.0.0.1/::1 (needed with --host 0.0.0.0); repeatable.")
-@click.option("--cors", "cors", multiple=True, metavar="ORIGIN", is_flag=False, flag_value="*", help="Let web pages of ORIGIN (https://example.org) read answers; --cors alone allows any origin. Repeatable.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Interface to listen on (loopback by default; anything else exposes the endpoint to the network and needs --allow-host).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port (0: any free port).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, None, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run (its worker process is then killed) or wait for a worker; the answer is 503.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(1, None),
+    default=10000,
+    show_default=True,
+    help="Largest result (rows, or triples) before the answer is 413.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Query worker processes (each holds its own copy of an in-memory store).",
+)
+@click.option(
+    "--max-memory",
+    "memory_mb",
+    type=click.IntRange(0, None),
+    default=1024,
+    show_default=True,
+    help="MB a query may use in its worker beyond the store (0: no cap); over it the answer is 503.",
+)
+@click.option(
+    "--per-client",
+    type=click.IntRange(1, None),
+    default=16,
+    show_default=True,
+    help="Queries one client address may have waiting or running; beyond, 429.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(1, None),
+    default=100,
+    show_default=True,
+    help="Open connections and requests in progress; beyond, 503.",
+)
+@click.option(
+    "--allow-host",
+    "allow_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A Host header value to answer besides localhost/127.0.0.1/::1 (needed with --host 0.0.0.0); repeatable.",
+)
+@click.option(
+    "--cors",
+    "cors",
+    multiple=True,
+    metavar="ORIGIN",
+    is_flag=False,
+    flag_value="*",
+    help="Let web pages of ORIGIN (https://example.org) read answers; --cors alone allows any origin. Repeatable.",
+)
 @data_option
-def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, memory_mb: int, per_client: int, max_connections: int, allow_hosts: tuple[str, ...], cors: tuple[str, ...], data: Path | None) -> None:
+def serve(
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    workers: int,
+    memory_mb: int,
+    per_client: int,
+    max_connections: int,
+    allow_hosts: tuple[str, ...],
+    cors: tuple[str, ...],
+    data: Path | None,
+) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint (/sparql, with Graph Store reads
     ?graph=IRI and ?default), a query page (/) and the network viewer (/view). Update, SERVICE
     and FROM on graphs outside the dataset are refused; queries run in worker processes with a
@@ -895,8 +1312,17 @@ def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, mem
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     endpoint = make_endpoint(
-        _load(data), host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers, memory_mb=memory_mb,
-        per_client=per_client, max_connections=max_connections, allow_hosts=allow_hosts, cors=cors,
+        _load(data),
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows,
+        workers=workers,
+        memory_mb=memory_mb,
+        per_client=per_client,
+        max_connections=max_connections,
+        allow_hosts=allow_hosts,
+        cors=cors,
     )
     base = endpoint.base
     _echo(f"SPARQL endpoint: {base}/sparql  (query page: {base}/)", err=True)
@@ -904,9 +1330,25 @@ def serve(host: str, port: int, timeout: float, max_rows: int, workers: int, mem
 
 
 @main.command()
-@click.option("--endpoint", "url", required=True, metavar="URL", help="The server's graph store: Oxigraph http://HOST:7878/store (or its /query URL); Virtuoso http://HOST:8890/sparql-graph-crud-auth (with credentials).")
-@click.option("--merge", is_flag=True, help="Add the build to what the server holds (statements the build no longer has stay) instead of replacing this dataset's graphs.")
-@click.option("--graph", "graph", default=None, metavar="IRI", help="Put every triple into this one named graph, as a copy for other tools; ecograph's own commands need the graph of each statement and refuse such an endpoint.")
+@click.option(
+    "--endpoint",
+    "url",
+    required=True,
+    metavar="URL",
+    help="The server's graph store: Oxigraph http://HOST:7878/store (or its /query URL); Virtuoso http://HOST:8890/sparql-graph-crud-auth (with credentials).",
+)
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Add the build to what the server holds (statements the build no longer has stay) instead of replacing this dataset's graphs.",
+)
+@click.option(
+    "--graph",
+    "graph",
+    default=None,
+    metavar="IRI",
+    help="Put every triple into this one named graph, as a copy for other tools; ecograph's own commands need the graph of each statement and refuse such an endpoint.",
+)
 @data_option
 def push(url: str, merge: bool, graph: str | None, data: Path | None) -> None:
     """Load the built graph into a SPARQL server through the Graph Store Protocol.
@@ -932,7 +1374,10 @@ def push(url: str, merge: bool, graph: str | None, data: Path | None) -> None:
         f"{result.url} ({result.mode}{stale}; {_count(result.requests, 'request')}, {result.seconds:.2f} s)."
     )
     if graph is not None:
-        _echo("Note: in one graph the statements lose the graphs their status and quotes hang on; ecograph's commands refuse this copy.", err=True)
+        _echo(
+            "Note: in one graph the statements lose the graphs their status and quotes hang on; ecograph's commands refuse this copy.",
+            err=True,
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

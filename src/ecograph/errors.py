@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "EcographError",
     "DataError",
-    "Problem",
-    "QueryError",
+    "EcographError",
     "NotFoundError",
     "OutputError",
+    "Problem",
+    "QueryError",
 ]
 
 

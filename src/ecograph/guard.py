@@ -23,8 +23,9 @@ dataset then is those graphs, as SPARQL says) and refused otherwise.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from .errors import QueryError
 
@@ -64,7 +65,9 @@ def expand_escapes(text: str) -> str:
 
     expanded = _ESCAPE.sub(expand, text)
     if expanded is not text and _ESCAPE.search(expanded):
-        raise QueryRefused("an escape that spells another escape (\\u005C…) is not allowed: write the character itself")
+        raise QueryRefused(
+            "an escape that spells another escape (\\u005C…) is not allowed: write the character itself"
+        )
     return expanded
 
 
@@ -106,7 +109,9 @@ def _plan(text: str, prefixes: dict[str, str]) -> QueryPlan:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import Query, UpdateUnit
 
-    future = _parser_thread().submit(_plan_parsed, text, prefixes, Query, UpdateUnit, ParseException)
+    future = _parser_thread().submit(
+        _plan_parsed, text, prefixes, Query, UpdateUnit, ParseException
+    )
     return future.result()
 
 
@@ -122,7 +127,9 @@ def _parser_thread() -> Any:
     return _EXECUTOR
 
 
-def _plan_parsed(text: str, prefixes: dict[str, str], Query: Any, UpdateUnit: Any, ParseException: Any) -> QueryPlan:  # noqa: N803
+def _plan_parsed(
+    text: str, prefixes: dict[str, str], Query: Any, UpdateUnit: Any, ParseException: Any
+) -> QueryPlan:
     try:
         parsed = Query.parse_string(text, parse_all=True)
     except ParseException as exc:
@@ -134,12 +141,16 @@ def _plan_parsed(text: str, prefixes: dict[str, str], Query: Any, UpdateUnit: An
             from .query import UPDATE_REFUSED
 
             raise QueryRefused(UPDATE_REFUSED) from None
-        raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}\n  {exc.line}") from None
+        raise QueryError(
+            f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}\n  {exc.line}"
+        ) from None
     except RecursionError:
         raise QueryRefused("the query nests too deeply to be checked") from None
     prologue, query = parsed[0], parsed[1]
     if _contains(query, "ServiceGraphPattern"):
-        raise QueryRefused("SERVICE (federated query) is not allowed: ecograph never sends requests to other servers")
+        raise QueryRefused(
+            "SERVICE (federated query) is not allowed: ecograph never sends requests to other servers"
+        )
     declared = dict(prefixes)
     base = None
     for decl in prologue or []:

@@ -14,7 +14,7 @@ from .resources import default_dataset_dir
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
-__all__ = ["KnowledgeGraph", "Stats", "BuildResult", "load", "build", "FORMATS"]
+__all__ = ["FORMATS", "BuildResult", "KnowledgeGraph", "Stats", "build", "load"]
 
 #: export format name -> (rdflib's name for it, to parse it back; file extension; keeps named graphs)
 FORMATS: dict[str, tuple[str, str, bool]] = {
@@ -55,7 +55,14 @@ class KnowledgeGraph:
     the union of every graph; each statement sits in its own named graph that the default graph
     describes (status, basis, citations)."""
 
-    def __init__(self, data: LoadedData, dataset: Dataset | None = None, *, nquads: bytes | None = None, key: str = ""):
+    def __init__(
+        self,
+        data: LoadedData,
+        dataset: Dataset | None = None,
+        *,
+        nquads: bytes | None = None,
+        key: str = "",
+    ):
         self.data = data
         self._dataset = dataset
         self._nquads = nquads
@@ -102,7 +109,7 @@ class KnowledgeGraph:
         self._store = store
 
     @property
-    def meta(self):  # noqa: ANN201 - DatasetMeta
+    def meta(self):
         return self.data.meta
 
     @property
@@ -126,7 +133,7 @@ class KnowledgeGraph:
                 graph.add((s, p, o))
         return graph
 
-    def serialize(self, format: str = "trig") -> str:  # noqa: A002 - the word users know
+    def serialize(self, format: str = "trig") -> str:
         """Serialize as ``trig``, ``nquads``, ``turtle``, ``ntriples`` or ``jsonld``.
 
         Graph-aware formats keep the provenance graphs; ``turtle`` and ``ntriples`` flatten every
@@ -148,7 +155,7 @@ class KnowledgeGraph:
             return rdfwrite.to_turtle(self.quads(), prefixes)
         return rdfwrite.to_jsonld(self.quads(), prefixes)
 
-    def query(self, text: str, bindings: dict[str, Any] | None = None):  # noqa: ANN201 - QueryResult
+    def query(self, text: str, bindings: dict[str, Any] | None = None):
         """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the union of all
         graphs. ``bindings`` maps variable names to values (rdflib terms, or strings taken as
         plain literals); they are bound, never pasted into the query text.
@@ -164,7 +171,7 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ names and relations
 
-    def names(self):  # noqa: ANN201 - NameIndex
+    def names(self):
         """The name index (labels, aliases, pinyin) of every entity, built once."""
         if self._index is None:
             from .lookup import NameIndex
@@ -172,7 +179,7 @@ class KnowledgeGraph:
             self._index = NameIndex(self)
         return self._index
 
-    def network(self):  # noqa: ANN201 - Projection
+    def network(self):
         """The networkx projection of entity-to-entity relations, built once."""
         if self._projection is None:
             from .network import Projection
@@ -180,7 +187,7 @@ class KnowledgeGraph:
             self._projection = Projection(self, self.names())
         return self._projection
 
-    def lookup(self, text: str):  # noqa: ANN201 - LookupResult
+    def lookup(self, text: str):
         """Find an entity by Chinese name, alias, English name, pinyin, id or a near miss.
 
         Returns a :class:`~ecograph.lookup.LookupResult`: ``found`` with the entity's card,
@@ -191,12 +198,14 @@ class KnowledgeGraph:
         index = self.names()
         best, others = index.search(text)
         if len(best) == 1:
-            return LookupResult(text, "found", match=best[0], card=build_card(self, index, best[0].id))
+            return LookupResult(
+                text, "found", match=best[0], card=build_card(self, index, best[0].id)
+            )
         if best:
             return LookupResult(text, "ambiguous", candidates=best)
         return LookupResult(text, "not_found", suggestions=others or index.suggest(text))
 
-    def neighbors(self, text: str, depth: int = 1, kinds: list[str] | None = None):  # noqa: ANN201
+    def neighbors(self, text: str, depth: int = 1, kinds: list[str] | None = None):
         """Entities within ``depth`` relation steps of the entity ``text`` names."""
         from .errors import NotFoundError
         from .vocab import require_kinds
@@ -206,10 +215,12 @@ class KnowledgeGraph:
         require_kinds(sorted(kinds or []))
         return self.network().neighbors(self.names().resolve(text), depth, kinds)
 
-    def paths(self, source: str, target: str, max_length: int = 6, all_paths: bool = False):  # noqa: ANN201
+    def paths(self, source: str, target: str, max_length: int = 6, all_paths: bool = False):
         """Relation paths between the entities two names name (shortest, or all up to ``max_length``)."""
         index = self.names()
-        return self.network().paths(index.resolve(source), index.resolve(target), max_length, all_paths)
+        return self.network().paths(
+            index.resolve(source), index.resolve(target), max_length, all_paths
+        )
 
     # ------------------------------------------------------------------ network analysis
 
@@ -220,27 +231,46 @@ class KnowledgeGraph:
         exclude: list[str] | None = None,
         top: int | None = 20,
         engine: str = "auto",
-    ):  # noqa: ANN201
+    ):
         """Entities by centrality (degree, betweenness, closeness, pagerank, eigenvector or all).
         ``exclude`` defaults to :data:`ecograph.analysis.DEFAULT_EXCLUDE`; pass ``[]`` to keep all.
         ``engine``: networkx, igraph, or auto (igraph above 5,000 entities)."""
         from .analysis import DEFAULT_EXCLUDE, rank
 
-        return rank(self.network(), measure, kinds, DEFAULT_EXCLUDE if exclude is None else exclude, top, engine)
+        return rank(
+            self.network(),
+            measure,
+            kinds,
+            DEFAULT_EXCLUDE if exclude is None else exclude,
+            top,
+            engine,
+        )
 
-    def communities(self, exclude: list[str] | None = None, seed: int = 42, resolution: float = 1.0, engine: str = "auto"):  # noqa: ANN201
+    def communities(
+        self,
+        exclude: list[str] | None = None,
+        seed: int = 42,
+        resolution: float = 1.0,
+        engine: str = "auto",
+    ):
         """Louvain communities with a fixed seed, each named by its most central member."""
         from .analysis import DEFAULT_EXCLUDE, communities
 
-        return communities(self.network(), DEFAULT_EXCLUDE if exclude is None else exclude, seed, resolution, engine)
+        return communities(
+            self.network(),
+            DEFAULT_EXCLUDE if exclude is None else exclude,
+            seed,
+            resolution,
+            engine,
+        )
 
-    def brokers(self, exclude: list[str] | None = None, top: int | None = 20):  # noqa: ANN201
+    def brokers(self, exclude: list[str] | None = None, top: int | None = 20):
         """Articulation points, bridges, and Burt's effective size and constraint."""
         from .analysis import DEFAULT_EXCLUDE, brokers
 
         return brokers(self.network(), DEFAULT_EXCLUDE if exclude is None else exclude, top)
 
-    def gaps(self):  # noqa: ANN201
+    def gaps(self):
         """Fields × kinds of support (lab, pilot platform, project, programme, policy, talent
         centre, achievement): link counts, and the fields with none of a kind."""
         from .analysis import gaps
@@ -269,7 +299,11 @@ class KnowledgeGraph:
         total = len(quads)
         graphs = {quad.graph_name for quad in quads} - {ox.DefaultGraph()}
         ontology_triples = sum(1 for quad in quads if quad.graph_name == ontology)
-        typed = [quad for quad in quads if quad.predicate == rdf_type and type(quad.graph_name) is ox.DefaultGraph]
+        typed = [
+            quad
+            for quad in quads
+            if quad.predicate == rdf_type and type(quad.graph_name) is ox.DefaultGraph
+        ]
         citations = {quad.subject for quad in typed if quad.object == citation}
         assertions = {quad.subject for quad in typed if quad.object == assertion}
         records = self.data.records
@@ -292,8 +326,12 @@ class KnowledgeGraph:
             citations=len(citations),
             assertions=len(assertions),
             relations=len(relations),
-            relations_by_status=_ordered_counts(Counter(rel.status for rel in relations), ("done", "ongoing", "planned")),
-            relations_by_basis=_ordered_counts(Counter(rel.basis for rel in relations), ("explicit", "implied")),
+            relations_by_status=_ordered_counts(
+                Counter(rel.status for rel in relations), ("done", "ongoing", "planned")
+            ),
+            relations_by_basis=_ordered_counts(
+                Counter(rel.basis for rel in relations), ("explicit", "implied")
+            ),
             files=list(self.data.files),
         )
 
@@ -338,9 +376,15 @@ def load(
     try:
         key = build_cache.content_key(folder, ontology_file(), extra="dataset")
     except OSError as exc:
-        raise DataError([Problem(str(exc.filename or folder), 0, "", f"cannot read: {exc.strerror}")]) from None
+        raise DataError(
+            [Problem(str(exc.filename or folder), 0, "", f"cannot read: {exc.strerror}")]
+        ) from None
     entry = build_cache.get("dataset", key) if cache else None
-    if entry is not None and isinstance(entry.get("data"), LoadedData) and isinstance(entry.get("nquads"), bytes):
+    if (
+        entry is not None
+        and isinstance(entry.get("data"), LoadedData)
+        and isinstance(entry.get("nquads"), bytes)
+    ):
         data = entry["data"]
         data.meta.folder = folder
         kg = KnowledgeGraph(data, nquads=entry["nquads"], key=key)
@@ -390,7 +434,9 @@ class BuildResult:
 BUILD_FORMATS = ("trig", "turtle", "jsonld")
 
 
-def build(out: str | Path, path: str | Path | None = None, store: str | None = None, progress: Any = None) -> BuildResult:
+def build(
+    out: str | Path, path: str | Path | None = None, store: str | None = None, progress: Any = None
+) -> BuildResult:
     """Load a dataset and write ``ecograph.trig`` (with provenance graphs), ``ecograph.ttl``
     (flattened) and ``ecograph.jsonld`` into ``out``. All three are serialized before any is
     written, and each is written atomically."""
@@ -400,4 +446,6 @@ def build(out: str | Path, path: str | Path | None = None, store: str | None = N
     out = Path(out)
     texts = {out / f"ecograph.{FORMATS[fmt][1]}": kg.serialize(fmt) for fmt in BUILD_FORMATS}
     written = write_many_atomic(texts)
-    return BuildResult(files={fmt: str(p) for fmt, p in zip(BUILD_FORMATS, written)}, stats=kg.stats())
+    return BuildResult(
+        files={fmt: str(p) for fmt, p in zip(BUILD_FORMATS, written)}, stats=kg.stats()
+    )

@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import os
-import reprlib
 import re
+import reprlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -28,22 +28,22 @@ from .namespaces import is_iri
 from .yamlio import Node, read_yaml
 
 __all__ = [
-    "DatasetMeta",
-    "Citation",
-    "Relation",
-    "Record",
-    "LoadedData",
-    "read_dataset",
-    "build_rdf",
-    "normalize_text",
+    "BASES",
+    "MASK",
+    "QUALIFIERS",
     "SLUG_RE",
     "STATUSES",
-    "BASES",
-    "QUALIFIERS",
+    "Citation",
+    "DatasetMeta",
+    "LoadedData",
+    "Record",
     "Redaction",
-    "source_text",
+    "Relation",
+    "build_rdf",
+    "normalize_text",
     "printed_values",
-    "MASK",
+    "read_dataset",
+    "source_text",
 ]
 
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # use .fullmatch: "x\n" is no slug
@@ -53,21 +53,52 @@ BASES = ("explicit", "implied")
 QUALIFIERS = ("超", "余", "突破", "达", "前", "以上", "近", "约")
 METADATA_FILE = "dataset.yaml"
 
-_ENTITY_KEYS = {"id", "type", "label", "altLabel", "definition", "note", "status", "cite", "relations"}
+_ENTITY_KEYS = {
+    "id",
+    "type",
+    "label",
+    "altLabel",
+    "definition",
+    "note",
+    "status",
+    "cite",
+    "relations",
+}
 _OBSERVATION_KEYS = {
     "id", "type", "indicator", "area", "scope", "about", "year", "period", "value", "unit",
     "qualifier", "note", "cite",
 }  # fmt: skip
 _RELATION_KEYS = {"p", "o", "status", "basis", "cite", "note"}
 _CITE_KEYS = {"section", "quote"}
-_META_KEYS = {"id", "base", "title", "description", "license", "sources", "subject", "mentions", "redact"}
+_META_KEYS = {
+    "id",
+    "base",
+    "title",
+    "description",
+    "license",
+    "sources",
+    "subject",
+    "mentions",
+    "redact",
+}
 #: what a redacted character of a source text becomes: one mask character per character, so
 #: offsets and every other quote stay as they were
 MASK = "█"
 _WS = re.compile(r"\s+")
 #: ontology terms the loader writes itself; a curator may not use them as relations or kinds
 RESERVED_PROPERTIES = frozenset(
-    {"status", "basis", "citation", "assertionAbout", "section", "indicator", "refArea", "unit", "scope", "about"}
+    {
+        "status",
+        "basis",
+        "citation",
+        "assertionAbout",
+        "section",
+        "indicator",
+        "refArea",
+        "unit",
+        "scope",
+        "about",
+    }
 )
 RESERVED_CLASSES = frozenset({"Assertion", "Citation", "Status", "Basis", "Dataset"})
 
@@ -135,7 +166,9 @@ class Redaction:
 
     def apply(self, text: str) -> str:
         # white space stays, so the masked and the written text line up once it is removed
-        return re.sub(self.pattern, lambda m: "".join(ch if ch.isspace() else MASK for ch in m.group(0)), text)
+        return re.sub(
+            self.pattern, lambda m: "".join(ch if ch.isspace() else MASK for ch in m.group(0)), text
+        )
 
 
 @dataclass
@@ -204,9 +237,20 @@ def _raw_source(meta: DatasetMeta, document: str) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise DataError([Problem(METADATA_FILE, 0, document, f"source {path.name} is not UTF-8 text ({exc.reason})")]) from None
+        raise DataError(
+            [
+                Problem(
+                    METADATA_FILE,
+                    0,
+                    document,
+                    f"source {path.name} is not UTF-8 text ({exc.reason})",
+                )
+            ]
+        ) from None
     except OSError as exc:
-        raise DataError([Problem(METADATA_FILE, 0, document, f"cannot read source {path.name}: {exc.strerror}")]) from None
+        raise DataError(
+            [Problem(METADATA_FILE, 0, document, f"cannot read source {path.name}: {exc.strerror}")]
+        ) from None
     return text
 
 
@@ -238,16 +282,28 @@ _LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]+)*")
 
 
 def _lang_map(
-    value: Any, where: tuple[str, int, str], key: str, out: _Collector, *, required: tuple[str, ...] = ()
+    value: Any,
+    where: tuple[str, int, str],
+    key: str,
+    out: _Collector,
+    *,
+    required: tuple[str, ...] = (),
 ) -> dict[str, str]:
     file, line, rid = where
     if not isinstance(value, dict):
-        out.add(file, line, rid, f"{_shown(key)} must be a mapping of language to text, like {{zh: …, en: …}}")
+        out.add(
+            file,
+            line,
+            rid,
+            f"{_shown(key)} must be a mapping of language to text, like {{zh: …, en: …}}",
+        )
         return {}
     result: dict[str, str] = {}
     for lang, text in value.items():
         if not isinstance(text, str) or not text.strip():
-            out.add(file, line, rid, f"{key}.{lang} must be non-empty text (one string, not a list)")
+            out.add(
+                file, line, rid, f"{key}.{lang} must be non-empty text (one string, not a list)"
+            )
             continue
         if not _LANGUAGE_TAG.fullmatch(lang):
             out.add(file, line, rid, f"{key}: {_shown(lang)} is not a language tag")
@@ -289,7 +345,12 @@ def _citations(value: Any, where: tuple[str, int, str], out: _Collector) -> list
             continue
         for key in item:
             if key not in _CITE_KEYS:
-                out.add(file, item_line, rid, f"unknown property {_shown(key)} in citation (use section, quote)")
+                out.add(
+                    file,
+                    item_line,
+                    rid,
+                    f"unknown property {_shown(key)} in citation (use section, quote)",
+                )
         section, quote = item.get("section"), item.get("quote")
         if not isinstance(section, str) or not isinstance(quote, str) or not quote.strip():
             out.add(file, item_line, rid, "a citation needs a section id and a non-empty quote")
@@ -337,7 +398,9 @@ def _read_meta(folder: Path) -> DatasetMeta:
     raw = read_yaml(metadata_file(folder))
     out = _Collector()
     if not isinstance(raw, Node):
-        raise DataError([Problem(METADATA_FILE, 1, "", "must be a mapping (id, base, title, sources)")])
+        raise DataError(
+            [Problem(METADATA_FILE, 1, "", "must be a mapping (id, base, title, sources)")]
+        )
     where = (METADATA_FILE, raw.line, str(raw.get("id", "")))
     for key in raw:
         if key not in _META_KEYS:
@@ -346,11 +409,25 @@ def _read_meta(folder: Path) -> DatasetMeta:
     if not isinstance(dataset_id, str) or not SLUG_RE.fullmatch(dataset_id):
         out.add(METADATA_FILE, raw.line, "", f"bad slug {_shown(dataset_id)} for the dataset id")
     base = raw.get("base")
-    if not isinstance(base, str) or not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", base) or not is_iri(base):
-        out.add(METADATA_FILE, raw.line, where[2], f"'base' must be an http(s) IRI ending in '/', not {_shown(base)}")
+    if (
+        not isinstance(base, str)
+        or not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+/", base)
+        or not is_iri(base)
+    ):
+        out.add(
+            METADATA_FILE,
+            raw.line,
+            where[2],
+            f"'base' must be an http(s) IRI ending in '/', not {_shown(base)}",
+        )
     license_ = raw.get("license")
     if license_ is not None and not (isinstance(license_, str) and is_iri(license_)):
-        out.add(METADATA_FILE, raw.line, where[2], f"'license' must be an IRI (e.g. https://creativecommons.org/licenses/by/4.0/), not {_shown(license_)}")
+        out.add(
+            METADATA_FILE,
+            raw.line,
+            where[2],
+            f"'license' must be an IRI (e.g. https://creativecommons.org/licenses/by/4.0/), not {_shown(license_)}",
+        )
     title = _lang_map(raw.get("title", {}), where, "title", out, required=("zh", "en"))
     description = _lang_map(raw.get("description", {}), where, "description", out)
     sources: dict[str, Path] = {}
@@ -360,10 +437,17 @@ def _read_meta(folder: Path) -> DatasetMeta:
         raw_sources = []
     for item in raw_sources:
         line = item.line if isinstance(item, Node) else raw.line
-        if not isinstance(item, dict) or not isinstance(item.get("document"), str) or not isinstance(
-            item.get("file"), str
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("document"), str)
+            or not isinstance(item.get("file"), str)
         ):
-            out.add(METADATA_FILE, line, where[2], "each source needs 'document' (a record id) and 'file'")
+            out.add(
+                METADATA_FILE,
+                line,
+                where[2],
+                "each source needs 'document' (a record id) and 'file'",
+            )
             continue
         problem = _source_problem(folder, item["file"])
         if problem:
@@ -372,12 +456,24 @@ def _read_meta(folder: Path) -> DatasetMeta:
         sources[item["document"]] = (folder / item["file"]).resolve()
     subject = raw.get("subject")
     if subject is not None and not (isinstance(subject, str) and SLUG_RE.fullmatch(subject)):
-        out.add(METADATA_FILE, raw.line, where[2], f"'subject' must be the id of the entity the dataset speaks for, not {_shown(subject)}")
+        out.add(
+            METADATA_FILE,
+            raw.line,
+            where[2],
+            f"'subject' must be the id of the entity the dataset speaks for, not {_shown(subject)}",
+        )
         subject = None
     redactions = _read_redactions(raw.get("redact", []), raw.line, where, out)
     mentions = raw.get("mentions", {})
-    if not isinstance(mentions, dict) or not all(isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in mentions.items()):
-        out.add(METADATA_FILE, raw.line, where[2], "'mentions' must map words to entity ids, like {我市: ordos}")
+    if not isinstance(mentions, dict) or not all(
+        isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in mentions.items()
+    ):
+        out.add(
+            METADATA_FILE,
+            raw.line,
+            where[2],
+            "'mentions' must map words to entity ids, like {我市: ordos}",
+        )
         mentions = {}
     if out.problems:
         raise DataError(out.problems)
@@ -395,23 +491,49 @@ def _read_meta(folder: Path) -> DatasetMeta:
     )
 
 
-def _read_redactions(value: Any, line: int, where: tuple[str, int, str], out: _Collector) -> list[Redaction]:
+def _read_redactions(
+    value: Any, line: int, where: tuple[str, int, str], out: _Collector
+) -> list[Redaction]:
     if not isinstance(value, list):
-        out.add(METADATA_FILE, line, where[2], "'redact' must be a list of {pattern: …, reason: {zh: …, en: …}}")
+        out.add(
+            METADATA_FILE,
+            line,
+            where[2],
+            "'redact' must be a list of {pattern: …, reason: {zh: …, en: …}}",
+        )
         return []
     result = []
     for item in value:
         item_line = item.line if isinstance(item, Node) else line
-        if not isinstance(item, dict) or not isinstance(item.get("pattern"), str) or "reason" not in item:
-            out.add(METADATA_FILE, item_line, where[2], "each redaction needs 'pattern' (a regular expression) and 'reason'")
+        if (
+            not isinstance(item, dict)
+            or not isinstance(item.get("pattern"), str)
+            or "reason" not in item
+        ):
+            out.add(
+                METADATA_FILE,
+                item_line,
+                where[2],
+                "each redaction needs 'pattern' (a regular expression) and 'reason'",
+            )
             continue
         unknown = set(item) - {"pattern", "reason"}
         if unknown:
-            out.add(METADATA_FILE, item_line, where[2], f"unknown property {_shown(sorted(unknown)[0])} in redaction (use pattern, reason)")
+            out.add(
+                METADATA_FILE,
+                item_line,
+                where[2],
+                f"unknown property {_shown(sorted(unknown)[0])} in redaction (use pattern, reason)",
+            )
         try:
             compiled = re.compile(item["pattern"])
         except re.error as exc:
-            out.add(METADATA_FILE, item_line, where[2], f"redaction pattern is not a regular expression: {exc}")
+            out.add(
+                METADATA_FILE,
+                item_line,
+                where[2],
+                f"redaction pattern is not a regular expression: {exc}",
+            )
             continue
         if compiled.search(""):
             out.add(METADATA_FILE, item_line, where[2], "redaction pattern matches empty text")
@@ -432,7 +554,12 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
         return None
     where = (file, line, rid)
     if not SLUG_RE.fullmatch(rid):
-        out.add(file, line, rid, f"bad slug {_shown(rid)}: use lowercase ASCII letters, digits and single hyphens")
+        out.add(
+            file,
+            line,
+            rid,
+            f"bad slug {_shown(rid)}: use lowercase ASCII letters, digits and single hyphens",
+        )
     types = raw.get("type")
     types = [types] if isinstance(types, str) else types
     if not isinstance(types, list) or not types or not all(isinstance(t, str) for t in types):
@@ -441,7 +568,12 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
     known_types = []
     for type_name in types:
         if type_name in RESERVED_CLASSES:
-            out.add(file, line, rid, f"kind {_shown(type_name)} is made by the loader and cannot be used in data")
+            out.add(
+                file,
+                line,
+                rid,
+                f"kind {_shown(type_name)} is made by the loader and cannot be used in data",
+            )
         elif type_name not in vocab.classes:
             close = _closest(type_name, vocab.classes)
             hint = f" (did you mean {_shown(close)}?)" if close else ""
@@ -475,7 +607,9 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
         record.definition = _lang_map(raw["definition"], where, "definition", out)
     if "status" in raw:
         if raw["status"] not in STATUSES:
-            out.add(file, line, rid, f"bad status {_shown(raw['status'])} (use {', '.join(STATUSES)})")
+            out.add(
+                file, line, rid, f"bad status {_shown(raw['status'])} (use {', '.join(STATUSES)})"
+            )
         else:
             record.status = raw["status"]
     for key, value in raw.items():
@@ -491,7 +625,9 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
     for key in ("isolated", "constructed"):  # datatype properties the checks below read too
         if key in raw and isinstance(record.attributes.get(key), dict):
             if "en" not in record.attributes[key]:
-                out.add(file, line, rid, f"missing English {key} ({key}.en): say why in English too")
+                out.add(
+                    file, line, rid, f"missing English {key} ({key}.en): say why in English too"
+                )
             setattr(record, key, record.attributes[key])
     if "cite" not in raw and "DocumentSection" in types:
         start = _section_start(record)
@@ -510,21 +646,35 @@ def _read_record(raw: Any, file: str, vocab: Any, out: _Collector) -> Record | N
     return record
 
 
-def _read_relation(item: Any, where: tuple[str, int, str], vocab: Any, out: _Collector) -> Relation | None:
+def _read_relation(
+    item: Any, where: tuple[str, int, str], vocab: Any, out: _Collector
+) -> Relation | None:
     file, line, rid = where
     line = item.line if isinstance(item, Node) else line
     if not isinstance(item, dict):
-        out.add(file, line, rid, "a relation must be a mapping {p: property, o: target id, cite: …}")
+        out.add(
+            file, line, rid, "a relation must be a mapping {p: property, o: target id, cite: …}"
+        )
         return None
     for key in item:
         if key not in _RELATION_KEYS:
-            out.add(file, line, rid, f"unknown property {_shown(key)} in relation (use p, o, status, basis, cite, note)")
+            out.add(
+                file,
+                line,
+                rid,
+                f"unknown property {_shown(key)} in relation (use p, o, status, basis, cite, note)",
+            )
     prop, target = item.get("p"), item.get("o")
     if not isinstance(prop, str) or not isinstance(target, str):
         out.add(file, line, rid, "a relation needs 'p' (a property) and 'o' (a target id)")
         return None
     if prop in RESERVED_PROPERTIES:
-        out.add(file, line, rid, f"property {_shown(prop)} is made by the loader and cannot be used as a relation")
+        out.add(
+            file,
+            line,
+            rid,
+            f"property {_shown(prop)} is made by the loader and cannot be used as a relation",
+        )
         return None
     if prop not in vocab.object_properties:
         close = _closest(prop, vocab.object_properties - RESERVED_PROPERTIES)
@@ -544,7 +694,9 @@ def _read_relation(item: Any, where: tuple[str, int, str], vocab: Any, out: _Col
     return Relation(prop, target, status, basis, cites, note, line)
 
 
-def _read_observation(raw: dict, record: Record, where: tuple[str, int, str], out: _Collector) -> None:
+def _read_observation(
+    raw: dict, record: Record, where: tuple[str, int, str], out: _Collector
+) -> None:
     file, line, rid = where
     obs = record.observation
     for key in ("indicator", "area", "unit"):
@@ -578,7 +730,12 @@ def _read_observation(raw: dict, record: Record, where: tuple[str, int, str], ou
         out.add(file, line, rid, "observation needs a 'year' or a 'period' note")
     if "qualifier" in raw:
         if raw["qualifier"] not in QUALIFIERS:
-            out.add(file, line, rid, f"bad qualifier {_shown(raw['qualifier'])} (use one of {' '.join(QUALIFIERS)})")
+            out.add(
+                file,
+                line,
+                rid,
+                f"bad qualifier {_shown(raw['qualifier'])} (use one of {' '.join(QUALIFIERS)})",
+            )
         else:
             obs["qualifier"] = raw["qualifier"]
 
@@ -617,7 +774,12 @@ def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = Non
         if raw is None:
             continue
         if not isinstance(raw, list):
-            out.add(path.name, getattr(raw, "line", 1), "", "a record file must be a YAML list of records")
+            out.add(
+                path.name,
+                getattr(raw, "line", 1),
+                "",
+                "a record file must be a YAML list of records",
+            )
             continue
         for item in raw:
             record = _read_record(item, path.name, vocab, out)
@@ -635,7 +797,10 @@ def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = Non
     for doc_id in meta.sources:
         if doc_id not in records:
             out.add(METADATA_FILE, 0, doc_id, f"source document {_shown(doc_id)} has no record")
-    for what, target in [("subject", meta.subject), *((f"mention {_shown(w)}", i) for w, i in meta.mentions.items())]:
+    for what, target in [
+        ("subject", meta.subject),
+        *((f"mention {_shown(w)}", i) for w, i in meta.mentions.items()),
+    ]:
         if target is not None and target not in records:
             out.add(METADATA_FILE, 0, target, f"{what}: {_shown(target)} is not defined")
     _check_references(records, vocab, out)
@@ -647,7 +812,12 @@ def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = Non
     if out.problems:
         raise DataError(out.problems)
     _warn_unmentioned(records, meta.mentions, warnings)
-    return LoadedData(meta=meta, records=records, files=[p.name for p in files], warnings=sorted(warnings.problems))
+    return LoadedData(
+        meta=meta,
+        records=records,
+        files=[p.name for p in files],
+        warnings=sorted(warnings.problems),
+    )
 
 
 def _check_references(records: dict[str, Record], vocab: Any, out: _Collector) -> None:
@@ -658,10 +828,20 @@ def _check_references(records: dict[str, Record], vocab: Any, out: _Collector) -
         if target not in records:
             close = _closest(target, records)
             hint = f" (did you mean {_shown(close)}?)" if close else ""
-            out.add(record.file, line, record.id, f"dangling reference: {what} {_shown(target)} is not defined{hint}")
+            out.add(
+                record.file,
+                line,
+                record.id,
+                f"dangling reference: {what} {_shown(target)} is not defined{hint}",
+            )
         elif class_name and not is_instance(records[target], class_name):
             kinds = "/".join(records[target].types)
-            out.add(record.file, line, record.id, f"{what} {_shown(target)} is of kind {kinds}, expected {class_name}")
+            out.add(
+                record.file,
+                line,
+                record.id,
+                f"{what} {_shown(target)} is of kind {kinds}, expected {class_name}",
+            )
 
     for record in records.values():
         for cite in record.cites:
@@ -681,17 +861,32 @@ def _check_references(records: dict[str, Record], vocab: Any, out: _Collector) -
         seen: set[tuple[str, str]] = set()
         for rel in record.relations:
             if (rel.prop, rel.target) in seen:
-                out.add(record.file, rel.line, record.id, f"duplicate relation {rel.prop} → {rel.target}")
+                out.add(
+                    record.file,
+                    rel.line,
+                    record.id,
+                    f"duplicate relation {rel.prop} → {rel.target}",
+                )
             seen.add((rel.prop, rel.target))
             check(record, rel.line, rel.prop, rel.target, vocab.ranges.get(rel.prop))
             domain = vocab.domains.get(rel.prop)
             if domain and not is_instance(record, domain):
-                out.add(record.file, rel.line, record.id, f"{rel.prop} applies to kind {domain}, not {'/'.join(record.types)}")
+                out.add(
+                    record.file,
+                    rel.line,
+                    record.id,
+                    f"{rel.prop} applies to kind {domain}, not {'/'.join(record.types)}",
+                )
             if not rel.cites:
                 if "DocumentSection" in record.types:
                     rel.cites = list(record.cites)
                 else:
-                    out.add(record.file, rel.line, record.id, f"relation {rel.prop} → {rel.target} has no citation")
+                    out.add(
+                        record.file,
+                        rel.line,
+                        record.id,
+                        f"relation {rel.prop} → {rel.target} has no citation",
+                    )
             for cite in rel.cites:
                 check(record, rel.line, "citation section", cite.section, "DocumentSection")
 
@@ -723,7 +918,9 @@ def _source_texts(meta: DatasetMeta, out: _Collector) -> tuple[dict[str, str], d
     return texts, raw
 
 
-def _section_spans(meta: DatasetMeta, records: dict[str, Record], out: _Collector) -> dict[str, _Span]:
+def _section_spans(
+    meta: DatasetMeta, records: dict[str, Record], out: _Collector
+) -> dict[str, _Span]:
     texts, raw = _source_texts(meta, out)
 
     starts: dict[str, list[tuple[int, str]]] = {}
@@ -732,12 +929,22 @@ def _section_spans(meta: DatasetMeta, records: dict[str, Record], out: _Collecto
             continue
         document = _document_of(record, records, texts)
         if document is None:
-            out.add(record.file, record.line, record.id, "section is not partOf any source document of dataset.yaml")
+            out.add(
+                record.file,
+                record.line,
+                record.id,
+                "section is not partOf any source document of dataset.yaml",
+            )
             continue
         marker = _section_start(record)
         position = texts[document].find(normalize_text(marker))
         if not marker or position < 0:
-            out.add(record.file, record.line, record.id, f"section start {_shown(marker)} not found in the source text")
+            out.add(
+                record.file,
+                record.line,
+                record.id,
+                f"section start {_shown(marker)} not found in the source text",
+            )
             continue
         starts.setdefault(document, []).append((position, record.id))
     spans: dict[str, _Span] = {}
@@ -758,23 +965,46 @@ def _check_quotes(meta: DatasetMeta, records: dict[str, Record], out: _Collector
             return  # the section itself is reported already
         quote = normalize_text(cite.quote)
         if MASK in quote:
-            out.add(record.file, line, record.id, f"quote falls on text redacted by dataset.yaml: {_shown(cite.quote)}")
+            out.add(
+                record.file,
+                line,
+                record.id,
+                f"quote falls on text redacted by dataset.yaml: {_shown(cite.quote)}",
+            )
             return
         if span.text.find(quote, span.start, span.end) >= 0:
             return
         if quote in span.text:
-            found = [sid for sid, s in spans.items() if s.document == span.document and s.text.find(quote, s.start, s.end) >= 0]
+            found = [
+                sid
+                for sid, s in spans.items()
+                if s.document == span.document and s.text.find(quote, s.start, s.end) >= 0
+            ]
             if found:
                 where = f"; it is in section {', '.join(sorted(found))}"
-            elif span.text.find(quote) + len(quote) <= min(s.start for s in spans.values() if s.document == span.document):
+            elif span.text.find(quote) + len(quote) <= min(
+                s.start for s in spans.values() if s.document == span.document
+            ):
                 where = " (it comes before the document's first section: add a section for the opening, starting at the top)"
             else:
                 where = " (it spans two sections)"
-            out.add(record.file, line, record.id, f"quote not found in section {cite.section}{where}: {_shown(cite.quote)}")
+            out.add(
+                record.file,
+                line,
+                record.id,
+                f"quote not found in section {cite.section}{where}: {_shown(cite.quote)}",
+            )
         elif _on_redacted_span(quote, span.raw, span.text):
-            out.add(record.file, line, record.id, f"quote falls on text redacted by dataset.yaml: {_shown(cite.quote)}")
+            out.add(
+                record.file,
+                line,
+                record.id,
+                f"quote falls on text redacted by dataset.yaml: {_shown(cite.quote)}",
+            )
         else:
-            out.add(record.file, line, record.id, f"quote not found in the source: {_shown(cite.quote)}")
+            out.add(
+                record.file, line, record.id, f"quote not found in the source: {_shown(cite.quote)}"
+            )
 
     for record in records.values():
         for cite in record.cites:
@@ -813,7 +1043,20 @@ def _shown(value: Any, limit: int = 120) -> str:
 
 # --------------------------------------------------------------------------- the second reader
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_BIG = {"万": 10_000, "亿": 100_000_000}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
@@ -851,7 +1094,9 @@ def printed_values(quote: str) -> set[Decimal]:
         except InvalidOperation:  # pragma: no cover - the pattern only matches numbers
             continue
     for match in _CN_NUMBER.finditer(text):
-        if not match.group(0).strip("万亿") or (match.start() and text[match.start() - 1] in "0123456789"):
+        if not match.group(0).strip("万亿") or (
+            match.start() and text[match.start() - 1] in "0123456789"
+        ):
             continue  # 万 and 亿 alone, or after digits (12.5亿), are a unit, not a number
         number = _chinese_number(match.group(0))
         if number is not None:
@@ -869,12 +1114,26 @@ def _check_printed_values(records: dict[str, Record], out: _Collector) -> None:
             continue
         printed = set().union(*(printed_values(c.quote) for c in record.cites))
         if Decimal(value) not in printed:
-            shown = ", ".join(sorted({str(n) for n in printed}, key=lambda s: (len(s), s))) or "none"
-            out.add(record.file, record.line, record.id, f"value {value} does not occur in its quote (it prints: {shown})")
+            shown = (
+                ", ".join(sorted({str(n) for n in printed}, key=lambda s: (len(s), s))) or "none"
+            )
+            out.add(
+                record.file,
+                record.line,
+                record.id,
+                f"value {value} does not occur in its quote (it prints: {shown})",
+            )
 
 
 _MARKUP = re.compile(r"</?(?:sub|sup|i|b|em|strong)>|\\?\$")
-_TEX_LETTERS = {"\\alpha": "α", "\\beta": "β", "\\gamma": "γ", "\\delta": "δ", "\\mu": "μ", "\\pi": "π"}
+_TEX_LETTERS = {
+    "\\alpha": "α",
+    "\\beta": "β",
+    "\\gamma": "γ",
+    "\\delta": "δ",
+    "\\mu": "μ",
+    "\\pi": "π",
+}
 
 
 def plain_text(text: str) -> str:
@@ -895,7 +1154,12 @@ def _check_labels_quoted(records: dict[str, Record], out: _Collector) -> None:
     """An entity's zh label or one of its zh aliases is the source's own wording: it occurs in
     one of the entity's quotes, unless ``constructed:`` says why the name was composed."""
     for record in records.values():
-        if record.is_observation or "DocumentSection" in record.types or record.constructed or not record.cites:
+        if (
+            record.is_observation
+            or "DocumentSection" in record.types
+            or record.constructed
+            or not record.cites
+        ):
             continue
         quotes = [plain_text(c.quote) for c in record.cites]
         if not any(name in quote for name in _zh_names(record) for quote in quotes):
@@ -906,7 +1170,9 @@ def _check_labels_quoted(records: dict[str, Record], out: _Collector) -> None:
             )  # fmt: skip
 
 
-def _warn_unmentioned(records: dict[str, Record], mentions: dict[str, str], warnings: _Collector) -> None:
+def _warn_unmentioned(
+    records: dict[str, Record], mentions: dict[str, str], warnings: _Collector
+) -> None:
     """A relation the source states should be quoted by a sentence that names one of its ends
     (by a label, an alias or a word of ``mentions:`` such as 我市)."""
     words: dict[str, list[str]] = {}
@@ -937,16 +1203,29 @@ def _warn_isolated(records: dict[str, Record], out: _Collector, warnings: _Colle
         for rel in record.relations:
             linked.update((record.id, rel.target))
         if record.is_observation:
-            linked.update(v for k, v in record.observation.items() if k in ("indicator", "area", "scope", "about", "unit"))
+            linked.update(
+                v
+                for k, v in record.observation.items()
+                if k in ("indicator", "area", "scope", "about", "unit")
+            )
     for record in records.values():
         if record.is_observation:
             continue
         if record.id not in linked:
-            why = record.isolated.get("en") or "no relation in or out and no observation refers to it"
-            hint = "" if record.isolated else "; link it, or say why it stands alone with 'isolated:'"
+            why = (
+                record.isolated.get("en") or "no relation in or out and no observation refers to it"
+            )
+            hint = (
+                "" if record.isolated else "; link it, or say why it stands alone with 'isolated:'"
+            )
             warnings.add(record.file, record.line, record.id, f"isolated record: {why}{hint}")
         elif record.isolated:
-            out.add(record.file, record.line, record.id, "record says 'isolated:' but takes part in relations; drop 'isolated:'")
+            out.add(
+                record.file,
+                record.line,
+                record.id,
+                "record says 'isolated:' but takes part in relations; drop 'isolated:'",
+            )
 
 
 # --------------------------------------------------------------------------- RDF
@@ -968,7 +1247,7 @@ def _quote_hash(quote: str) -> str:
     return hashlib.sha1(normalize_text(quote).encode("utf-8")).hexdigest()[:10]
 
 
-def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontology: bool = True):  # noqa: ANN201
+def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontology: bool = True):
     """Turn checked records into an rdflib ``Dataset`` (default graph = union of all graphs)."""
     from rdflib import RDF, XSD, Dataset, Literal, URIRef
     from rdflib.namespace import DCTERMS, SKOS
@@ -1012,7 +1291,14 @@ def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontolog
             default.add((node, ECO.section, iri(cite.section)))
         return node
 
-    def assertion(graph_iri: URIRef, subject: URIRef, status: str, basis: str, cites: list[Citation], note: dict[str, str]):
+    def assertion(
+        graph_iri: URIRef,
+        subject: URIRef,
+        status: str,
+        basis: str,
+        cites: list[Citation],
+        note: dict[str, str],
+    ):
         default.add((graph_iri, RDF.type, ECO.Assertion))
         default.add((graph_iri, ECO.assertionAbout, subject))
         default.add((graph_iri, ECO.status, ECO[status]))
@@ -1023,7 +1309,12 @@ def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontolog
             default.add((graph_iri, SKOS.editorialNote, text))
         return ds.graph(graph_iri)
 
-    datatype_iris = {"gYear": XSD.gYear, "date": XSD.date, "decimal": XSD.decimal, "integer": XSD.integer}
+    datatype_iris = {
+        "gYear": XSD.gYear,
+        "date": XSD.date,
+        "decimal": XSD.decimal,
+        "integer": XSD.integer,
+    }
 
     def literal(value: str, datatype_iri: Any) -> Literal:
         name = _datatype_name(datatype_iri)
@@ -1051,7 +1342,9 @@ def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontolog
                     graph.add((subject, prop, iri(obs[key])))
             graph.add((subject, ECO.value, literal(obs["value"], XSD.decimal)))
             if "year" in obs:
-                graph.add((subject, ECO.year, Literal(obs["year"], datatype=XSD.gYear, normalize=False)))
+                graph.add(
+                    (subject, ECO.year, Literal(obs["year"], datatype=XSD.gYear, normalize=False))
+                )
             for text in lit_map(obs.get("period", {})):
                 graph.add((subject, ECO.periodNote, text))
             if "qualifier" in obs:
@@ -1097,6 +1390,8 @@ def _document_of(section: Record, records: dict[str, Record], documents: Any) ->
         seen.add(current.id)
         if current.id in documents:
             return current.id
-        parents = [r.target for r in current.relations if r.prop == "partOf" and r.target in records]
+        parents = [
+            r.target for r in current.relations if r.prop == "partOf" and r.target in records
+        ]
         current = records[parents[0]] if parents else None
     return None

@@ -22,16 +22,16 @@ if TYPE_CHECKING:
     from .kg import KnowledgeGraph
 
 __all__ = [
-    "Match",
-    "LookupResult",
-    "EntityCard",
-    "RelationView",
-    "CitationView",
-    "ObservationView",
     "AmbiguousNameError",
+    "CitationView",
+    "EntityCard",
+    "LookupResult",
+    "Match",
     "NameIndex",
-    "pick_label",
+    "ObservationView",
+    "RelationView",
     "amount_text",
+    "pick_label",
 ]
 
 #: kinds that are bookkeeping, not things of the ecosystem: never offered by lookups
@@ -46,7 +46,14 @@ def pick_label(labels: dict[str, str], lang: str) -> str:
 
 #: the hedges of loader.QUALIFIERS in English (达, "reaches", is no hedge in English: the value
 #: stands alone)
-_QUALIFIER_EN = {"超": "over", "余": "more than", "突破": "over", "前": "top", "近": "nearly", "约": "about"}
+_QUALIFIER_EN = {
+    "超": "over",
+    "余": "more than",
+    "突破": "over",
+    "前": "top",
+    "近": "nearly",
+    "约": "about",
+}
 
 
 def amount_text(value: str, unit: str, qualifier: str | None, lang: str) -> str:
@@ -178,7 +185,9 @@ class AmbiguousNameError(NotFoundError):
 
 # --------------------------------------------------------------------------- normalizing
 
-_PUNCT = re.compile(r"[\s\"'“”‘’《》〈〉()（）\[\]【】〔〕{}<>,，。.、:：;；!！?？·•\-–—_/\\|+＋&*#@$%^~`]+")
+_PUNCT = re.compile(
+    r"[\s\"'“”‘’《》〈〉()（）\[\]【】〔〕{}<>,，。.、:：;；!！?？·•\-–—_/\\|+＋&*#@$%^~`]+"
+)
 
 
 def normalize_name(text: str) -> str:
@@ -206,7 +215,9 @@ def pinyin_keys(text: str, limit: int = 32) -> set[str]:
     (长 is chang or zhang, 朴 is piao or pu), at most ``limit`` of them."""
     from pypinyin import Style, pinyin
 
-    readings = pinyin(text, style=Style.NORMAL, heteronym=True, errors=lambda chars: [c for c in chars])
+    readings = pinyin(
+        text, style=Style.NORMAL, heteronym=True, errors=lambda chars: [c for c in chars]
+    )
     keys: set[str] = set()
     for combo in itertools.islice(itertools.product(*readings), limit):
         key = normalize_pinyin("".join(combo))
@@ -264,14 +275,20 @@ class NameIndex:
             iri = row["e"]["value"]
             if not iri.startswith(self.base):
                 continue
-            entry = self.entries.setdefault(iri[len(self.base) :], _Entry(iri[len(self.base) :], iri))
+            entry = self.entries.setdefault(
+                iri[len(self.base) :], _Entry(iri[len(self.base) :], iri)
+            )
             lang = row["label"].get("xml:lang", "")
             if row["prop"]["value"].endswith("prefLabel"):
                 entry.labels[lang] = row["label"]["value"]
             else:
                 entry.alt_labels.setdefault(lang, []).append(row["label"]["value"])
         for row in kg.query("SELECT ?e ?n WHERE { ?e eco:docNumber ?n }").rows:
-            entry = self.entries.get(row["e"]["value"][len(self.base) :]) if row["e"]["value"].startswith(self.base) else None
+            entry = (
+                self.entries.get(row["e"]["value"][len(self.base) :])
+                if row["e"]["value"].startswith(self.base)
+                else None
+            )
             if entry is not None:
                 entry.identifiers.append(row["n"]["value"])
         for row in kg.query("SELECT ?e ?t WHERE { ?e a ?t }").rows:
@@ -285,9 +302,18 @@ class NameIndex:
         for entry in self.entries.values():
             entry.kinds.sort()
             entry.identifiers.sort()
-            entry.labels = {lang: entry.labels[lang] for lang in sorted(entry.labels, key=_language_order)}
-            entry.alt_labels = {lang: sorted(entry.alt_labels[lang]) for lang in sorted(entry.alt_labels, key=_language_order)}
-        self.entries = {k: self.entries[k] for k in sorted(self.entries) if not NOT_LOOKED_UP & set(self.entries[k].kinds)}
+            entry.labels = {
+                lang: entry.labels[lang] for lang in sorted(entry.labels, key=_language_order)
+            }
+            entry.alt_labels = {
+                lang: sorted(entry.alt_labels[lang])
+                for lang in sorted(entry.alt_labels, key=_language_order)
+            }
+        self.entries = {
+            k: self.entries[k]
+            for k in sorted(self.entries)
+            if not NOT_LOOKED_UP & set(self.entries[k].kinds)
+        }
         self._names: list[tuple[str, str, str, str]] | None = None  # (key, how, id, shown name)
         self._pinyin: list[tuple[str, str, str, str]] | None = None
         self._keys_by_id: dict[str, dict[str, list[list[str]]]] | None = None
@@ -306,7 +332,14 @@ class NameIndex:
             for entry in self.entries.values():
                 table.append((normalize_name(entry.id), "id", entry.id, entry.id))
                 for lang, label in entry.labels.items():
-                    table.append((normalize_name(label), "label" if lang != "en" else "english", entry.id, label))
+                    table.append(
+                        (
+                            normalize_name(label),
+                            "label" if lang != "en" else "english",
+                            entry.id,
+                            label,
+                        )
+                    )
                 for lang, labels in entry.alt_labels.items():
                     for label in labels:
                         table.append((normalize_name(label), "alias", entry.id, label))
@@ -323,9 +356,13 @@ class NameIndex:
         if self._keys_by_id is None:
             by_id: dict[str, dict[str, list[list[str]]]] = {}
             for key, how, entity_id_, shown in self._name_table():
-                by_id.setdefault(entity_id_, {"names": [], "pinyin": []})["names"].append([key, how, shown])
+                by_id.setdefault(entity_id_, {"names": [], "pinyin": []})["names"].append(
+                    [key, how, shown]
+                )
             for key, _, entity_id_, shown in self._pinyin_table():
-                by_id.setdefault(entity_id_, {"names": [], "pinyin": []})["pinyin"].append([key, shown])
+                by_id.setdefault(entity_id_, {"names": [], "pinyin": []})["pinyin"].append(
+                    [key, shown]
+                )
             for rows in by_id.values():
                 rows["names"].sort()
                 rows["pinyin"].sort()
@@ -346,7 +383,15 @@ class NameIndex:
 
     def _match(self, entity_id: str, matched: str, how: str, score: float) -> Match:
         entry = self.entries[entity_id]
-        return Match(entry.id, entry.iri, dict(entry.labels), list(entry.kinds), matched, how, round(score, 3))
+        return Match(
+            entry.id,
+            entry.iri,
+            dict(entry.labels),
+            list(entry.kinds),
+            matched,
+            how,
+            round(score, 3),
+        )
 
     def search(self, text: str, among: set[str] | None = None) -> tuple[list[Match], list[Match]]:
         """(best matches, suggestions). Several best matches mean the text is ambiguous.
@@ -361,7 +406,11 @@ class NameIndex:
         names = [row for row in self._name_table() if among is None or row[2] in among]
         pinyin_query = normalize_pinyin(text) if not _has_cjk(text) else ""
         # pypinyin is imported only for a text that may be pinyin
-        pinyin = [row for row in self._pinyin_table() if among is None or row[2] in among] if pinyin_query else []
+        pinyin = (
+            [row for row in self._pinyin_table() if among is None or row[2] in among]
+            if pinyin_query
+            else []
+        )
         scored: dict[str, tuple[float, str, str]] = {}  # id -> (score, matched name, how)
 
         def offer(entity_id: str, matched: str, how: str, score: float) -> None:
@@ -389,7 +438,9 @@ class NameIndex:
                 ratio = difflib.SequenceMatcher(None, probe, name_key).ratio()
                 if ratio >= 0.75:
                     offer(entity_id, shown, "fuzzy", 0.8 * ratio)
-        ranked = sorted(scored, key=lambda i: (-scored[i][0], self.entries[i].labels.get("zh", ""), i))
+        ranked = sorted(
+            scored, key=lambda i: (-scored[i][0], self.entries[i].labels.get("zh", ""), i)
+        )
         if not ranked:
             return [], self.suggest(text, among=among)
         top = scored[ranked[0]][0]
@@ -398,7 +449,10 @@ class NameIndex:
             # a near miss only decides when one entity is clearly the best
             close = [i for i in ranked if scored[i][0] >= top - 0.05]
             best = ranked[:1] if len(close) == 1 else ranked[:20]
-        matches = [self._match(i, scored[i][1], scored[i][2], scored[i][0]) for i in ranked[: len(best) + 5]]
+        matches = [
+            self._match(i, scored[i][1], scored[i][2], scored[i][0])
+            for i in ranked[: len(best) + 5]
+        ]
         return matches[: len(best)], matches[len(best) :]
 
     def suggest(self, text: str, n: int = 5, among: set[str] | None = None) -> list[Match]:
@@ -502,7 +556,10 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
     for values in attributes.values():
         values.sort()
 
-    own = {(r["quote"]["value"], r["section"]["value"]) for r in kg.query(_OWN_CITATIONS_QUERY, bound).rows}
+    own = {
+        (r["quote"]["value"], r["section"]["value"])
+        for r in kg.query(_OWN_CITATIONS_QUERY, bound).rows
+    }
     citations = [c for quote, section in sorted(own) for c in citation(quote, section)]
 
     grouped: dict[tuple[str, str, str], RelationView] = {}
@@ -512,7 +569,11 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
             continue
         name = p[len(ECO_NS) :]
         other = local(row["other"]["value"])
-        if name in RESERVED_PROPERTIES or name not in vocab.object_properties or other not in index.entries:
+        if (
+            name in RESERVED_PROPERTIES
+            or name not in vocab.object_properties
+            or other not in index.entries
+        ):
             continue
         key = (row["dir"]["value"], name, other)
         view = grouped.get(key)
@@ -527,10 +588,14 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
                 status=row["status"]["value"][len(ECO_NS) :],
                 basis=row["basis"]["value"][len(ECO_NS) :],
             )
-        for cite in citation(row.get("quote", {}).get("value"), row.get("section", {}).get("value")):
+        for cite in citation(
+            row.get("quote", {}).get("value"), row.get("section", {}).get("value")
+        ):
             if cite not in view.citations:
                 view.citations.append(cite)
-    relations = sorted(grouped.values(), key=lambda r: (r.predicate, pick_label(r.other_labels, "zh"), r.other))
+    relations = sorted(
+        grouped.values(), key=lambda r: (r.predicate, pick_label(r.other_labels, "zh"), r.other)
+    )
     for view in relations:
         view.citations.sort(key=lambda c: (c.section, c.quote))
 
@@ -540,7 +605,11 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
         view = observations.get(obs_id)
         if view is None:
             indicator, unit, area = (local(row[k]["value"]) for k in ("ind", "unit", "area"))
-            period = {lang: row[k]["value"] for lang, k in (("zh", "periodZh"), ("en", "periodEn")) if k in row}
+            period = {
+                lang: row[k]["value"]
+                for lang, k in (("zh", "periodZh"), ("en", "periodEn"))
+                if k in row
+            }
             view = observations[obs_id] = ObservationView(
                 id=obs_id,
                 role=row["role"]["value"],
@@ -557,11 +626,14 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
             )
         elif row["role"]["value"] not in view.role.split("+"):
             view.role = "+".join(sorted(view.role.split("+") + [row["role"]["value"]]))
-        for cite in citation(row.get("quote", {}).get("value"), row.get("section", {}).get("value")):
+        for cite in citation(
+            row.get("quote", {}).get("value"), row.get("section", {}).get("value")
+        ):
             if cite not in view.citations:
                 view.citations.append(cite)
     ordered_obs = sorted(
-        observations.values(), key=lambda o: (pick_label(o.indicator_labels, "zh"), o.year or "", o.id)
+        observations.values(),
+        key=lambda o: (pick_label(o.indicator_labels, "zh"), o.year or "", o.id),
     )
 
     kinds = list(entry.kinds)

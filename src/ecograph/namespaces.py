@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-__all__ = ["ECO_NS", "ECOSH_NS", "ONTOLOGY_IRI_STR", "PREFIX_IRIS", "RDF_TYPE", "SPARQL_PREFIX_IRIS", "SKOS_NS", "XSD_STRING", "is_iri", "sparql_prologue"]
+__all__ = [
+    "ECOSH_NS",
+    "ECO_NS",
+    "ONTOLOGY_IRI_STR",
+    "PREFIX_IRIS",
+    "RDF_TYPE",
+    "SKOS_NS",
+    "SPARQL_PREFIX_IRIS",
+    "XSD_STRING",
+    "is_iri",
+    "sparql_prologue",
+]
 
 ECO_NS = "https://w3id.org/ecograph/ontology#"
 ECOSH_NS = "https://w3id.org/ecograph/shapes#"

@@ -18,10 +18,21 @@ if TYPE_CHECKING:
 
     from .kg import KnowledgeGraph
 
-__all__ = ["Projection", "EdgeView", "Neighbor", "NeighborsResult", "PathStep", "RelationPath", "PathsResult", "NOT_NODES"]
+__all__ = [
+    "NOT_NODES",
+    "EdgeView",
+    "Neighbor",
+    "NeighborsResult",
+    "PathStep",
+    "PathsResult",
+    "Projection",
+    "RelationPath",
+]
 
 #: kinds that never become nodes of the projection
-NOT_NODES = frozenset({"DocumentSection", "Observation", "Indicator", "Unit", "Assertion", "Citation", "Dataset"})
+NOT_NODES = frozenset(
+    {"DocumentSection", "Observation", "Indicator", "Unit", "Assertion", "Citation", "Dataset"}
+)
 
 _EDGES_QUERY = """
 SELECT ?s ?p ?o ?g ?status ?basis WHERE {
@@ -151,7 +162,9 @@ class Projection:
                         "predicate": name,
                         "status": row["status"]["value"][len(ECO_NS) :],
                         "basis": row["basis"]["value"][len(ECO_NS) :],
-                        "citations": sorted(citations.get(row["g"]["value"], []), key=lambda c: (c.section, c.quote)),
+                        "citations": sorted(
+                            citations.get(row["g"]["value"], []), key=lambda c: (c.section, c.quote)
+                        ),
                     },
                 )
             )
@@ -189,7 +202,9 @@ class Projection:
 
     # ------------------------------------------------------------------ queries
 
-    def neighbors(self, center: Match, depth: int = 1, kinds: list[str] | None = None) -> NeighborsResult:
+    def neighbors(
+        self, center: Match, depth: int = 1, kinds: list[str] | None = None
+    ) -> NeighborsResult:
         """Entities within ``depth`` relation steps of ``center`` (either direction), nearest first;
         ``kinds`` keeps only neighbours of those kinds (paths may pass through any kind)."""
         from .vocab import vocabulary
@@ -213,23 +228,43 @@ class Projection:
                     if wanted and not vocab.is_any(node_kinds, wanted):
                         continue
                     found.append(
-                        Neighbor(other, self._labels(other), node_kinds, level, node, self.edges_between(node, other))
+                        Neighbor(
+                            other,
+                            self._labels(other),
+                            node_kinds,
+                            level,
+                            node,
+                            self.edges_between(node, other),
+                        )
                     )
             frontier = sorted(next_frontier)
         found.sort(key=lambda n: (n.depth, n.kinds, pick_label(n.labels, "zh"), n.id))
         return NeighborsResult(center, depth, sorted(wanted), found)
 
-    def paths(self, source: Match, target: Match, max_length: int = 6, all_paths: bool = False, limit: int = 50) -> PathsResult:
+    def paths(
+        self,
+        source: Match,
+        target: Match,
+        max_length: int = 6,
+        all_paths: bool = False,
+        limit: int = 50,
+    ) -> PathsResult:
         """Shortest relation paths from ``source`` to ``target`` (every shortest path, sorted), or
         with ``all_paths`` every simple path up to ``max_length`` steps, shortest first."""
         import networkx as nx
 
         result = PathsResult(source, target, max_length, all_paths, [])
-        if source.id not in self.undirected or target.id not in self.undirected or source.id == target.id:
+        if (
+            source.id not in self.undirected
+            or target.id not in self.undirected
+            or source.id == target.id
+        ):
             return result
         try:
             if all_paths:
-                candidates = nx.all_simple_paths(self.undirected, source.id, target.id, cutoff=max_length)
+                candidates = nx.all_simple_paths(
+                    self.undirected, source.id, target.id, cutoff=max_length
+                )
             else:
                 candidates = nx.all_shortest_paths(self.undirected, source.id, target.id)
             node_lists = []
@@ -245,7 +280,8 @@ class Projection:
         result.truncated = len(node_lists) > limit
         for nodes in node_lists[:limit]:
             steps = [
-                PathStep(a, self._labels(a), b, self._labels(b), self.edges_between(a, b)) for a, b in zip(nodes, nodes[1:])
+                PathStep(a, self._labels(a), b, self._labels(b), self.edges_between(a, b))
+                for a, b in zip(nodes, nodes[1:])
             ]
             result.paths.append(RelationPath(list(nodes), steps))
         return result

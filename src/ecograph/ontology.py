@@ -16,19 +16,19 @@ from .resources import ontology_file
 __all__ = [
     "ECO",
     "ECOSH",
-    "ONTOLOGY_IRI",
-    "PREFIXES",
-    "SPARQL_PREFIXES",
-    "ontology_graph",
-    "bind_prefixes",
-    "OA",
-    "QB",
-    "ORG",
-    "SCHEMA",
     "ELI",
+    "OA",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "PREFIXES",
+    "QB",
+    "SCHEMA",
+    "SDMX_ATTR",
     "SDMX_DIM",
     "SDMX_MEASURE",
-    "SDMX_ATTR",
+    "SPARQL_PREFIXES",
+    "bind_prefixes",
+    "ontology_graph",
 ]
 
 ECO = Namespace(ECO_NS)
@@ -45,7 +45,9 @@ SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 
 #: Prefixes bound in every serialization (see ecograph.namespaces), as rdflib namespaces.
 PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in PREFIX_IRIS.items()}
-SPARQL_PREFIXES: dict[str, Namespace] = {prefix: Namespace(iri) for prefix, iri in SPARQL_PREFIX_IRIS.items()}
+SPARQL_PREFIXES: dict[str, Namespace] = {
+    prefix: Namespace(iri) for prefix, iri in SPARQL_PREFIX_IRIS.items()
+}
 
 
 def bind_prefixes(graph: Graph, base: str | None = None) -> Graph:

@@ -17,9 +17,22 @@ from typing import Any
 
 from .errors import NotFoundError, QueryError
 
-__all__ = ["Iri", "QueryResult", "SavedQuery", "gallery", "saved_query", "run_query", "parse_binding", "term_to_json", "refuse_update"]
+__all__ = [
+    "Iri",
+    "QueryResult",
+    "SavedQuery",
+    "gallery",
+    "parse_binding",
+    "refuse_update",
+    "run_query",
+    "saved_query",
+    "term_to_json",
+]
 
-UPDATE_REFUSED = "SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE"
+UPDATE_REFUSED = (
+    "SPARQL Update is not allowed: ecograph only runs SELECT, ASK, CONSTRUCT and DESCRIBE"
+)
+
 
 class Iri(str):
     """An IRI to bind to a query variable (a plain ``str`` binds as a literal). Every store
@@ -65,13 +78,18 @@ class QueryResult:
         """The W3C SPARQL 1.1 Query Results JSON document (SELECT and ASK)."""
         if self.kind == "ask":
             return {"head": {}, "boolean": bool(self.boolean)}
-        return {"head": {"vars": list(self.variables)}, "results": {"bindings": [dict(r) for r in self.rows]}}
+        return {
+            "head": {"vars": list(self.variables)},
+            "results": {"bindings": [dict(r) for r in self.rows]},
+        }
 
     def values(self, variable: str) -> list[str | None]:
         """The plain values of one variable, row by row (``None`` where unbound)."""
         return [row[variable]["value"] if variable in row else None for row in self.rows]
 
-    def to_delimited(self, delimiter: str = ",", *, spreadsheet: bool = False, excel: bool = False) -> str:
+    def to_delimited(
+        self, delimiter: str = ",", *, spreadsheet: bool = False, excel: bool = False
+    ) -> str:
         """CSV (plain values, as the SPARQL 1.1 CSV format) or TSV (terms in N-Triples syntax).
         ``spreadsheet`` neutralises CSV cells a spreadsheet would take for a formula (see
         :mod:`ecograph.safetext`); ``excel`` also adds the byte-order mark."""
@@ -79,7 +97,9 @@ class QueryResult:
         if delimiter == "," and (spreadsheet or excel):
             from .safetext import csv_text
 
-            values = ([row[v]["value"] if v in row else "" for v in self.variables] for row in self.rows)
+            values = (
+                [row[v]["value"] if v in row else "" for v in self.variables] for row in self.rows
+            )
             return csv_text(self.variables, values, excel=excel, lineterminator="\r\n")
         if delimiter == ",":
             writer = csv.writer(buffer, lineterminator="\r\n")
@@ -89,7 +109,10 @@ class QueryResult:
         else:
             buffer.write("\t".join(f"?{v}" for v in self.variables) + "\n")
             for row in self.rows:
-                buffer.write("\t".join(_term_to_ntriples(row[v]) if v in row else "" for v in self.variables) + "\n")
+                buffer.write(
+                    "\t".join(_term_to_ntriples(row[v]) if v in row else "" for v in self.variables)
+                    + "\n"
+                )
         return buffer.getvalue()
 
 
@@ -117,7 +140,13 @@ def _term_to_ntriples(cell: dict[str, str]) -> str:
         return f"<{value}>"
     if cell["type"] == "bnode":
         return f"_:{value}"
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    escaped = (
+        value.replace("\\", "\\\\")
+        .replace('"', '\\"')
+        .replace("\n", "\\n")
+        .replace("\r", "\\r")
+        .replace("\t", "\\t")
+    )
     if "xml:lang" in cell:
         return f'"{escaped}"@{cell["xml:lang"]}'
     if "datatype" in cell:
@@ -159,13 +188,19 @@ def _parse(text: str, prefixes: dict[str, str] | None = None) -> Any:
 
     from .namespaces import SPARQL_PREFIX_IRIS
 
-    namespaces = {prefix: Namespace(iri) for prefix, iri in (prefixes or SPARQL_PREFIX_IRIS).items()}
+    namespaces = {
+        prefix: Namespace(iri) for prefix, iri in (prefixes or SPARQL_PREFIX_IRIS).items()
+    }
     try:
         prepared = prepareQuery(_escape_tabs_in_strings(text), initNs=namespaces)
-    except Exception as exc:  # ParseException, or plain exceptions for unknown prefixes and the like
+    except (
+        Exception
+    ) as exc:  # ParseException, or plain exceptions for unknown prefixes and the like
         refuse_update(text)
         if isinstance(exc, ParseException):
-            raise QueryError(f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}\n  {exc.line}") from None
+            raise QueryError(
+                f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}\n  {exc.line}"
+            ) from None
         raise QueryError(f"SPARQL error: {exc}") from None
     _lazy_joins(prepared.algebra)
     return prepared
@@ -230,7 +265,10 @@ def parse_binding(text: str, base: str) -> tuple[str, Any]:
 
 
 def run_query(
-    dataset: Any, text: str, bindings: dict[str, Any] | None = None, prefixes: dict[str, str] | None = None
+    dataset: Any,
+    text: str,
+    bindings: dict[str, Any] | None = None,
+    prefixes: dict[str, str] | None = None,
 ) -> QueryResult:
     """Run a read-only SPARQL query over ``dataset`` (an rdflib Dataset with a union default
     graph). ``bindings`` maps variable names to rdflib terms; ``prefixes`` are predeclared
@@ -254,11 +292,15 @@ def run_query(
         graph = bind_prefixes(Graph())
         for triple in result.graph or []:
             graph.add(triple)
-        return QueryResult(kind=result.type.lower(), turtle=graph.serialize(format="turtle"), triples=len(graph))
+        return QueryResult(
+            kind=result.type.lower(), turtle=graph.serialize(format="turtle"), triples=len(graph)
+        )
     variables = [str(v) for v in result.vars or []]
     rows = []
     for row in result:
-        rows.append({v: term_to_json(row[i]) for i, v in enumerate(variables) if row[i] is not None})
+        rows.append(
+            {v: term_to_json(row[i]) for i, v in enumerate(variables) if row[i] is not None}
+        )
     return QueryResult(kind="select", variables=variables, rows=rows)
 
 
@@ -282,7 +324,14 @@ def _read_saved(path: Path) -> SavedQuery:
             target = title if match.group(1) == "title" else description
             key = match.group(2)
             target[key] = (target.get(key, "") + " " + match.group(3).strip()).strip()
-    return SavedQuery(name=path.stem, title=title, description=description, text=text, path=str(path), portability=portability)
+    return SavedQuery(
+        name=path.stem,
+        title=title,
+        description=description,
+        text=text,
+        path=str(path),
+        portability=portability,
+    )
 
 
 def gallery(folder: Path | None = None) -> list[SavedQuery]:
@@ -301,5 +350,9 @@ def saved_query(name: str, folder: Path | None = None) -> SavedQuery:
     if name in queries:
         return queries[name]
     close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else "; `ecograph query --list` shows them all"
+    hint = (
+        f"; did you mean {', '.join(close)}?"
+        if close
+        else "; `ecograph query --list` shows them all"
+    )
     raise NotFoundError(f"no saved query named {name!r}{hint}")

@@ -15,12 +15,13 @@ gives the same bytes, whatever the process.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .errors import OutputError
 from .namespaces import PREFIX_IRIS, XSD_STRING
 
-__all__ = ["prefixes_for", "sorted_quads", "to_trig", "to_turtle", "to_ntriples", "to_jsonld"]
+__all__ = ["prefixes_for", "sorted_quads", "to_jsonld", "to_ntriples", "to_trig", "to_turtle"]
 
 RDF_TYPE = PREFIX_IRIS["rdf"] + "type"
 
@@ -74,7 +75,12 @@ def sorted_quads(nquads: bytes) -> list[Any]:
 def _statement_key(keys: dict[Any, tuple[int, str, str]], statement: Any) -> tuple[Any, ...]:
     """The order within a graph: subject, ``rdf:type`` first, predicate, object."""
     predicate = statement.predicate.value
-    return (_key(keys, statement.subject), predicate != RDF_TYPE, predicate, _key(keys, statement.object))
+    return (
+        _key(keys, statement.subject),
+        predicate != RDF_TYPE,
+        predicate,
+        _key(keys, statement.object),
+    )
 
 
 def _key(keys: dict[Any, tuple[int, str, str]], term: Any) -> tuple[int, str, str]:
@@ -111,14 +117,18 @@ def to_turtle(quads: list[Any], prefixes: dict[str, str]) -> str:
     import pyoxigraph as ox
 
     triples = _flat_triples(quads)
-    return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode("utf-8")
+    return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode(
+        "utf-8"
+    )
 
 
 def to_ntriples(quads: list[Any]) -> str:
     """N-Triples of every graph flattened into one, one line per distinct triple, lines sorted."""
     import pyoxigraph as ox
 
-    text = (ox.serialize(_flat_triples(quads), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+    text = (ox.serialize(_flat_triples(quads), format=ox.RdfFormat.N_TRIPLES) or b"").decode(
+        "utf-8"
+    )
     lines = sorted(line for line in text.split("\n") if line.strip())
     return "".join(line + "\n" for line in lines)
 
@@ -144,7 +154,7 @@ def to_jsonld(quads: list[Any], prefixes: dict[str, str]) -> str:
         if short is None:
             short = iri
             for prefix, namespace in spaces:
-                local = iri[len(namespace):]
+                local = iri[len(namespace) :]
                 # a local part starting with // would read as an absolute IRI (JSON-LD 1.1 §4.1.5)
                 if iri.startswith(namespace) and local and not local.startswith("//"):
                     short = f"{prefix}:{local}"
@@ -170,7 +180,11 @@ def to_jsonld(quads: list[Any], prefixes: dict[str, str]) -> str:
             raise OutputError("JSON-LD output cannot hold an RDF 1.2 triple term")
         if term.language:
             if term.direction is not None:
-                return {"@value": term.value, "@language": term.language, "@direction": _direction(term)}
+                return {
+                    "@value": term.value,
+                    "@language": term.language,
+                    "@direction": _direction(term),
+                }
             return {"@value": term.value, "@language": term.language}
         datatype = term.datatype.value
         if datatype == XSD_STRING:

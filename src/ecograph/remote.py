@@ -66,7 +66,15 @@ RESULTS_ACCEPT = f"application/sparql-results+json, {GRAPH_ACCEPT}"
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*")
 _LANG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
 
 
 class EndpointError(EcographError):
@@ -146,7 +154,13 @@ class Credentials:
     (a 401 challenge), except a token, which is sent as ``Authorization: Bearer``.
     """
 
-    def __init__(self, user: str | None = None, password: str | None = None, token: str | None = None, source: str = ""):
+    def __init__(
+        self,
+        user: str | None = None,
+        password: str | None = None,
+        token: str | None = None,
+        source: str = "",
+    ):
         self.user, self.password, self.token, self.source = user, password, token, source
 
     def __repr__(self) -> str:  # never the secret
@@ -159,8 +173,16 @@ class Credentials:
         if env.get("ECOGRAPH_ENDPOINT_TOKEN"):
             return cls(token=env["ECOGRAPH_ENDPOINT_TOKEN"], source="ECOGRAPH_ENDPOINT_TOKEN")
         if env.get("ECOGRAPH_ENDPOINT_USER"):
-            return cls(env["ECOGRAPH_ENDPOINT_USER"], env.get("ECOGRAPH_ENDPOINT_PASSWORD", ""), source="ECOGRAPH_ENDPOINT_USER")
-        path = Path(env["NETRC"]) if env.get("NETRC") else Path(env.get("HOME") or Path.home()) / ".netrc"
+            return cls(
+                env["ECOGRAPH_ENDPOINT_USER"],
+                env.get("ECOGRAPH_ENDPOINT_PASSWORD", ""),
+                source="ECOGRAPH_ENDPOINT_USER",
+            )
+        path = (
+            Path(env["NETRC"])
+            if env.get("NETRC")
+            else Path(env.get("HOME") or Path.home()) / ".netrc"
+        )
         host = urllib.parse.urlsplit(url).hostname or ""
         if not path.is_file():
             return None
@@ -208,12 +230,22 @@ class _Client:
         if credentials is not None and credentials.token is None:
             manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             scheme, host, port = _origin(url)
-            manager.add_password(None, f"{scheme}://{host}{f':{port}' if port else ''}/", credentials.user or "", credentials.password or "")
-            handlers += [urllib.request.HTTPBasicAuthHandler(manager), urllib.request.HTTPDigestAuthHandler(manager)]
+            manager.add_password(
+                None,
+                f"{scheme}://{host}{f':{port}' if port else ''}/",
+                credentials.user or "",
+                credentials.password or "",
+            )
+            handlers += [
+                urllib.request.HTTPBasicAuthHandler(manager),
+                urllib.request.HTTPDigestAuthHandler(manager),
+            ]
         self.opener = urllib.request.build_opener(*handlers)
 
     def open(self, request: urllib.request.Request, timeout: float) -> Any:
-        if _origin(request.full_url) != _origin(self.url):  # pragma: no cover - callers build URLs from self.url
+        if _origin(request.full_url) != _origin(
+            self.url
+        ):  # pragma: no cover - callers build URLs from self.url
             raise EndpointError(f"{request.full_url} is not on {self.url}")
         if self.credentials is not None and self.credentials.token is not None:
             request.add_unredirected_header("Authorization", f"Bearer {self.credentials.token}")
@@ -251,7 +283,7 @@ class EndpointStore(Store):
         params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
         method: str = "auto",
-        credentials: Credentials | None | bool = None,
+        credentials: Credentials | bool | None = None,
     ):
         check_url(url)
         if method not in METHODS:
@@ -283,25 +315,46 @@ class EndpointStore(Store):
         url = self.url + (joiner + params if params else "")
         if method == "form":
             body = urllib.parse.urlencode({"query": sent}).encode("ascii")
-            return urllib.request.Request(url, data=body, method="POST", headers={**headers, "Content-Type": "application/x-www-form-urlencoded"})
-        return urllib.request.Request(url, data=sent.encode("utf-8"), method="POST", headers={**headers, "Content-Type": "application/sparql-query; charset=utf-8"})
-
+            return urllib.request.Request(
+                url,
+                data=body,
+                method="POST",
+                headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+            )
+        return urllib.request.Request(
+            url,
+            data=sent.encode("utf-8"),
+            method="POST",
+            headers={**headers, "Content-Type": "application/sparql-query; charset=utf-8"},
+        )
 
     def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:
         sent = self.full_text(text, bindings)
         methods = ["form", "get", "direct"] if self.method == "auto" else [self.method]
         for position, method in enumerate(methods):
             request = self._request(sent, method)
-            if method == "get" and len(request.full_url) > MAX_GET_URL and position + 1 < len(methods):
+            if (
+                method == "get"
+                and len(request.full_url) > MAX_GET_URL
+                and position + 1 < len(methods)
+            ):
                 continue
             try:
                 with self._client.open(request, timeout=self.timeout) as response:
-                    content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                    content_type = (
+                        (response.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                    )
                     payload = read_capped(response, self.url, time.monotonic() + self.timeout)
             except urllib.error.HTTPError as exc:
                 message = exc.read(4096).decode("utf-8", "replace").strip()
                 if exc.code in (405, 415, 501) and position + 1 < len(methods):
-                    log.info("%s refused a %s query (%d); trying %s", self.url, method, exc.code, methods[position + 1])
+                    log.info(
+                        "%s refused a %s query (%d); trying %s",
+                        self.url,
+                        method,
+                        exc.code,
+                        methods[position + 1],
+                    )
                     continue
                 if exc.code in (401, 407):
                     raise _credentials_error(self.url, exc.code, self.credentials) from None
@@ -309,7 +362,9 @@ class EndpointStore(Store):
                     from .query import refuse_update
 
                     refuse_update(text)
-                    raise QueryError(_syntax_message(message, text, exc.code, len(self.prefixes))) from None
+                    raise QueryError(
+                        _syntax_message(message, text, exc.code, len(self.prefixes))
+                    ) from None
                 raise EndpointError(f"{self.url} answered {exc.code}: {_line(message)}") from None
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
@@ -318,15 +373,27 @@ class EndpointStore(Store):
                 self.method = method
             break
         result = _result(payload, content_type, text)
-        if result.kind == "select" and result.variables == ["__ASK_RETVAL"] and query_form(text) == "ASK":
+        if (
+            result.kind == "select"
+            and result.variables == ["__ASK_RETVAL"]
+            and query_form(text) == "ASK"
+        ):
             # Virtuoso 7 answers ASK as one column __ASK_RETVAL: a row "1" for true, "0" or none for false
-            truth = bool(result.rows) and result.rows[0].get("__ASK_RETVAL", {}).get("value") not in ("0", "false")
+            truth = bool(result.rows) and result.rows[0].get("__ASK_RETVAL", {}).get(
+                "value"
+            ) not in ("0", "false")
             return QueryResult(kind="ask", boolean=truth)
         # an answer naming variables the query does not have answers something else (a canned
         # page, another query): the callers would read bindings that are not there
-        unknown = [v for v in result.variables if not re.search(rf"[?$]{re.escape(v)}(?![\w\u00b7\u0300-\u036f\u203f-\u2040])", sent)]
+        unknown = [
+            v
+            for v in result.variables
+            if not re.search(rf"[?$]{re.escape(v)}(?![\w\u00b7\u0300-\u036f\u203f-\u2040])", sent)
+        ]
         if unknown:
-            raise EndpointError(f"{self.url} answered with variables the query does not have: {', '.join(unknown)}")
+            raise EndpointError(
+                f"{self.url} answered with variables the query does not have: {', '.join(unknown)}"
+            )
         return result
 
     def __len__(self) -> int:
@@ -337,7 +404,11 @@ class EndpointStore(Store):
 
 def _credentials_error(what: str, status: int, credentials: Credentials | None) -> EndpointError:
     """A server asked for credentials (401/407) that the client has not, or that it refused."""
-    how = "no credentials were found" if credentials is None else f"the credentials from {credentials.source} were refused"
+    how = (
+        "no credentials were found"
+        if credentials is None
+        else f"the credentials from {credentials.source} were refused"
+    )
     return EndpointError(
         f"{what} asks for credentials ({status}) and {how}; set ECOGRAPH_ENDPOINT_USER and "
         "ECOGRAPH_ENDPOINT_PASSWORD (or ECOGRAPH_ENDPOINT_TOKEN), or add the host to ~/.netrc"
@@ -369,11 +440,15 @@ def read_capped(response: Any, url: str, deadline: float, limit: int = MAX_RESPO
             chunk = response.read1(65536) if hasattr(response, "read1") else response.read(65536)
             if not chunk:
                 if getattr(response, "length", None):  # fewer bytes than Content-Length promised
-                    raise EndpointError(f"{url} broke off its answer: {size} bytes of {size + response.length}")
+                    raise EndpointError(
+                        f"{url} broke off its answer: {size} bytes of {size + response.length}"
+                    )
                 return b"".join(chunks)
             size += len(chunk)
             if size > limit:
-                raise EndpointError(f"{url} sent an answer over {limit // (1024 * 1024)} MB; add a LIMIT to the query")
+                raise EndpointError(
+                    f"{url} sent an answer over {limit // (1024 * 1024)} MB; add a LIMIT to the query"
+                )
             chunks.append(chunk)
     except (http.client.IncompleteRead, http.client.HTTPException, OSError) as exc:
         raise EndpointError(f"{url} broke off its answer: {type(exc).__name__}") from None
@@ -383,10 +458,17 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
     """Follow a redirect only to the same scheme, host and port: an endpoint must not send its
     client to another server (or another port of this machine)."""
 
-    def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
-        old, new = urllib.parse.urlsplit(req.full_url), urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl))
+    def redirect_request(
+        self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> Any:
+        old, new = (
+            urllib.parse.urlsplit(req.full_url),
+            urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl)),
+        )
         if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
-            raise EndpointError(f"{req.full_url} redirected to another server ({new.scheme}://{new.netloc}); not followed")
+            raise EndpointError(
+                f"{req.full_url} redirected to another server ({new.scheme}://{new.netloc}); not followed"
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -410,14 +492,24 @@ def _result(payload: bytes, content_type: str, text: str) -> QueryResult:
         try:
             document = json.loads(payload.decode("utf-8"))
         except ValueError as exc:  # not UTF-8, not JSON
-            raise EndpointError(f"the endpoint's answer is not SPARQL results JSON: {str(exc)[:200]}") from None
+            raise EndpointError(
+                f"the endpoint's answer is not SPARQL results JSON: {str(exc)[:200]}"
+            ) from None
         except RecursionError:
-            raise EndpointError("the endpoint's answer is JSON nested too deeply to be SPARQL results") from None
+            raise EndpointError(
+                "the endpoint's answer is JSON nested too deeply to be SPARQL results"
+            ) from None
         try:
             return _results_json(document)
         except RecursionError:
-            raise EndpointError("the endpoint's answer is JSON nested too deeply to be SPARQL results") from None
-    formats = {"application/n-triples": "N_TRIPLES", "text/plain": "N_TRIPLES", "text/turtle": "TURTLE"}
+            raise EndpointError(
+                "the endpoint's answer is JSON nested too deeply to be SPARQL results"
+            ) from None
+    formats = {
+        "application/n-triples": "N_TRIPLES",
+        "text/plain": "N_TRIPLES",
+        "text/turtle": "TURTLE",
+    }
     if content_type in formats:
         import pyoxigraph as ox
 
@@ -426,7 +518,9 @@ def _result(payload: bytes, content_type: str, text: str) -> QueryResult:
         try:
             triples = list(ox.parse(payload, format=getattr(ox.RdfFormat, formats[content_type])))
         except (SyntaxError, ValueError) as exc:
-            raise EndpointError(f"the endpoint's answer is not valid {content_type}: {exc}") from None
+            raise EndpointError(
+                f"the endpoint's answer is not valid {content_type}: {exc}"
+            ) from None
         return _construct_result(triples, text)
     raise EndpointError(f"the endpoint answered with an unexpected content type {content_type!r}")
 
@@ -460,7 +554,11 @@ def _results_json(document: Any) -> QueryResult:
         for name, term in binding.items():
             if name not in variables:
                 raise bad(f"a binding of {name!r}, which is not among the variables {variables}")
-            if not (isinstance(term, dict) and term.get("type") in _TERM_TYPES and isinstance(term.get("value"), str)):
+            if not (
+                isinstance(term, dict)
+                and term.get("type") in _TERM_TYPES
+                and isinstance(term.get("value"), str)
+            ):
                 raise bad(f"the term bound to {name!r} has no valid 'type' and 'value'")
             if not all(isinstance(term.get(key, ""), str) for key in ("xml:lang", "datatype")):
                 raise bad(f"the term bound to {name!r} has a language or datatype that is not text")
@@ -506,7 +604,9 @@ def check_layout(store: EndpointStore, probe: str) -> None:
             "(or add ?union-default-graph to the endpoint URL), set tdb2:unionDefaultGraph on a Fuseki "
             "dataset; Virtuoso and GraphDB query the union by default"
         )
-    raise EndpointError(f"{store.url} does not hold this dataset (nothing is known of {probe}); load it with `ecograph push`")
+    raise EndpointError(
+        f"{store.url} does not hold this dataset (nothing is known of {probe}); load it with `ecograph push`"
+    )
 
 
 # --------------------------------------------------------------------------- pushing a build
@@ -543,7 +643,14 @@ class _Pusher:
         self.credentials = credentials
         self.requests = 0
 
-    def send(self, url: str, method: str, body: bytes | None = None, content_type: str | None = None, accept: str | None = None) -> bytes:
+    def send(
+        self,
+        url: str,
+        method: str,
+        body: bytes | None = None,
+        content_type: str | None = None,
+        accept: str | None = None,
+    ) -> bytes:
         headers = {k: v for k, v in (("Content-Type", content_type), ("Accept", accept)) if v}
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
         self.requests += 1
@@ -582,7 +689,7 @@ def push(
     *,
     merge: bool = False,
     timeout: float = 300,
-    credentials: Credentials | None | bool = None,
+    credentials: Credentials | bool | None = None,
 ) -> PushResult:
     """Load ``kg``'s build into a server through the SPARQL 1.1 Graph Store Protocol.
 
@@ -632,11 +739,35 @@ def push(
         return ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.N_TRIPLES) or b""
 
     if graph is not None:
-        pusher.send(_with_param(url, "graph", graph), write, ntriples([t for ts in groups.values() for t in ts]), "application/n-triples")
-        mode, names, provenance_name = ("merge" if merge else "replace") + ", one graph", [graph], None
+        pusher.send(
+            _with_param(url, "graph", graph),
+            write,
+            ntriples([t for ts in groups.values() for t in ts]),
+            "application/n-triples",
+        )
+        mode, names, provenance_name = (
+            ("merge" if merge else "replace") + ", one graph",
+            [graph],
+            None,
+        )
     elif merge and urllib.parse.urlsplit(url).path.rstrip("/").endswith("/store"):
-        moved = [ox.Quad(q.subject, q.predicate, q.object, q.graph_name if isinstance(q.graph_name, ox.NamedNode) else ox.NamedNode(provenance)) for q in quads]
-        pusher.send(url, "POST", ox.serialize(moved, format=ox.RdfFormat.N_QUADS) or b"", "application/n-quads")
+        moved = [
+            ox.Quad(
+                q.subject,
+                q.predicate,
+                q.object,
+                q.graph_name
+                if isinstance(q.graph_name, ox.NamedNode)
+                else ox.NamedNode(provenance),
+            )
+            for q in quads
+        ]
+        pusher.send(
+            url,
+            "POST",
+            ox.serialize(moved, format=ox.RdfFormat.N_QUADS) or b"",
+            "application/n-quads",
+        )
         mode, provenance_name = "merge, N-Quads", provenance
     else:
         if not merge:
@@ -648,7 +779,12 @@ def push(
                     if exc.status != 404:
                         raise
         for name in [n for n in names if n != provenance] + [provenance]:
-            pusher.send(_with_param(url, "graph", name), write, ntriples(groups[name]), "application/n-triples")
+            pusher.send(
+                _with_param(url, "graph", name),
+                write,
+                ntriples(groups[name]),
+                "application/n-triples",
+            )
         mode, provenance_name = ("merge" if merge else "replace") + ", graph by graph", provenance
     result = PushResult(
         url=url,
@@ -683,7 +819,9 @@ def _pushed_graphs(pusher: _Pusher, url: str, base: str) -> list[str]:
             {
                 t.subject.value
                 for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
-                if t.predicate.value == RDF_TYPE and t.object.value == ECO_NS + "Assertion" and t.subject.value.startswith(base)
+                if t.predicate.value == RDF_TYPE
+                and t.object.value == ECO_NS + "Assertion"
+                and t.subject.value.startswith(base)
             }
         )
     except (SyntaxError, ValueError) as exc:

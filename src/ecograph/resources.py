@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import NotFoundError
 
-__all__ = ["resource_path", "ontology_file", "shapes_file", "default_dataset_dir"]
+__all__ = ["default_dataset_dir", "ontology_file", "resource_path", "shapes_file"]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _CANDIDATE_ROOTS = (

@@ -20,7 +20,14 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["spreadsheet_cell", "csv_text", "terminal_text", "BIDI_CONTROLS", "neutralise_bidi", "BOM"]
+__all__ = [
+    "BIDI_CONTROLS",
+    "BOM",
+    "csv_text",
+    "neutralise_bidi",
+    "spreadsheet_cell",
+    "terminal_text",
+]
 
 BOM = "\ufeff"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -39,7 +46,13 @@ def spreadsheet_cell(value: Any) -> str:
     return text
 
 
-def csv_text(headers: Sequence[Any], rows: Iterable[Sequence[Any]], *, excel: bool = False, lineterminator: str = "\n") -> str:
+def csv_text(
+    headers: Sequence[Any],
+    rows: Iterable[Sequence[Any]],
+    *,
+    excel: bool = False,
+    lineterminator: str = "\n",
+) -> str:
     """A CSV document with every cell neutralised; ``excel`` adds the byte-order mark and ends
     lines with CRLF, as Excel writes them."""
     buffer = io.StringIO()

@@ -9,7 +9,7 @@ from typing import Any
 from .endpoint import Endpoint, EndpointOptions, make_endpoint
 from .endpoint.protocol import negotiate
 
-__all__ = ["Endpoint", "EndpointOptions", "make_server", "serve_forever", "negotiate", "MAX_BODY"]
+__all__ = ["MAX_BODY", "Endpoint", "EndpointOptions", "make_server", "negotiate", "serve_forever"]
 
 MAX_BODY = EndpointOptions.max_body
 
@@ -25,7 +25,9 @@ def make_server(
 ) -> Endpoint:
     """A bound, not yet serving endpoint over ``kg`` (see :class:`EndpointOptions` for the rest
     of the options; ``port=0`` picks a free port)."""
-    return make_endpoint(kg, host=host, port=port, timeout=timeout, max_rows=max_rows, cors=cors, **options)
+    return make_endpoint(
+        kg, host=host, port=port, timeout=timeout, max_rows=max_rows, cors=cors, **options
+    )
 
 
 def serve_forever(endpoint: Endpoint) -> None:

@@ -15,14 +15,23 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from .errors import NotFoundError, OutputError, QueryError
 from .namespaces import SPARQL_PREFIX_IRIS, XSD_STRING
 from .query import Iri, QueryResult
 
-__all__ = ["Store", "RdflibStore", "OxigraphStore", "open_store", "STORE_ENV", "DEFAULT_STORE", "store_spec"]
+__all__ = [
+    "DEFAULT_STORE",
+    "STORE_ENV",
+    "OxigraphStore",
+    "RdflibStore",
+    "Store",
+    "open_store",
+    "store_spec",
+]
 
 STORE_ENV = "ECOGRAPH_STORE"
 #: chosen by measurement (see README, "Stores"): Oxigraph answers the lookups and the gallery
@@ -50,7 +59,9 @@ class Store:
         standard ones, for every query run on this store."""
         self.prefixes = {**SPARQL_PREFIX_IRIS, **extra}
 
-    def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:  # pragma: no cover
+    def query(
+        self, text: str, bindings: dict[str, Any] | None = None
+    ) -> QueryResult:  # pragma: no cover
         raise NotImplementedError
 
     def plan(self, text: str) -> Any:
@@ -149,7 +160,9 @@ class OxigraphStore(Store):
         substitutions = None
         if bindings:
             try:
-                substitutions = {_variable(name): _to_oxigraph(value) for name, value in bindings.items()}
+                substitutions = {
+                    _variable(name): _to_oxigraph(value) for name, value in bindings.items()
+                }
             except ValueError as exc:  # an invalid IRI or variable name
                 raise QueryError(f"bad binding: {exc}") from None
         plan = self.plan(text)
@@ -169,7 +182,9 @@ class OxigraphStore(Store):
             from .query import refuse_update
 
             refuse_update(text)
-            raise QueryError(syntax_message(str(exc), text) or f"SPARQL syntax error: {exc}") from None
+            raise QueryError(
+                syntax_message(str(exc), text) or f"SPARQL syntax error: {exc}"
+            ) from None
         except RuntimeError as exc:
             if "in its SELECT projection" in str(exc):
                 raise QueryError(
@@ -199,13 +214,20 @@ class OxigraphStore(Store):
             if len(_NEEDS_PREFIXES) > 4096:
                 _NEEDS_PREFIXES.clear()
             try:
-                result = self.store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+                result = self.store.query(
+                    text, use_default_graph_as_union=True, substitutions=substitutions
+                )
                 _NEEDS_PREFIXES[text] = False
                 return result
             except SyntaxError:
                 _NEEDS_PREFIXES[text] = needs = True
         if needs:
-            return self.store.query(text, prefixes=self.prefixes, use_default_graph_as_union=True, substitutions=substitutions)
+            return self.store.query(
+                text,
+                prefixes=self.prefixes,
+                use_default_graph_as_union=True,
+                substitutions=substitutions,
+            )
         return self.store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
 
     def is_graph(self, iri: str) -> bool:
@@ -245,11 +267,13 @@ def _construct_result(triples: list[Any], text: str) -> QueryResult:
 
     from .namespaces import PREFIX_IRIS
 
-    kind = "describe" if re.search(r"^\s*(PREFIX[^\n]*\n\s*)*DESCRIBE\b", text, re.I | re.M) else "construct"
-    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    turtle = ox.serialize(
-        ordered, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIX_IRIS)
+    kind = (
+        "describe"
+        if re.search(r"^\s*(PREFIX[^\n]*\n\s*)*DESCRIBE\b", text, re.I | re.M)
+        else "construct"
     )
+    ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    turtle = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=dict(PREFIX_IRIS))
     return QueryResult(kind=kind, turtle=(turtle or b"").decode("utf-8"), triples=len(ordered))
 
 
@@ -312,7 +336,9 @@ def _term_json(term: Any) -> dict[str, str]:
     """A term :func:`solutions_to_rows` does not convert inline: a blank node (or a triple term,
     which ecograph's results cannot carry)."""
     if type(term).__name__ == "Triple":
-        raise QueryError("the answer holds an RDF 1.2 triple term (TRIPLE(), <<( … )>>), which ecograph's results do not carry")
+        raise QueryError(
+            "the answer holds an RDF 1.2 triple term (TRIPLE(), <<( … )>>), which ecograph's results do not carry"
+        )
     return {"type": "bnode", "value": term.value}
 
 

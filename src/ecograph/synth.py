@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .namespaces import ECO_NS, PREFIX_IRIS, SKOS_NS
 
-__all__ = ["SynthResult", "synthesize", "KIND_SHARES", "BASE"]
+__all__ = ["BASE", "KIND_SHARES", "SynthResult", "synthesize"]
 
 #: the base IRI of every synthetic dataset
 BASE = "https://w3id.org/ecograph/synth/"
@@ -43,18 +43,47 @@ KIND_SHARES: dict[str, tuple[float, str, str]] = {
     "GovernmentBody": (0.03, "科学技术局", "Science and Technology Bureau"),
 }
 _SYLLABLES = "华 中 东 西 南 北 新 安 宁 泰 兴 盛 嘉 和 平 远 明 光 德 信 达 丰 源 瑞 恒 通 科 创 智 能".split()
-_PINYIN = dict(zip(_SYLLABLES, "hua zhong dong xi nan bei xin an ning tai xing sheng jia he ping yuan ming guang de xin da feng yuan rui heng tong ke chuang zhi neng".split()))
-_SURNAMES = list(zip("王 李 张 刘 陈 杨 赵 黄 周 吴".split(), "Wang Li Zhang Liu Chen Yang Zhao Huang Zhou Wu".split()))
+_PINYIN = dict(
+    zip(
+        _SYLLABLES,
+        "hua zhong dong xi nan bei xin an ning tai xing sheng jia he ping yuan ming guang de xin da feng yuan rui heng tong ke chuang zhi neng".split(),
+    )
+)
+_SURNAMES = list(
+    zip(
+        "王 李 张 刘 陈 杨 赵 黄 周 吴".split(),
+        "Wang Li Zhang Liu Chen Yang Zhao Huang Zhou Wu".split(),
+    )
+)
 #: which relation a kind makes, to which kind
 _LINKS: dict[str, list[tuple[str, str]]] = {
-    "Enterprise": [("locatedIn", "AdministrativeArea"), ("focusesOn", "Field"), ("collaboratesWith", "University")],
-    "ResearchProject": [("implementedBy", "Enterprise"), ("focusesOn", "Field"), ("organizedUnder", "Programme")],
+    "Enterprise": [
+        ("locatedIn", "AdministrativeArea"),
+        ("focusesOn", "Field"),
+        ("collaboratesWith", "University"),
+    ],
+    "ResearchProject": [
+        ("implementedBy", "Enterprise"),
+        ("focusesOn", "Field"),
+        ("organizedUnder", "Programme"),
+    ],
     "TechnologyAchievement": [("focusesOn", "Field"), ("implementedBy", "Laboratory")],
     "Person": [("activeIn", "AdministrativeArea")],
-    "Laboratory": [("operatedBy", "University"), ("locatedIn", "AdministrativeArea"), ("focusesOn", "Field")],
-    "PilotPlatform": [("operatedBy", "Enterprise"), ("locatedIn", "AdministrativeArea"), ("focusesOn", "Field")],
+    "Laboratory": [
+        ("operatedBy", "University"),
+        ("locatedIn", "AdministrativeArea"),
+        ("focusesOn", "Field"),
+    ],
+    "PilotPlatform": [
+        ("operatedBy", "Enterprise"),
+        ("locatedIn", "AdministrativeArea"),
+        ("focusesOn", "Field"),
+    ],
     "University": [("locatedIn", "AdministrativeArea")],
-    "ResearchInstitution": [("locatedIn", "AdministrativeArea"), ("collaboratesWith", "University")],
+    "ResearchInstitution": [
+        ("locatedIn", "AdministrativeArea"),
+        ("collaboratesWith", "University"),
+    ],
     "NewTypeRDInstitution": [("coBuiltWith", "University"), ("locatedIn", "AdministrativeArea")],
     "TalentInnovationCentre": [("locatedIn", "AdministrativeArea")],
     "Programme": [("implementedBy", "GovernmentBody"), ("focusesOn", "Field")],
@@ -85,7 +114,9 @@ class _Entity:
     section: str
     sentence: str
     status: str
-    relations: list[tuple[str, str, str]] = field(default_factory=list)  # (property, target, status)
+    relations: list[tuple[str, str, str]] = field(
+        default_factory=list
+    )  # (property, target, status)
 
 
 def _name(rng: random.Random, kind: str, number: int) -> tuple[str, str]:
@@ -111,7 +142,15 @@ def _entities(n: int, seed: int, per_section: int) -> tuple[list[_Entity], list[
             number += 1
             zh, en = _name(rng, kind, number)
             section = f"s{len(entities) // per_section + 1}"
-            entity = _Entity(f"{kind.lower()}-{number}", kind, zh, en, section, f"{zh}（合成数据）参与区域创新。", rng.choice(_STATUSES))
+            entity = _Entity(
+                f"{kind.lower()}-{number}",
+                kind,
+                zh,
+                en,
+                section,
+                f"{zh}（合成数据）参与区域创新。",
+                rng.choice(_STATUSES),
+            )
             by_kind[kind].append(len(entities))
             entities.append(entity)
     # preferential attachment: a target is drawn with weight 1 + its current in-degree
@@ -124,7 +163,9 @@ def _entities(n: int, seed: int, per_section: int) -> tuple[list[_Entity], list[
             for _ in range(1 + (rng.random() < 0.3)):
                 pick = rng.choices(range(len(candidates)), weights=weights[target_kind], k=1)[0]
                 target = entities[candidates[pick]]
-                if target.id == entity.id or any(t == target.id and p == prop for p, t, _ in entity.relations):
+                if target.id == entity.id or any(
+                    t == target.id and p == prop for p, t, _ in entity.relations
+                ):
                     continue
                 weights[target_kind][pick] += 1
                 entity.relations.append((prop, target.id, rng.choice(_STATUSES)))
@@ -145,11 +186,15 @@ def _observations(entities: list[_Entity], seed: int) -> Iterator[tuple[str, _En
 _INDICATOR_LINE = "指标：研发投入，单位：亿元。"
 
 
-def _source_text(entities: list[_Entity], sections: list[str], observations: list[tuple[str, _Entity, str, str]]) -> str:
+def _source_text(
+    entities: list[_Entity], sections: list[str], observations: list[tuple[str, _Entity, str, str]]
+) -> str:
     lines = ["合成数据集（虚构，仅供基准测试）", _INDICATOR_LINE, ""]
     obs_by_section: dict[str, list[str]] = {}
     for _, entity, year, value in observations:
-        obs_by_section.setdefault(entity.section, []).append(f"{year}年{entity.zh}研发投入{value}亿元。")
+        obs_by_section.setdefault(entity.section, []).append(
+            f"{year}年{entity.zh}研发投入{value}亿元。"
+        )
     by_section: dict[str, list[_Entity]] = {}
     for entity in entities:
         by_section.setdefault(entity.section, []).append(entity)
@@ -188,7 +233,13 @@ def synthesize(
     elif fmt == "nquads":
         files = {"synth.nq": _nquads(items, sections, observations)}
     else:  # the same statements without their graphs
-        flat = sorted({_drop_graph(line) for line in _nquads(items, sections, observations).split("\n") if line})
+        flat = sorted(
+            {
+                _drop_graph(line)
+                for line in _nquads(items, sections, observations).split("\n")
+                if line
+            }
+        )
         files = {"synth.nt": "\n".join(flat) + "\n"}
     if progress:
         progress("writing", 2, 3)
@@ -196,7 +247,9 @@ def synthesize(
     if progress:
         progress("done", 3, 3)
     relations = sum(len(e.relations) for e in items)
-    return SynthResult(str(out), fmt, len(items), relations, len(observations), [str(p) for p in written])
+    return SynthResult(
+        str(out), fmt, len(items), relations, len(observations), [str(p) for p in written]
+    )
 
 
 def _drop_graph(line: str) -> str:
@@ -247,25 +300,29 @@ def _yaml_files(items: list[_Entity], sections: list[str], observations: list) -
         if e.relations:
             lines.append("  relations:")
             for prop, target, status in e.relations:
-                lines.append(f"    - {{p: {prop}, o: {target}, status: {status}, cite: {{section: {e.section}, quote: {_q(e.sentence)}}}}}")
+                lines.append(
+                    f"    - {{p: {prop}, o: {target}, status: {status}, cite: {{section: {e.section}, quote: {_q(e.sentence)}}}}}"
+                )
         records.append("\n".join(lines) + "\n")
     concepts = [
         "- id: rd-spending\n  type: Indicator\n  label: {zh: 研发投入, en: R&D spending}\n  cite: {section: s1, quote: 指标：研发投入}\n",
-        "- id: yi-yuan\n  type: Unit\n  label: {zh: 亿元, en: 100 million yuan}\n  multiplier: \"100000000\"\n  cite: {section: s1, quote: 单位：亿元}\n",
+        '- id: yi-yuan\n  type: Unit\n  label: {zh: 亿元, en: 100 million yuan}\n  multiplier: "100000000"\n  cite: {section: s1, quote: 单位：亿元}\n',
     ]
     obs = []
     by_id = {e.id: e for e in items}
     for obs_id, entity, year, value in observations:
-        area = entity.id if entity.kind == "AdministrativeArea" else next(
-            (t for p, t, _ in entity.relations if p == "locatedIn"), None
+        area = (
+            entity.id
+            if entity.kind == "AdministrativeArea"
+            else next((t for p, t, _ in entity.relations if p == "locatedIn"), None)
         )
         if area is None or by_id[area].kind != "AdministrativeArea":
             continue
         quote = f"{year}年{entity.zh}研发投入{value}亿元"
         about = "" if entity.kind == "AdministrativeArea" else f"\n  about: {entity.id}"
         obs.append(
-            f"- id: {obs_id}\n  type: Observation\n  indicator: rd-spending\n  area: {area}{about}\n  year: \"{year}\"\n"
-            f"  value: \"{value}\"\n  unit: yi-yuan\n  cite: {{section: {entity.section}, quote: {_q(quote)}}}\n"
+            f'- id: {obs_id}\n  type: Observation\n  indicator: rd-spending\n  area: {area}{about}\n  year: "{year}"\n'
+            f'  value: "{value}"\n  unit: yi-yuan\n  cite: {{section: {entity.section}, quote: {_q(quote)}}}\n'
         )
     return {
         "dataset.yaml": meta,
@@ -289,8 +346,12 @@ def _nquads(items: list[_Entity], sections: list[str], observations: list) -> st
 
     for section in sections:
         add(f"<{base}id/{section}> {rdf_type} <{eco}DocumentSection> <{base}assertion/{section}> .")
-        add(f"<{base}id/{section}> <{skos}prefLabel> {lit('第' + section[1:] + '节', 'zh')} <{base}assertion/{section}> .")
-        add(f"<{base}id/{section}> <{skos}prefLabel> {lit('Section ' + section[1:], 'en')} <{base}assertion/{section}> .")
+        add(
+            f"<{base}id/{section}> <{skos}prefLabel> {lit('第' + section[1:] + '节', 'zh')} <{base}assertion/{section}> ."
+        )
+        add(
+            f"<{base}id/{section}> <{skos}prefLabel> {lit('Section ' + section[1:], 'en')} <{base}assertion/{section}> ."
+        )
     for e in items:
         subject = f"<{base}id/{e.id}>"
         graph = f"<{base}assertion/{e.id}>"
@@ -301,22 +362,26 @@ def _nquads(items: list[_Entity], sections: list[str], observations: list) -> st
         add(f"{citation} {rdf_type} <{eco}Citation> .")
         add(f"{citation} {oa_exact} {lit(e.sentence, 'zh')} .")
         add(f"{citation} <{eco}section> <{base}id/{e.section}> .")
-        for g, status in [(graph, e.status if e.kind not in ("AdministrativeArea", "Field") else "done")] + [
-            (f"<{base}assertion/{e.id}/{p}/{t}>", s) for p, t, s in e.relations
-        ]:
+        for g, status in [
+            (graph, e.status if e.kind not in ("AdministrativeArea", "Field") else "done")
+        ] + [(f"<{base}assertion/{e.id}/{p}/{t}>", s) for p, t, s in e.relations]:
             add(f"{g} {rdf_type} <{eco}Assertion> .")
             add(f"{g} <{eco}assertionAbout> {subject} .")
             add(f"{g} <{eco}status> <{eco}{status}> .")
             add(f"{g} <{eco}basis> <{eco}explicit> .")
             add(f"{g} <{eco}citation> {citation} .")
         for prop, target, _ in e.relations:
-            add(f"{subject} <{eco}{prop}> <{base}id/{target}> <{base}assertion/{e.id}/{prop}/{target}> .")
+            add(
+                f"{subject} <{eco}{prop}> <{base}id/{target}> <{base}assertion/{e.id}/{prop}/{target}> ."
+            )
     for obs_id, entity, year, value in observations:
         subject = f"<{base}id/{obs_id}>"
         graph = f"<{base}assertion/{obs_id}>"
         add(f"{subject} {rdf_type} <{eco}Observation> {graph} .")
         add(f"{subject} <{eco}refArea> <{base}id/{entity.id}> {graph} .")
-        add(f"{subject} <{eco}year> \"{year}\"^^<http://www.w3.org/2001/XMLSchema#gYear> {graph} .")
-        add(f"{subject} <{eco}value> \"{value}\"^^<http://www.w3.org/2001/XMLSchema#decimal> {graph} .")
+        add(f'{subject} <{eco}year> "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> {graph} .')
+        add(
+            f'{subject} <{eco}value> "{value}"^^<http://www.w3.org/2001/XMLSchema#decimal> {graph} .'
+        )
     lines.sort()
     return "\n".join(lines) + "\n"

@@ -63,12 +63,18 @@ def _shacl_findings(kg: Any) -> list[Finding]:
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
         severity = str(results.value(result, SH.resultSeverity)).rsplit("#", 1)[-1]
-        messages = {m.language: str(m) for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)}
-        message = " / ".join(messages[lang] for lang in sorted(messages, key=lambda l: (l != "zh", str(l))))
+        messages = {
+            m.language: str(m)
+            for m in results.objects(result, SH.resultMessage)
+            if isinstance(m, Literal)
+        }
+        message = " / ".join(
+            messages[lang] for lang in sorted(messages, key=lambda l: (l != "zh", str(l)))
+        )
         if path is not None:
             message = f"{kg.dataset.namespace_manager.normalizeUri(path)}: {message}"
         focus_text = str(focus)
-        record_id = focus_text[len(prefix):] if focus_text.startswith(prefix) else ""
+        record_id = focus_text[len(prefix) :] if focus_text.startswith(prefix) else ""
         findings.append(Finding("shacl", focus_text, record_id, message, severity))
     return sorted(set(findings))
 
@@ -89,7 +95,9 @@ def _dataset_id(path: str | Path | None) -> str:
     return dataset_id if isinstance(dataset_id, str) and dataset_id.strip() else folder.name
 
 
-def validate(path: str | Path | None = None, *, shacl: bool = True, strict: bool = False) -> ValidationReport:
+def validate(
+    path: str | Path | None = None, *, shacl: bool = True, strict: bool = False
+) -> ValidationReport:
     """Check a dataset folder (default: the bundled data) with the loader and with SHACL.
 
     Never raises for bad data: problems come back as findings. The loader's warnings (records
@@ -102,23 +110,46 @@ def validate(path: str | Path | None = None, *, shacl: bool = True, strict: bool
         kg = load(path)
     except DataError as exc:
         findings = [
-            Finding("loader", f"{p.file}:{p.line}" if p.line else p.file, p.record_id, p.message, "Error")
+            Finding(
+                "loader",
+                f"{p.file}:{p.line}" if p.line else p.file,
+                p.record_id,
+                p.message,
+                "Error",
+            )
             for p in exc.problems
         ]
         return ValidationReport(dataset=_dataset_id(path), conforms=False, findings=findings)
     findings = [
-        Finding("loader", f"{p.file}:{p.line}" if p.line else p.file, p.record_id, p.message, "Warning")
+        Finding(
+            "loader", f"{p.file}:{p.line}" if p.line else p.file, p.record_id, p.message, "Warning"
+        )
         for p in kg.data.warnings
     ]
     findings += _shacl_findings(kg) if shacl else []
     if strict:
-        findings = [replace(f, severity="Error") if f.severity == "Warning" else f for f in findings]
-    findings.sort(key=lambda f: (f.severity != "Error", f.severity != "Violation", f.source, f.location, f.record_id, f.message))
+        findings = [
+            replace(f, severity="Error") if f.severity == "Warning" else f for f in findings
+        ]
+    findings.sort(
+        key=lambda f: (
+            f.severity != "Error",
+            f.severity != "Violation",
+            f.source,
+            f.location,
+            f.record_id,
+            f.message,
+        )
+    )
     violations = [f for f in findings if f.severity in ("Violation", "Error")]
     stats = kg.stats()
     return ValidationReport(
         dataset=kg.meta.id,
         conforms=not violations,
         findings=findings,
-        checked={"records": stats.records, "triples": stats.data_triples, "citations": stats.citations},
+        checked={
+            "records": stats.records,
+            "triples": stats.data_triples,
+            "citations": stats.citations,
+        },
     )

@@ -45,16 +45,16 @@ from typing import Any
 from .errors import NotFoundError, OutputError
 
 __all__ = [
-    "ViewResult",
-    "ViewModel",
-    "build_view",
-    "render_html",
-    "prepare_view",
-    "compute_layout",
-    "SIZE_MEASURES",
-    "FONT_STACK",
     "CHROMIUM",
     "CHROMIUM_ARGS",
+    "FONT_STACK",
+    "SIZE_MEASURES",
+    "ViewModel",
+    "ViewResult",
+    "build_view",
+    "compute_layout",
+    "prepare_view",
+    "render_html",
 ]
 
 #: Debian's Chromium and the flags it needs headless on a machine with no network (as root, no
@@ -77,7 +77,9 @@ FONT_STACK = (
     '"PingFang SC", "WenQuanYi Micro Hei", sans-serif'
 )
 #: kinds that are never nodes of the projection and never shown
-_BOOKKEEPING = frozenset({"Assertion", "Citation", "Dataset", "DocumentSection", "Observation", "Indicator", "Unit"})
+_BOOKKEEPING = frozenset(
+    {"Assertion", "Citation", "Dataset", "DocumentSection", "Observation", "Indicator", "Unit"}
+)
 #: how many of the best-connected nodes the Python layout runs a spring layout on
 BACKBONE = 400
 #: above this many nodes (and up to the physics threshold) the browser's physics starts from the
@@ -287,7 +289,13 @@ def build_view(
 
     started = time.perf_counter()
     model = prepare_view(
-        kg, focus=focus, depth=depth, kinds=kinds, size_by=size_by, lang=lang, physics_threshold=physics_threshold
+        kg,
+        focus=focus,
+        depth=depth,
+        kinds=kinds,
+        size_by=size_by,
+        lang=lang,
+        physics_threshold=physics_threshold,
     )
     text = _render(model)
     path = write_atomic(Path(out), text)
@@ -318,7 +326,13 @@ def render_html(
     The same data and arguments always give the same text."""
     return _render(
         prepare_view(
-            kg, focus=focus, depth=depth, kinds=kinds, size_by=size_by, lang=lang, physics_threshold=physics_threshold
+            kg,
+            focus=focus,
+            depth=depth,
+            kinds=kinds,
+            size_by=size_by,
+            lang=lang,
+            physics_threshold=physics_threshold,
         )
     )
 
@@ -337,7 +351,9 @@ def prepare_view(
     from .lookup import pick_label
 
     if size_by not in SIZE_MEASURES:
-        raise NotFoundError(f"unknown measure {size_by!r}; choose one of {', '.join(SIZE_MEASURES)}")
+        raise NotFoundError(
+            f"unknown measure {size_by!r}; choose one of {', '.join(SIZE_MEASURES)}"
+        )
     if lang not in LANGS:
         raise NotFoundError(f"unknown language {lang!r}; choose zh or en")
     if depth < 1:
@@ -359,12 +375,18 @@ def prepare_view(
             raise NotFoundError("--focus needs a knowledge graph with a name index")
         center = index.resolve(focus, lang)
         if center.id not in graph:
-            raise NotFoundError(f"{center.label(lang)} ({center.id}) is not part of the entity network")
+            raise NotFoundError(
+                f"{center.label(lang)} ({center.id}) is not part of the entity network"
+            )
         result = projection.neighbors(center, depth, wanted or None)
         keep = {center.id} | {n.id for n in result.neighbors}
         focus_id = center.id
     else:
-        keep = {n for n, data in graph.nodes(data=True) if not wanted or _is_any(data["kinds"], wanted, vocab)}
+        keep = {
+            n
+            for n, data in graph.nodes(data=True)
+            if not wanted or _is_any(data["kinds"], wanted, vocab)
+        }
     node_ids = sorted(keep)
 
     # centrality on the whole network
@@ -454,11 +476,17 @@ def prepare_view(
 
     predicate_labels = getattr(projection, "predicate_labels", {}) or {}
     used = sorted({e["p"] for e in edges_out})
-    predicates = {p: {k: v for k, v in dict(predicate_labels.get(p) or {}).items() if k in LANGS} or {"en": p} for p in used}
+    predicates = {
+        p: {k: v for k, v in dict(predicate_labels.get(p) or {}).items() if k in LANGS} or {"en": p}
+        for p in used
+    }
 
     title_labels = details.title or {"zh": "ecograph 知识图谱", "en": "ecograph knowledge graph"}
     ranked = sorted(node_ids, key=lambda n: (-pagerank.get(n, 0.0), n))[:5]
-    top = [(n, pick_label(dict(graph.nodes[n].get("labels") or {}), lang) or n, pagerank.get(n, 0.0)) for n in ranked]
+    top = [
+        (n, pick_label(dict(graph.nodes[n].get("labels") or {}), lang) or n, pagerank.get(n, 0.0))
+        for n in ranked
+    ]
     payload = {
         "meta": {
             "title": title_labels,
@@ -549,9 +577,11 @@ def compute_layout(
         sub = nx.Graph()
         sub.add_nodes_from(core)
         sub.add_edges_from((u, w) for u in core for w in g[u] if w in in_core)
-        raw = nx.spring_layout(sub, seed=seed, iterations=50) if len(core) > 2 else {
-            x: (float(i), 0.0) for i, x in enumerate(sorted(core))
-        }
+        raw = (
+            nx.spring_layout(sub, seed=seed, iterations=50)
+            if len(core) > 2
+            else {x: (float(i), 0.0) for i, x in enumerate(sorted(core))}
+        )
         outside = {x: sum(1 for w in g[x] if w not in in_core) for x in core}
         lengths = sorted(math.dist(raw[u], raw[v]) for u, v in sub.edges())
         wanted = sorted(disc(outside[u]) + disc(outside[v]) for u, v in sub.edges())
@@ -568,7 +598,10 @@ def compute_layout(
                 i = children[u]
                 children[u] += 1
                 r = spacing * (1.2 + 0.75 * math.sqrt(i))
-                pos[v] = (ux + r * math.cos(phase + i * golden), uy + r * math.sin(phase + i * golden))
+                pos[v] = (
+                    ux + r * math.cos(phase + i * golden),
+                    uy + r * math.sin(phase + i * golden),
+                )
                 queue.append(v)
         return pos
 
@@ -608,7 +641,7 @@ def _vocabulary() -> Any:
 
     try:
         return vocabulary()
-    except Exception:  # noqa: BLE001 - the viewer still works with kind names only
+    except Exception:
         return None
 
 
@@ -621,7 +654,9 @@ def _is_any(node_kinds: list[str], wanted: list[str], vocab: Any) -> bool:
 def _main_kind(node_kinds: list[str], vocab: Any) -> str:
     """The kind a node is drawn and filtered as: the most specific of its kinds (one no other
     of its kinds descends from), the first by name when several are."""
-    kinds = sorted(k for k in node_kinds if k not in _BOOKKEEPING) or sorted(node_kinds) or ["Entity"]
+    kinds = (
+        sorted(k for k in node_kinds if k not in _BOOKKEEPING) or sorted(node_kinds) or ["Entity"]
+    )
     if vocab is not None:
         specific = [k for k in kinds if not any(o != k and vocab.is_a(o, k) for o in kinds)]
         kinds = specific or kinds
@@ -658,7 +693,11 @@ def _measures(projection: Any, names: tuple[str, ...]) -> dict[str, dict[str, fl
 
 def _citation(cite: Any, details: _Details) -> dict[str, Any]:
     if isinstance(cite, dict):
-        quote, section, labels = cite.get("quote", ""), cite.get("section", ""), cite.get("section_labels") or {}
+        quote, section, labels = (
+            cite.get("quote", ""),
+            cite.get("section", ""),
+            cite.get("section_labels") or {},
+        )
     else:
         quote, section = getattr(cite, "quote", ""), getattr(cite, "section", "")
         labels = getattr(cite, "section_labels", None) or {}
@@ -682,7 +721,9 @@ SELECT DISTINCT ?e ?quote ?section WHERE {
   GRAPH ?g { ?e a ?kind }
   ?c oa:exact ?quote ; eco:section ?section .
 }"""
-_STATUS_QUERY = "SELECT ?e ?status WHERE { ?e a ?kind ; eco:status ?status . FILTER(?kind != eco:Assertion) }"
+_STATUS_QUERY = (
+    "SELECT ?e ?status WHERE { ?e a ?kind ; eco:status ?status . FILTER(?kind != eco:Assertion) }"
+)
 
 
 class _Details:
@@ -705,7 +746,9 @@ class _Details:
         details.index = getattr(projection, "index", None)
         meta = getattr(kg, "meta", None)
         if meta is not None:
-            details.title = {k: v for k, v in dict(getattr(meta, "title", {}) or {}).items() if k in LANGS}
+            details.title = {
+                k: v for k, v in dict(getattr(meta, "title", {}) or {}).items() if k in LANGS
+            }
         if not hasattr(kg, "query") or details.index is None:
             return details
         base = details.index.base
@@ -723,8 +766,15 @@ class _Details:
             item = seen.get((entity, obs_id))
             if item is None:
                 year = row["year"]["value"] if "year" in row else None
-                period = {k: row[c]["value"] for k, c in (("zh", "periodZh"), ("en", "periodEn")) if c in row}
-                value, unit = printed_number(row["value"]["value"]), details.labels(local(row["unit"]))
+                period = {
+                    k: row[c]["value"]
+                    for k, c in (("zh", "periodZh"), ("en", "periodEn"))
+                    if c in row
+                }
+                value, unit = (
+                    printed_number(row["value"]["value"]),
+                    details.labels(local(row["unit"])),
+                )
                 qualifier = row["qual"]["value"] if "qual" in row else None
                 item = {
                     "year": year,
@@ -734,19 +784,27 @@ class _Details:
                     "unit": unit,
                     "qualifier": qualifier,
                     # value, unit and hedge as each language writes them (超9亿元, over 9 …)
-                    "amount": {lang: amount_text(value, pick_label(unit, lang), qualifier, lang) for lang in LANGS},
+                    "amount": {
+                        lang: amount_text(value, pick_label(unit, lang), qualifier, lang)
+                        for lang in LANGS
+                    },
                     "quotes": [],
                 }
                 item = {k: v for k, v in item.items() if v is not None}
                 seen[(entity, obs_id)] = item
                 details.observations.setdefault(entity, []).append(item)
             if "quote" in row and "section" in row:
-                cite = {"quote": row["quote"]["value"], "section": details.labels(local(row["section"]))}
+                cite = {
+                    "quote": row["quote"]["value"],
+                    "section": details.labels(local(row["section"])),
+                }
                 if cite not in item["quotes"]:
                     item["quotes"].append(cite)
         for entity, items in details.observations.items():
             for item in items:
-                item["quotes"].sort(key=lambda c: (c["quote"], json.dumps(c["section"], sort_keys=True)))
+                item["quotes"].sort(
+                    key=lambda c: (c["quote"], json.dumps(c["section"], sort_keys=True))
+                )
                 if not item["quotes"]:
                     del item["quotes"]
             items.sort(
@@ -763,7 +821,8 @@ class _Details:
                 own.setdefault(entity, set()).add((row["quote"]["value"], local(row["section"])))
         for entity, pairs in own.items():
             details.own_citations[entity] = [
-                {"quote": quote, "section": details.labels(section) or {"en": section}} for quote, section in sorted(pairs)
+                {"quote": quote, "section": details.labels(section) or {"en": section}}
+                for quote, section in sorted(pairs)
             ]
         for row in kg.query(_STATUS_QUERY).rows:
             entity = local(row.get("e"))
@@ -797,7 +856,11 @@ class _Details:
 
         labels = dict(data.get("labels") or {})
         rows = [[normalize_name(node), "id", node]]
-        rows += [[normalize_name(v), "english" if k == "en" else "label", v] for k, v in sorted(labels.items()) if v]
+        rows += [
+            [normalize_name(v), "english" if k == "en" else "label", v]
+            for k, v in sorted(labels.items())
+            if v
+        ]
         rows += [[normalize_name(a), "alias", a] for a in self.aliases(node, data)]
         return {"names": sorted(r for r in rows if r[0]), "pinyin": []}
 
@@ -816,7 +879,9 @@ def vis_assets() -> tuple[str, str, str]:
     from the installed package without importing it."""
     spec = importlib.util.find_spec("pyvis")
     if spec is None or not spec.submodule_search_locations:
-        raise OutputError("the viewer needs the pyvis package (it bundles vis-network); pip install pyvis")
+        raise OutputError(
+            "the viewer needs the pyvis package (it bundles vis-network); pip install pyvis"
+        )
     candidates = []
     for location in spec.submodule_search_locations:
         for folder in ("lib", "templates/lib"):
@@ -825,7 +890,9 @@ def vis_assets() -> tuple[str, str, str]:
                 if js.with_name("vis-network.css").is_file():
                     candidates.append((version, str(js)))
     if not candidates:
-        raise OutputError("no copy of vis-network (vis-network.min.js) found inside the pyvis package")
+        raise OutputError(
+            "no copy of vis-network (vis-network.min.js) found inside the pyvis package"
+        )
     version, js_path = max(candidates)
     js = Path(js_path).read_text(encoding="utf-8")
     css = Path(js_path).with_name("vis-network.css").read_text(encoding="utf-8")
@@ -843,7 +910,11 @@ def script_json(value: Any) -> str:
     show reversed text on the page (see :mod:`ecograph.safetext`)."""
     from .safetext import neutralise_bidi
 
-    text = neutralise_bidi(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True))
+    text = neutralise_bidi(
+        json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True
+        )
+    )
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -855,7 +926,9 @@ def script_json(value: Any) -> str:
 
 def _csp(scripts: list[str]) -> str:
     hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii") + "'"
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii")
+        + "'"
         for s in scripts
     )
     return (

@@ -16,7 +16,7 @@ from pathlib import Path
 from .namespaces import ECO_NS, XSD_STRING
 from .resources import ontology_file
 
-__all__ = ["Vocabulary", "vocabulary", "require_kinds"]
+__all__ = ["Vocabulary", "require_kinds", "vocabulary"]
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,9 @@ def _read(path: Path) -> Vocabulary:
             rng = graph.value(prop, RDFS.range)
             datatypes[name] = str(rng) if isinstance(rng, URIRef) else XSD_STRING
     supers = {
-        name: frozenset(n for n in map(_local, graph.transitive_objects(eco(name), RDFS.subClassOf)) if n)
+        name: frozenset(
+            n for n in map(_local, graph.transitive_objects(eco(name), RDFS.subClassOf)) if n
+        )
         for name in classes
     }
     domains: dict[str, str] = {}
@@ -83,7 +85,9 @@ def _read(path: Path) -> Vocabulary:
     for subject, label in graph.subject_objects(RDFS.label):
         if isinstance(subject, URIRef) and isinstance(label, Literal) and label.language:
             labels.setdefault(str(subject), {})[label.language] = str(label)
-    return Vocabulary(frozenset(classes), frozenset(objects), datatypes, supers, domains, ranges, labels)
+    return Vocabulary(
+        frozenset(classes), frozenset(objects), datatypes, supers, domains, ranges, labels
+    )
 
 
 @lru_cache(maxsize=8)

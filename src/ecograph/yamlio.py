@@ -73,7 +73,14 @@ def _refuse_anchors(text: str, name: str) -> None:
             if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
                 what = "anchor" if isinstance(token, yaml.AnchorToken) else "alias"
                 raise DataError(
-                    [Problem(name, token.start_mark.line + 1, "", f"YAML {what} '{str(token.value)[:40]}' is not allowed: write the value out")]
+                    [
+                        Problem(
+                            name,
+                            token.start_mark.line + 1,
+                            "",
+                            f"YAML {what} '{str(token.value)[:40]}' is not allowed: write the value out",
+                        )
+                    ]
                 )
     except yaml.YAMLError:
         return  # a syntax error: yaml.load below reports it with its line

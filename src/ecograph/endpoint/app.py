@@ -30,7 +30,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import OutputError, QueryError
-from .protocol import GRAPH_TYPES, RESULT_TYPES, HttpError, Params, choose_media, parse_params, render_result, render_triples
+from .protocol import (
+    GRAPH_TYPES,
+    RESULT_TYPES,
+    HttpError,
+    Params,
+    choose_media,
+    parse_params,
+    render_result,
+    render_triples,
+)
 from .runner import Busy, QueryRunner, RunnerLimits, StoreSpec, TooLarge
 
 __all__ = ["Endpoint", "EndpointOptions", "make_endpoint"]
@@ -49,7 +58,9 @@ class EndpointOptions:
 
     host: str = "127.0.0.1"
     port: int = 8000
-    timeout: float = 10.0  # seconds a query may run (its worker is killed after), or wait for a worker
+    timeout: float = (
+        10.0  # seconds a query may run (its worker is killed after), or wait for a worker
+    )
     max_rows: int = 10_000  # rows of a SELECT, triples of a CONSTRUCT/DESCRIBE/graph read
     workers: int = 2  # query worker processes
     memory_mb: int = 1024  # memory a query may use in its worker, above the store itself
@@ -76,8 +87,12 @@ class Endpoint:
                 "clients will use (the Host header is checked, against DNS rebinding)"
             )
         if options.host not in LOOPBACK_HOSTS:
-            log.warning("serving on %s: the endpoint is reachable from other machines", options.host)
-        self.allowed_hosts = {h.lower() for h in (*LOOPBACK_HOSTS, options.host, *options.allow_hosts) if h}
+            log.warning(
+                "serving on %s: the endpoint is reachable from other machines", options.host
+            )
+        self.allowed_hosts = {
+            h.lower() for h in (*LOOPBACK_HOSTS, options.host, *options.allow_hosts) if h
+        }
         self._serving = threading.Event()
         self._stopped = threading.Event()
         self.socket = _bind(options.host, options.port)
@@ -88,8 +103,12 @@ class Endpoint:
             self.runner = QueryRunner(
                 spec,
                 RunnerLimits(
-                    workers=options.workers, timeout=options.timeout, max_rows=options.max_rows,
-                    memory_mb=options.memory_mb, per_client=options.per_client, queue=options.queue,
+                    workers=options.workers,
+                    timeout=options.timeout,
+                    max_rows=options.max_rows,
+                    memory_mb=options.memory_mb,
+                    per_client=options.per_client,
+                    queue=options.queue,
                 ),
             )
         except BaseException:
@@ -98,7 +117,9 @@ class Endpoint:
         self.view_html = _view_html(kg) if options.view else None
         from .pages import query_page
 
-        self.page, self.page_csp = query_page(getattr(getattr(kg, "meta", None), "name", None) or "ecograph")
+        self.page, self.page_csp = query_page(
+            getattr(getattr(kg, "meta", None), "name", None) or "ecograph"
+        )
         self.server = self._uvicorn()
 
     @property
@@ -126,7 +147,6 @@ class Endpoint:
 
     def _uvicorn(self) -> Any:
         import uvicorn
-
         from starlette.applications import Starlette
         from starlette.routing import Route
 
@@ -135,7 +155,11 @@ class Endpoint:
                 Route("/", self._page, methods=["GET", "HEAD"]),
                 Route("/index.html", self._page, methods=["GET", "HEAD"]),
                 Route("/view", self._view, methods=["GET", "HEAD"]),
-                Route("/sparql", self._sparql, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]),
+                Route(
+                    "/sparql",
+                    self._sparql,
+                    methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
+                ),
             ],
         )
         app.add_exception_handler(404, self._not_found)
@@ -192,7 +216,9 @@ class Endpoint:
     # ------------------------------------------------------------------ routes
 
     async def _page(self, request: Any) -> Any:
-        return _text(200, self.page, "text/html; charset=utf-8", {"Content-Security-Policy": self.page_csp})
+        return _text(
+            200, self.page, "text/html; charset=utf-8", {"Content-Security-Policy": self.page_csp}
+        )
 
     async def _view(self, request: Any) -> Any:
         if self.view_html is None:
@@ -200,22 +226,43 @@ class Endpoint:
         return _bytes(200, self.view_html, "text/html; charset=utf-8")
 
     async def _not_found(self, request: Any, exc: Exception) -> Any:
-        return _text(404, f"no such page: {request.url.path[:200]}; the endpoint is /sparql\n", "text/plain; charset=utf-8")
+        return _text(
+            404,
+            f"no such page: {request.url.path[:200]}; the endpoint is /sparql\n",
+            "text/plain; charset=utf-8",
+        )
 
     async def _method_not_allowed(self, request: Any, exc: Exception) -> Any:
-        return _text(405, f"{request.method} is not allowed here\n", "text/plain; charset=utf-8", {"Allow": "GET, HEAD"})
+        return _text(
+            405,
+            f"{request.method} is not allowed here\n",
+            "text/plain; charset=utf-8",
+            {"Allow": "GET, HEAD"},
+        )
 
     async def _sparql(self, request: Any) -> Any:
         try:
             return await self._protocol(request)
         except HttpError as error:
-            log.info("%s %s: %d %s", request.method, request.url.path, error.status, error.message.splitlines()[0][:200])
-            return _text(error.status, error.message + "\n", "text/plain; charset=utf-8", error.headers)
+            log.info(
+                "%s %s: %d %s",
+                request.method,
+                request.url.path,
+                error.status,
+                error.message.splitlines()[0][:200],
+            )
+            return _text(
+                error.status, error.message + "\n", "text/plain; charset=utf-8", error.headers
+            )
 
     async def _protocol(self, request: Any) -> Any:
         method = request.method
         if method in ("PUT", "DELETE", "PATCH"):
-            raise HttpError(405, f"{method} is not allowed: this endpoint is read-only (GET or POST a query)", {"Allow": _ALLOWED})
+            raise HttpError(
+                405,
+                f"{method} is not allowed: this endpoint is read-only (GET or POST a query)",
+                {"Allow": _ALLOWED},
+            )
         if method == "OPTIONS":
             return _bytes(204, b"", "text/plain", {"Allow": _ALLOWED})
         params = parse_params(request.url.query)
@@ -236,7 +283,9 @@ class Endpoint:
         if content_type == "application/sparql-update":
             raise HttpError(403, _UPDATE_FORBIDDEN)
         if content_type not in ("application/x-www-form-urlencoded", "application/sparql-query"):
-            raise HttpError(415, "POST application/sparql-query or application/x-www-form-urlencoded")
+            raise HttpError(
+                415, "POST application/sparql-query or application/x-www-form-urlencoded"
+            )
         body = await self._body(request)
         try:
             text = body.decode("utf-8")
@@ -259,7 +308,9 @@ class Endpoint:
         """The request body, at most ``max_body`` bytes, sent within ``request_timeout``."""
         limit = self.options.max_body
         declared = request.headers.get("content-length")
-        too_large = HttpError(413, f"the request body is over {limit} bytes", {"Connection": "close"})
+        too_large = HttpError(
+            413, f"the request body is over {limit} bytes", {"Connection": "close"}
+        )
         # a body somewhat over the limit is read and dropped, so that the client, still sending,
         # sees the answer rather than a reset connection; a far larger one is not read at all
         drain = declared is not None and declared.isdigit() and int(declared) > limit
@@ -276,7 +327,11 @@ class Endpoint:
                     if not drain:
                         chunks.append(chunk)
         except TimeoutError:
-            raise HttpError(408, f"the request body took longer than {self.options.request_timeout:g} s", {"Connection": "close"}) from None
+            raise HttpError(
+                408,
+                f"the request body took longer than {self.options.request_timeout:g} s",
+                {"Connection": "close"},
+            ) from None
         if drain:
             raise too_large
         return b"".join(chunks)
@@ -289,14 +344,19 @@ class Endpoint:
 
     async def _query(self, request: Any, params: Params) -> Any:
         if params.multi.get("default-graph-uri") or params.multi.get("named-graph-uri"):
-            raise HttpError(400, "default-graph-uri and named-graph-uri are not supported: use FROM / FROM NAMED in the query")
+            raise HttpError(
+                400,
+                "default-graph-uri and named-graph-uri are not supported: use FROM / FROM NAMED in the query",
+            )
         text = params.single["query"]
         from ..guard import QueryRefused
 
         try:  # the parsed query, before a worker is taken: SERVICE, FROM elsewhere, Update
             self.kg.store.plan(text)
         except QueryRefused as exc:
-            raise HttpError(403, f"{exc} (this endpoint is read-only and makes no requests)") from None
+            raise HttpError(
+                403, f"{exc} (this endpoint is read-only and makes no requests)"
+            ) from None
         except QueryError as exc:
             from ..query import _is_update
 
@@ -318,20 +378,25 @@ class Endpoint:
         if runner is None:
             raise HttpError(503, "the server is shutting down")
         try:
-            result = await anyio.to_thread.run_sync(runner.run, text, client, abandon_on_cancel=True)
+            result = await anyio.to_thread.run_sync(
+                runner.run, text, client, abandon_on_cancel=True
+            )
         except Busy as exc:
             headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
             raise HttpError(exc.status, exc.message, headers) from None
         except TooLarge as exc:
             raise HttpError(
-                413, f"the result has {exc.size} {exc.unit}, over this server's limit of {self.options.max_rows}; add a LIMIT"
+                413,
+                f"the result has {exc.size} {exc.unit}, over this server's limit of {self.options.max_rows}; add a LIMIT",
             ) from None
         except QueryError as exc:
             from ..guard import QueryRefused
             from ..query import _is_update
 
             if isinstance(exc, QueryRefused) or _is_update(text):
-                raise HttpError(403, str(exc) if isinstance(exc, QueryRefused) else _UPDATE_FORBIDDEN) from None
+                raise HttpError(
+                    403, str(exc) if isinstance(exc, QueryRefused) else _UPDATE_FORBIDDEN
+                ) from None
             raise HttpError(400, str(exc)) from None
         log.debug("%s query in %.3f s", result.kind, time.perf_counter() - started)
         return result
@@ -353,7 +418,10 @@ class Endpoint:
             iri = None
         triples = _graph_triples(self.kg.store, iri, self.options.max_rows)
         if triples is None:
-            raise HttpError(413, f"the graph has more than {self.options.max_rows} triples, this server's limit; query it with LIMIT")
+            raise HttpError(
+                413,
+                f"the graph has more than {self.options.max_rows} triples, this server's limit; query it with LIMIT",
+            )
         media = _choose(params, request, GRAPH_TYPES, "graph")
         body = b"" if request.method == "HEAD" else render_triples(triples, media)
         return _bytes(200, body, f"{media}; charset=utf-8", {"Vary": "Accept"})
@@ -394,11 +462,15 @@ def _choose(params: Params, request: Any, offered: tuple[str, ...], kind: str) -
         raise HttpError(406, f"a {kind} result is offered as {', '.join(offered)}") from error
 
 
-def _bytes(status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> Any:
+def _bytes(
+    status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None
+) -> Any:
     from starlette.responses import Response
 
     out = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", **(headers or {})}
-    return Response(body, status_code=status, media_type=None, headers={"Content-Type": content_type, **out})
+    return Response(
+        body, status_code=status, media_type=None, headers={"Content-Type": content_type, **out}
+    )
 
 
 def _text(status: int, text: str, content_type: str, headers: dict[str, str] | None = None) -> Any:
@@ -416,10 +488,14 @@ class _Guard:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
         host = _host_name(headers.get("host", ""))
         if host not in self.endpoint.allowed_hosts:
-            await _plain(send, 421, "this server does not answer for that Host (see serve --allow-host)\n")
+            await _plain(
+                send, 421, "this server does not answer for that Host (see serve --allow-host)\n"
+            )
             return
         origin = headers.get("origin")
         cors = self.endpoint.options.cors
@@ -427,7 +503,10 @@ class _Guard:
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start" and allow_origin:
-                extra = [(b"access-control-allow-origin", allow_origin.encode("latin-1")), (b"vary", b"Origin")]
+                extra = [
+                    (b"access-control-allow-origin", allow_origin.encode("latin-1")),
+                    (b"vary", b"Origin"),
+                ]
                 if scope["method"] == "OPTIONS":
                     extra += [
                         (b"access-control-allow-methods", b"GET, POST, OPTIONS"),
@@ -451,11 +530,16 @@ class _Guard:
 
 async def _plain(send: Any, status: int, text: str) -> None:
     body = text.encode("utf-8")
-    await send({
-        "type": "http.response.start",
-        "status": status,
-        "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())],
-    })
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -510,7 +594,11 @@ def _bind(host: str, port: int) -> socket.socket:
         sock.listen(1024)
     except OSError as exc:  # the port is taken, the host unknown or not this machine's
         sock.close()
-        hint = " (another server runs there? --port 0 picks a free port)" if exc.errno == errno.EADDRINUSE else ""
+        hint = (
+            " (another server runs there? --port 0 picks a free port)"
+            if exc.errno == errno.EADDRINUSE
+            else ""
+        )
         raise OutputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
     sock.setblocking(False)
     return sock
@@ -528,4 +616,3 @@ def make_endpoint(kg: Any, **options: Any) -> Endpoint:
     if "cors" in options and isinstance(options["cors"], bool):
         options["cors"] = ("*",) if options["cors"] else ()
     return Endpoint(kg, EndpointOptions(**options))
-

@@ -43,7 +43,9 @@ def query_page(title: str) -> tuple[str, str]:
     from ..view import script_json
 
     saved = gallery()
-    data = script_json({q.name: q.text for q in saved})  # no query text can close the script element
+    data = script_json(
+        {q.name: q.text for q in saved}
+    )  # no query text can close the script element
     options = "\n".join(
         f'<option value="{html.escape(q.name)}">{html.escape(q.name)}: '
         f"{html.escape(q.title.get('en') or q.title.get('zh') or '')}</option>"
@@ -55,7 +57,10 @@ def query_page(title: str) -> tuple[str, str]:
         "default-src 'none'; style-src 'unsafe-inline'; "
         f"script-src 'sha256-{digest}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     )
-    formats = "".join(f'<option value="{k}">{k}</option>' for k in ("json", "xml", "csv", "tsv", "turtle", "ntriples"))
+    formats = "".join(
+        f'<option value="{k}">{k}</option>'
+        for k in ("json", "xml", "csv", "tsv", "turtle", "ntriples")
+    )
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>

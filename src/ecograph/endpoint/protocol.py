@@ -18,21 +18,21 @@ from xml.sax.saxutils import quoteattr
 from ..query import QueryResult
 
 __all__ = [
-    "HttpError",
-    "JSON",
-    "XML",
     "CSV",
-    "TSV",
-    "TURTLE",
+    "GRAPH_TYPES",
+    "JSON",
+    "JSONLD",
     "NTRIPLES",
     "RDFXML",
-    "JSONLD",
     "RESULT_TYPES",
-    "GRAPH_TYPES",
+    "TSV",
+    "TURTLE",
+    "XML",
+    "HttpError",
     "Params",
-    "parse_params",
-    "negotiate",
     "choose_media",
+    "negotiate",
+    "parse_params",
     "render_result",
     "render_triples",
 ]
@@ -128,7 +128,9 @@ class Params:
 def parse_params(text: str) -> Params:
     """URL or form parameters; a parameter other than the repeatable ones given twice is 400."""
     try:
-        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False, errors="strict", max_num_fields=200)
+        pairs = parse_qsl(
+            text, keep_blank_values=True, strict_parsing=False, errors="strict", max_num_fields=200
+        )
     except UnicodeDecodeError:
         raise HttpError(400, "the parameters are not UTF-8") from None
     except ValueError:
@@ -195,7 +197,9 @@ def choose_media(params: Params, accept: str | None, offered: tuple[str, ...]) -
         return named
     for name in FORMAT_NAMES:
         for value in params.multi.get(name, []):
-            media = FORMAT_PARAM.get(value.strip().lower()) or ALIASES.get(value.strip().lower(), value.strip().lower())
+            media = FORMAT_PARAM.get(value.strip().lower()) or ALIASES.get(
+                value.strip().lower(), value.strip().lower()
+            )
             if media in offered:
                 return media
     media = negotiate(accept, offered)
@@ -208,11 +212,20 @@ def choose_media(params: Params, accept: str | None, offered: tuple[str, ...]) -
 
 
 def _results_xml(result: QueryResult) -> str:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+    ]
     if result.kind == "ask":
-        out += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
+        out += [
+            "<head/>",
+            f"<boolean>{'true' if result.boolean else 'false'}</boolean>",
+            "</sparql>",
+        ]
         return "\n".join(out) + "\n"
-    out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in result.variables) + "</head>")
+    out.append(
+        "<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in result.variables) + "</head>"
+    )
     out.append("<results>")
     for row in result.rows:
         cells = []
@@ -250,7 +263,11 @@ def render_result(result: QueryResult, media: str) -> bytes:
         return _results_xml(result).encode("utf-8")
     if media in (CSV, TSV):
         delimiter = "," if media == CSV else "\t"
-        text = _ask_delimited(result, delimiter) if result.kind == "ask" else result.to_delimited(delimiter)
+        text = (
+            _ask_delimited(result, delimiter)
+            if result.kind == "ask"
+            else result.to_delimited(delimiter)
+        )
         return text.encode("utf-8")
     turtle = (result.turtle or "").encode("utf-8")
     if media == TURTLE:

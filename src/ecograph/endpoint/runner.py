@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import threading
 import time
 from collections import OrderedDict, deque
@@ -201,7 +200,11 @@ class QueryRunner:
                 )
             mine = len(self._pending.get(client, ())) + self._running.get(client, 0)
             if mine >= self.limits.per_client:
-                raise Busy(429, f"you have {mine} queries waiting or running, the most one client may have here", 2)
+                raise Busy(
+                    429,
+                    f"you have {mine} queries waiting or running, the most one client may have here",
+                    2,
+                )
             if self._waiting >= self.limits.queue:
                 raise Busy(503, "the server has too many queries waiting; try again shortly", 2)
             self._pending.setdefault(client, deque()).append(ticket)
@@ -214,7 +217,11 @@ class QueryRunner:
                     if not self._pending[client]:
                         del self._pending[client]
                     self._waiting -= 1
-                    raise Busy(503, f"no query worker was free within {self.limits.timeout:g} s; try again shortly", 5)
+                    raise Busy(
+                        503,
+                        f"no query worker was free within {self.limits.timeout:g} s; try again shortly",
+                        5,
+                    )
         worker = ticket.worker
         assert worker is not None
         answered = False
@@ -267,7 +274,11 @@ class QueryRunner:
             if worker.conn.poll(self.limits.timeout):
                 reply = worker.conn.recv()
                 if reply[0] == "memory":
-                    raise Busy(503, f"the query needed more than {self.limits.memory_mb} MB and was stopped", 5)
+                    raise Busy(
+                        503,
+                        f"the query needed more than {self.limits.memory_mb} MB and was stopped",
+                        5,
+                    )
                 return reply
         except (EOFError, OSError, BrokenPipeError):
             if worker.preempted:
@@ -281,9 +292,17 @@ class QueryRunner:
                 code = worker.process.wait(1)
             except Exception:
                 code = None
-            log.warning("a query worker died (exit %s) after %.2f s", code, time.monotonic() - started)
-            raise Busy(503, f"the query needed more than {self.limits.memory_mb} MB (or crashed its worker) and was stopped", 5) from None
-        log.warning("a query passed the %.3g s deadline; its worker is stopped", self.limits.timeout)
+            log.warning(
+                "a query worker died (exit %s) after %.2f s", code, time.monotonic() - started
+            )
+            raise Busy(
+                503,
+                f"the query needed more than {self.limits.memory_mb} MB (or crashed its worker) and was stopped",
+                5,
+            ) from None
+        log.warning(
+            "a query passed the %.3g s deadline; its worker is stopped", self.limits.timeout
+        )
         raise Busy(503, f"the query took longer than {self.limits.timeout:g} s and was stopped", 5)
 
     def _dispatch(self) -> None:
@@ -319,15 +338,22 @@ class QueryRunner:
                 now = time.monotonic()
                 waiting = set(self._pending)
                 candidates = [
-                    w for w in self._busy
-                    if w.started is not None and not w.preempted and now - w.started > self.limits.slow_after
+                    w
+                    for w in self._busy
+                    if w.started is not None
+                    and not w.preempted
+                    and now - w.started > self.limits.slow_after
                     and (waiting - {w.client})
                 ]
                 if not candidates:
                     continue
                 victim = min(candidates, key=lambda w: w.started or now)
                 victim.preempted = True
-            log.warning("stopping a query of %.1f s to let %d waiting client(s) in", now - (victim.started or now), len(waiting))
+            log.warning(
+                "stopping a query of %.1f s to let %d waiting client(s) in",
+                now - (victim.started or now),
+                len(waiting),
+            )
             try:
                 victim.process.kill()
             except OSError:
@@ -358,4 +384,3 @@ class QueryRunner:
             self._spares = []
         for worker in idle:
             worker.kill()
-

@@ -147,8 +147,6 @@ def worker_main(conn: Any) -> None:  # pragma: no cover - runs in a child
             conn.send(("error", f"internal error: {type(exc).__name__}"))
 
 
-
-
 if __name__ == "__main__":  # pragma: no cover - the worker process
     import sys
     from multiprocessing.connection import Connection
