@@ -205,7 +205,7 @@ def run(
 ) -> list[Sample]:
     """Run the load test; the samples of every client."""
     import ecograph
-    from ecograph.query import gallery
+    from ecograph.gallery import gallery
 
     server = None
     if url is None:

@@ -145,7 +145,11 @@ def worker(kind: str, nquads_path: str, label: str) -> dict:
                 import pyoxigraph as ox
 
                 store = kg.store.store
-                subs = {ox.Variable(k): v for k, v in bindings.items()} if bindings else None
+                subs = (
+                    {ox.Variable(k): ox.Literal(v.value, language=v.language)
+                     for k, v in bindings.items()}
+                    if bindings else None
+                )  # fmt: skip
                 result[qname], result[f"{qname} (raw, paired)"] = _p50_paired(
                     lambda: kg.query(PREFIXES + text, bindings),
                     lambda: [
@@ -198,35 +202,33 @@ def worker(kind: str, nquads_path: str, label: str) -> dict:
 
 
 def _literal(bindings: dict | None, kind: str = "rdflib"):
-    """Language-tagged literals in the store's own term type, as the stores accept them."""
+    """Language-tagged literals as every store accepts them (``kind`` is kept for the callers:
+    bindings no longer depend on the store)."""
     if not bindings:
         return None
-    if kind == "rdflib":
-        from rdflib import Literal
+    from ecograph.stores import Literal
 
-        return {k: Literal(v, lang="zh") for k, v in bindings.items()}
-    import pyoxigraph as ox
-
-    return {k: ox.Literal(v, language="zh") for k, v in bindings.items()}
+    return {k: Literal(v, language="zh") for k, v in bindings.items()}
 
 
 def _knowledge_graph(kind: str, data: bytes, result: dict):
     from ecograph.kg import KnowledgeGraph
     from ecograph.loader import DatasetMeta, LoadedData
-    from ecograph.store import OxigraphStore, RdflibStore
+    from ecograph.stores.memory import RdflibStore
+    from ecograph.stores.oxigraph import OxigraphStore
     from ecograph.synth import BASE
 
     meta = DatasetMeta("synth", BASE, {"zh": "合成", "en": "synthetic"}, {}, None, {}, Path("."))
-    kg = KnowledgeGraph(LoadedData(meta, {}, []), nquads=data)
+    from ecograph.kg import _dataset_from_nquads
+
     start = time.perf_counter()
     if kind == "rdflib":
-        kg.store = RdflibStore(kg.dataset)
+        store = RdflibStore(_dataset_from_nquads(data, BASE))
     else:
         store = OxigraphStore()
         store.load_nquads(data)
-        kg.store = store
     result["load"] = time.perf_counter() - start
-    return kg
+    return KnowledgeGraph(LoadedData(meta, {}, []), store, nquads=data)
 
 
 def analytics(nquads_path: str) -> dict:

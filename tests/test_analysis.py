@@ -24,25 +24,23 @@ from ecograph.analysis import (
 )
 from ecograph.cli import main
 from ecograph.lookup import CitationView
+from ecograph.network import Projection
+from ecograph.vocab import vocabulary
 
 
-class FakeProjection:
-    """A hand-made projection: the analysis functions need only ``graph`` and ``predicate_labels``."""
-
-    def __init__(self, edges: list[tuple[str, str]], kinds: dict[str, str] | None = None):
-        self.graph = nx.MultiDiGraph()
-        self.predicate_labels = {"collaboratesWith": {"zh": "合作", "en": "collaborates with"}}
-        nodes = sorted({n for edge in edges for n in edge} | set(kinds or {}))
-        for node in nodes:
-            kind = (kinds or {}).get(node, "University")
-            self.graph.add_node(
-                node, kinds=[kind], labels={"zh": f"节点{node}", "en": f"node {node}"}
-            )
-        for source, target in edges:
-            self.graph.add_edge(
-                source, target, key="collaboratesWith", predicate="collaboratesWith", status="done", basis="explicit",
-                citations=[CitationView(f"{source}与{target}合作", "s1", {"zh": "一", "en": "1"})],
-            )  # fmt: skip
+def FakeProjection(edges: list[tuple[str, str]], kinds: dict[str, str] | None = None) -> Projection:
+    """A hand-made projection: a real :class:`Projection` over a graph built here."""
+    graph = nx.MultiDiGraph()
+    nodes = sorted({n for edge in edges for n in edge} | set(kinds or {}))
+    for node in nodes:
+        kind = (kinds or {}).get(node, "University")
+        graph.add_node(node, kinds=[kind], labels={"zh": f"节点{node}", "en": f"node {node}"})
+    for source, target in edges:
+        graph.add_edge(
+            source, target, key="collaboratesWith", predicate="collaboratesWith", status="done", basis="explicit",
+            citations=[CitationView(f"{source}与{target}合作", "s1", {"zh": "一", "en": "1"})],
+        )  # fmt: skip
+    return Projection(graph, None, vocabulary())
 
 
 def scores(projection, *names):

@@ -16,7 +16,7 @@ import re
 import pytest
 
 from ecograph.cli import main
-from ecograph.query import gallery, saved_query
+from ecograph.gallery import gallery, saved_query
 
 from .conftest import ORDOS, REPO
 

@@ -1,5 +1,5 @@
 """The SPARQL endpoint (``ecograph.serve``) speaks the SPARQL 1.1 Protocol, is read-only, answers
-every error with the right status and keeps serving; ``ecograph.remote`` gives the local store's
+every error with the right status and keeps serving; ``ecograph.stores.endpoint`` gives the local store's
 answers through a real Oxigraph server."""
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ import pytest
 import ecograph
 from ecograph.cli import main
 from ecograph.errors import QueryError
-from ecograph.query import Iri, gallery
-from ecograph.remote import EndpointStore, sparql_term, values_clause
+from ecograph.gallery import gallery
 from ecograph.serve import make_server, negotiate
+from ecograph.stores import Iri
+from ecograph.stores.endpoint import EndpointStore, sparql_term, values_clause
 
 from .conftest import free_port, wait_until_answering
 
@@ -612,7 +613,7 @@ def hostile() -> Iterator[str]:
     ],
 )
 def test_an_endpoint_that_misbehaves_is_a_clean_error(hostile: str, path: str, words: str) -> None:
-    from ecograph.remote import EndpointError
+    from ecograph.stores.endpoint import EndpointError
 
     store = EndpointStore(hostile + path, timeout=2)
     with pytest.raises(EndpointError, match=words):

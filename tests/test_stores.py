@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 import ecograph
 from ecograph.cli import main
 from ecograph.errors import QueryError
-from ecograph.query import Iri, gallery
+from ecograph.gallery import gallery
+from ecograph.stores import Iri
 
 from .conftest import SHILI
 
@@ -291,7 +292,7 @@ def test_syntax_error_at_the_end_of_a_file(both, runner, tmp_path: Path, store: 
 
 
 def test_syntax_message_counts_the_lines_of_the_users_text() -> None:
-    from ecograph.store import syntax_message
+    from ecograph.stores.sparql import syntax_message
 
     text = "SELECT ?x WHERE {\n  ?x a }"
     assert (

@@ -25,9 +25,10 @@ from click.testing import CliRunner
 import ecograph
 from ecograph.cli import main
 from ecograph.errors import QueryError
+from ecograph.gallery import gallery
 from ecograph.namespaces import ONTOLOGY_IRI_STR
-from ecograph.query import Iri, gallery
-from ecograph.remote import (
+from ecograph.stores import Iri, Literal
+from ecograph.stores.endpoint import (
     Credentials,
     EndpointError,
     EndpointStore,
@@ -251,8 +252,6 @@ def test_hostile_bindings_do_not_alter_the_query(server: Server, value: str) -> 
 def test_bindings_join_like_a_substitution(server: Server, local) -> None:
     """The card's queries BIND inside a UNION: a trailing VALUES is applied wrongly there by
     Virtuoso 7 (every relation of the graph came back); a leading one is joined alike."""
-    from rdflib import Literal
-
     from ecograph.lookup import _OBSERVATIONS_QUERY, _RELATIONS_QUERY
 
     remote = server.endpoint()
@@ -262,7 +261,7 @@ def test_bindings_join_like_a_substitution(server: Server, local) -> None:
             assert sorted(_rows(remote.query(query, bound))) == sorted(
                 _rows(local.query(query, bound))
             )
-    label = {"label": Literal("鄂尔多斯市", lang="zh")}
+    label = {"label": Literal("鄂尔多斯市", language="zh")}
     assert remote.query("SELECT ?e WHERE { ?e skos:prefLabel ?label }", label).values("e") == [
         local.iri("ordos")
     ]

@@ -71,12 +71,10 @@ def analysis_view(
     the ``exclude`` kinds (subclasses included)."""
     import networkx as nx
 
-    from .vocab import vocabulary
-
-    vocab = vocabulary()
+    vocab = projection.vocab
     excluded = list(exclude or [])
     require_kinds(excluded)
-    cache = projection.__dict__.setdefault("_analysis_views", {})
+    cache = projection.analysis_cache
     key = tuple(sorted(excluded))
     if key in cache:  # a projection does not change once built
         return cache[key]

@@ -142,7 +142,7 @@ def _load(data: Path | None) -> Any:
     endpoint = ctx.meta.get("ecograph.endpoint")
     remote = None
     if endpoint:
-        from ecograph.remote import EndpointStore
+        from ecograph.stores.endpoint import EndpointStore
 
         remote = EndpointStore(endpoint, method=ctx.meta.get("ecograph.method") or "auto")
     with Progress() as progress:
@@ -460,7 +460,8 @@ def query(
       ecograph query --name platforms-by-kind --format csv
       ecograph query --file my.rq --format json
     """
-    from ecograph.query import gallery, parse_binding, saved_query
+    from ecograph.gallery import gallery, saved_query
+    from ecograph.stores import parse_binding
 
     if list_:
         rows = [(q.name, q.title.get("zh", ""), q.title.get("en", "")) for q in gallery()]
@@ -1365,7 +1366,7 @@ def push(url: str, merge: bool, graph: str | None, data: Path | None) -> None:
       ecograph push --endpoint http://127.0.0.1:7878/store
       ecograph query -n entities-per-kind --endpoint http://127.0.0.1:7878/query
     """
-    from ecograph.remote import push as push_build
+    from ecograph.stores.endpoint import push as push_build
 
     result = push_build(_load(data), url, graph, merge=merge)
     stale = f", {_count(result.deleted, 'stale graph')} deleted" if result.deleted else ""

@@ -1,6 +1,7 @@
 """The one family of exceptions ecograph raises.
 
-The library never prints and never exits; the CLI turns these into messages and exit codes.
+The library never prints and never exits; the CLI turns these into messages and exit codes
+(2 for :class:`UsageError`, 1 for the rest).
 Every problem found in a dataset carries the file, line and record id it concerns.
 """
 
@@ -15,6 +16,7 @@ __all__ = [
     "OutputError",
     "Problem",
     "QueryError",
+    "UsageError",
 ]
 
 
@@ -52,6 +54,17 @@ class DataError(EcographError):
 
 class QueryError(EcographError):
     """A SPARQL query is malformed or not allowed."""
+
+
+class UsageError(EcographError):
+    """The caller asked for something that cannot be: an unknown choice, a value out of range,
+    arguments that do not go together. ``param`` names the argument of the library function it
+    concerns (the command line says which option that is); the CLI exits with status 2.
+    """
+
+    def __init__(self, message: str, *, param: str | None = None):
+        self.param = param
+        super().__init__(message)
 
 
 class NotFoundError(EcographError):

@@ -138,7 +138,7 @@ def _plan_parsed(
         except ParseException:
             pass
         else:
-            from .query import UPDATE_REFUSED
+            from .stores.sparql import UPDATE_REFUSED
 
             raise QueryRefused(UPDATE_REFUSED) from None
         raise QueryError(

@@ -14,6 +14,10 @@ from .resources import default_dataset_dir
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
+    from .lookup import NameIndex
+    from .network import Projection
+    from .stores import Store
+
 __all__ = ["FORMATS", "BuildResult", "KnowledgeGraph", "Stats", "build", "load"]
 
 #: export format name -> (rdflib's name for it, to parse it back; file extension; keeps named graphs)
@@ -58,8 +62,9 @@ class KnowledgeGraph:
     def __init__(
         self,
         data: LoadedData,
-        dataset: Dataset | None = None,
+        store: Store | None = None,
         *,
+        dataset: Dataset | None = None,
         nquads: bytes | None = None,
         key: str = "",
     ):
@@ -68,9 +73,14 @@ class KnowledgeGraph:
         self._nquads = nquads
         self.key = key  # the content key of the build (see ecograph.cache)
         self.cache_hit = False
-        self._store: Any = None  # set by load(); an rdflib store over .dataset otherwise
-        self._index: Any = None
-        self._projection: Any = None
+        if store is None:  # rdflib over the dataset, as the reference implementation
+            from .stores.memory import RdflibStore
+
+            store = RdflibStore(self.dataset)
+        store.declare_prefixes({"data": data.meta.base + "id/"})
+        self._store: Store = store
+        self._index: NameIndex | None = None
+        self._projection: Projection | None = None
         self._quads: list[Any] | None = None
 
     @property
@@ -83,9 +93,7 @@ class KnowledgeGraph:
     def nquads(self) -> bytes:
         """The whole build as sorted N-Quads (what the cache and the stores load)."""
         if self._nquads is None:
-            text = self.dataset.serialize(format="nquads")
-            lines = sorted({line for line in text.split("\n") if line.strip()})
-            self._nquads = ("\n".join(lines) + "\n").encode("utf-8")
+            self._nquads = dataset_nquads(self.dataset)
         return self._nquads
 
     def quads(self) -> list[Any]:
@@ -98,15 +106,10 @@ class KnowledgeGraph:
         return self._quads
 
     @property
-    def store(self) -> Any:
-        """The store queries run on; ``data:`` is predeclared there for this dataset's entities."""
+    def store(self) -> Store:
+        """The store queries run on (given when the graph was made; ``data:`` is predeclared
+        there for this dataset's entities)."""
         return self._store
-
-    @store.setter
-    def store(self, store: Any) -> None:
-        if store is not None:
-            store.declare_prefixes({"data": self.meta.base + "id/"})
-        self._store = store
 
     @property
     def meta(self):
@@ -163,11 +166,7 @@ class KnowledgeGraph:
         >>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }").values("n")  # doctest: +SKIP
         ['5']
         """
-        if self.store is None:
-            from .store import RdflibStore
-
-            self.store = RdflibStore(self.dataset)
-        return self.store.query(text, bindings)
+        return self._store.query(text, bindings)
 
     # ------------------------------------------------------------------ names and relations
 
@@ -176,15 +175,16 @@ class KnowledgeGraph:
         if self._index is None:
             from .lookup import NameIndex
 
-            self._index = NameIndex(self)
+            self._index = NameIndex.read(self._store, self.meta.base)
         return self._index
 
     def network(self):
         """The networkx projection of entity-to-entity relations, built once."""
         if self._projection is None:
             from .network import Projection
+            from .vocab import vocabulary
 
-            self._projection = Projection(self, self.names())
+            self._projection = Projection.build(self._store, self.names(), vocabulary())
         return self._projection
 
     def lookup(self, text: str):
@@ -199,7 +199,7 @@ class KnowledgeGraph:
         best, others = index.search(text)
         if len(best) == 1:
             return LookupResult(
-                text, "found", match=best[0], card=build_card(self, index, best[0].id)
+                text, "found", match=best[0], card=build_card(self._store, index, best[0].id)
             )
         if best:
             return LookupResult(text, "ambiguous", candidates=best)
@@ -352,9 +352,9 @@ def load(
 
     ``store`` is ``memory`` (rdflib), ``oxigraph`` (in memory) or ``oxigraph:PATH`` (on disk);
     default ``$ECOGRAPH_STORE``, else Oxigraph. ``endpoint`` (a URL or an
-    :class:`ecograph.remote.EndpointStore`) sends the graph's queries to a SPARQL endpoint
+    :class:`ecograph.stores.endpoint.EndpointStore`) sends the graph's queries to a SPARQL endpoint
     instead, the local folder still giving names and metadata; it is checked to hold this
-    dataset as ecograph reads it (:func:`ecograph.remote.check_layout`), so a server without a
+    dataset as ecograph reads it (:func:`ecograph.stores.endpoint.check_layout`), so a server without a
     union default graph is an error that says how to fix it, not empty answers. Unchanged data is read from the build cache
     (see :mod:`ecograph.cache`) instead of being parsed again. Raises
     :class:`ecograph.DataError` listing every problem (file, line, record id) if the data is
@@ -366,7 +366,7 @@ def load(
     from . import cache as build_cache
     from .errors import DataError, Problem
     from .resources import ontology_file
-    from .store import open_store, store_spec
+    from .stores import open_store, store_spec
 
     folder = Path(path) if path is not None else default_dataset_dir()
     spec = store_spec(store)
@@ -380,34 +380,47 @@ def load(
             [Problem(str(exc.filename or folder), 0, "", f"cannot read: {exc.strerror}")]
         ) from None
     entry = build_cache.get("dataset", key) if cache else None
+    dataset: Dataset | None = None
     if (
         entry is not None
         and isinstance(entry.get("data"), LoadedData)
         and isinstance(entry.get("nquads"), bytes)
     ):
-        data = entry["data"]
+        data, nquads = entry["data"], entry["nquads"]
         data.meta.folder = folder
-        kg = KnowledgeGraph(data, nquads=entry["nquads"], key=key)
-        kg.cache_hit = True
+        hit = True
     else:
         data = read_dataset(folder, progress=progress)
         if progress:
             progress("building RDF", 0, 1)
-        kg = KnowledgeGraph(data, build_rdf(data), key=key)
+        dataset = build_rdf(data)
+        nquads = dataset_nquads(dataset)
+        hit = False
         if cache:
-            build_cache.put("dataset", key, {"data": data, "nquads": kg.nquads()})
+            build_cache.put("dataset", key, {"data": data, "nquads": nquads})
+    backend: Store
     if endpoint is not None:
-        from .remote import EndpointStore, check_layout
+        from .stores.endpoint import EndpointStore, check_layout
 
-        remote = endpoint if isinstance(endpoint, EndpointStore) else EndpointStore(str(endpoint))
-        kg.store = remote
-        if data.records:
-            check_layout(remote, kg.iri(min(data.records)))
-        return kg
-    if progress:
-        progress(f"loading the {spec} store", 1, 1)
-    kg.store = open_store(spec, None if spec == "memory" else kg.nquads(), key, lambda: kg.dataset)
+        backend = endpoint if isinstance(endpoint, EndpointStore) else EndpointStore(str(endpoint))
+    else:
+        if progress:
+            progress(f"loading the {spec} store", 1, 1)
+        if spec == "memory" and dataset is None:
+            dataset = _dataset_from_nquads(nquads, data.meta.base)
+        backend = open_store(spec, None if spec == "memory" else nquads, key, lambda: dataset)
+    kg = KnowledgeGraph(data, backend, dataset=dataset, nquads=nquads, key=key)
+    kg.cache_hit = hit
+    if endpoint is not None and data.records:
+        check_layout(backend, kg.iri(min(data.records)))  # type: ignore[arg-type]
     return kg
+
+
+def dataset_nquads(dataset: Dataset) -> bytes:
+    """An rdflib Dataset as sorted, deduplicated N-Quads."""
+    text = dataset.serialize(format="nquads")
+    lines = sorted({line for line in text.split("\n") if line.strip()})
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _dataset_from_nquads(nquads: bytes, base: str) -> Dataset:
@@ -415,7 +428,7 @@ def _dataset_from_nquads(nquads: bytes, base: str) -> Dataset:
 
     from .ontology import bind_prefixes
 
-    dataset = bind_prefixes(Dataset(default_union=True), base)
+    dataset: Dataset = bind_prefixes(Dataset(default_union=True), base)
     dataset.parse(data=nquads.decode("utf-8"), format="nquads")
     return dataset
 

@@ -19,7 +19,7 @@ from .errors import NotFoundError
 from .namespaces import ECO_NS, SKOS_NS
 
 if TYPE_CHECKING:
-    from .kg import KnowledgeGraph
+    from .stores import Store
 
 __all__ = [
     "AmbiguousNameError",
@@ -216,7 +216,10 @@ def pinyin_keys(text: str, limit: int = 32) -> set[str]:
     from pypinyin import Style, pinyin
 
     readings = pinyin(
-        text, style=Style.NORMAL, heteronym=True, errors=lambda chars: [c for c in chars]
+        text,
+        style=Style.NORMAL,
+        heteronym=True,
+        errors=lambda chars: [c for c in chars],  # type: ignore[arg-type,return-value]
     )
     keys: set[str] = set()
     for combo in itertools.islice(itertools.product(*readings), limit):
@@ -263,43 +266,51 @@ def _language_order(lang: str) -> tuple[int, str]:
 class NameIndex:
     """Every entity's names, read from the graph once."""
 
-    def __init__(self, kg: KnowledgeGraph):
-        self.base = kg.meta.base + "id/"
-        self.entries: dict[str, _Entry] = {}
-        rows = kg.query(
+    def __init__(self, base: str, entries: dict[str, _Entry]):
+        self.base = base  # the namespace of entity IRIs (the dataset base + "id/")
+        self.entries = entries
+        self._names: list[tuple[str, str, str, str]] | None = None  # (key, how, id, shown name)
+        self._pinyin: list[tuple[str, str, str, str]] | None = None
+        self._keys_by_id: dict[str, dict[str, list[list[str]]]] | None = None
+
+    @classmethod
+    def read(cls, store: Store, base: str) -> NameIndex:
+        """Read every entity's names from ``store`` (three bulk queries): the entities are those
+        under ``base + "id/"``, ``base`` being the dataset's base IRI."""
+        namespace = base + "id/"
+        entries: dict[str, _Entry] = {}
+        rows = store.query(
             """SELECT ?e ?prop ?label WHERE {
                  VALUES ?prop { skos:prefLabel skos:altLabel }
                  ?e ?prop ?label }"""
         ).rows
         for row in rows:
             iri = row["e"]["value"]
-            if not iri.startswith(self.base):
+            if not iri.startswith(namespace):
                 continue
-            entry = self.entries.setdefault(
-                iri[len(self.base) :], _Entry(iri[len(self.base) :], iri)
-            )
+            entry = entries.setdefault(iri[len(namespace) :], _Entry(iri[len(namespace) :], iri))
             lang = row["label"].get("xml:lang", "")
             if row["prop"]["value"].endswith("prefLabel"):
                 entry.labels[lang] = row["label"]["value"]
             else:
                 entry.alt_labels.setdefault(lang, []).append(row["label"]["value"])
-        for row in kg.query("SELECT ?e ?n WHERE { ?e eco:docNumber ?n }").rows:
-            entry = (
-                self.entries.get(row["e"]["value"][len(self.base) :])
-                if row["e"]["value"].startswith(self.base)
+        for row in store.query("SELECT ?e ?n WHERE { ?e eco:docNumber ?n }").rows:
+            found = (
+                entries.get(row["e"]["value"][len(namespace) :])
+                if row["e"]["value"].startswith(namespace)
                 else None
             )
-            if entry is not None:
-                entry.identifiers.append(row["n"]["value"])
-        for row in kg.query("SELECT ?e ?t WHERE { ?e a ?t }").rows:
+            if found is not None:
+                found.identifiers.append(row["n"]["value"])
+        for row in store.query("SELECT ?e ?t WHERE { ?e a ?t }").rows:
             iri, kind = row["e"]["value"], row["t"]["value"]
-            if iri.startswith(self.base) and kind.startswith(ECO_NS):
-                entry = self.entries.get(iri[len(self.base) :])
-                if entry is not None:
-                    entry.kinds.append(kind[len(ECO_NS) :])
+            if iri.startswith(namespace) and kind.startswith(ECO_NS):
+                found = entries.get(iri[len(namespace) :])
+                if found is not None:
+                    found.kinds.append(kind[len(ECO_NS) :])
         # the same names in the same order whatever order the store gave the rows in (zh, en,
         # then other languages), so a card is the same bytes on every store
-        for entry in self.entries.values():
+        for entry in entries.values():
             entry.kinds.sort()
             entry.identifiers.sort()
             entry.labels = {
@@ -309,14 +320,10 @@ class NameIndex:
                 lang: sorted(entry.alt_labels[lang])
                 for lang in sorted(entry.alt_labels, key=_language_order)
             }
-        self.entries = {
-            k: self.entries[k]
-            for k in sorted(self.entries)
-            if not NOT_LOOKED_UP & set(self.entries[k].kinds)
+        entries = {
+            k: entries[k] for k in sorted(entries) if not NOT_LOOKED_UP & set(entries[k].kinds)
         }
-        self._names: list[tuple[str, str, str, str]] | None = None  # (key, how, id, shown name)
-        self._pinyin: list[tuple[str, str, str, str]] | None = None
-        self._keys_by_id: dict[str, dict[str, list[list[str]]]] | None = None
+        return cls(namespace, entries)
 
     def labels(self, entity_id: str) -> dict[str, str]:
         entry = self.entries.get(entity_id)
@@ -516,10 +523,10 @@ SELECT ?e ?obs ?role ?ind ?value ?unit ?area ?year ?periodZh ?periodEn ?qual ?qu
 }"""
 
 
-def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCard:
+def build_card(store: Store, index: NameIndex, entity_id: str) -> EntityCard:
     """Everything the graph says about one entity, with the citations behind it."""
     from .loader import RESERVED_PROPERTIES, printed_number
-    from .query import Iri
+    from .stores import Iri
     from .vocab import vocabulary
 
     vocab = vocabulary()
@@ -541,7 +548,7 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
     notes: dict[str, str] = {}
     attributes: dict[str, list[str]] = {}
     status = None
-    for row in kg.query(_ENTITY_QUERY, bound).rows:
+    for row in store.query(_ENTITY_QUERY, bound).rows:
         p, o = row["p"]["value"], row["o"]
         if p == SKOS_NS + "definition":
             definition[o.get("xml:lang", "")] = o["value"]
@@ -558,12 +565,12 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
 
     own = {
         (r["quote"]["value"], r["section"]["value"])
-        for r in kg.query(_OWN_CITATIONS_QUERY, bound).rows
+        for r in store.query(_OWN_CITATIONS_QUERY, bound).rows
     }
     citations = [c for quote, section in sorted(own) for c in citation(quote, section)]
 
     grouped: dict[tuple[str, str, str], RelationView] = {}
-    for row in kg.query(_RELATIONS_QUERY, bound).rows:
+    for row in store.query(_RELATIONS_QUERY, bound).rows:
         p = row["p"]["value"]
         if not p.startswith(ECO_NS):
             continue
@@ -600,17 +607,17 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
         view.citations.sort(key=lambda c: (c.section, c.quote))
 
     observations: dict[str, ObservationView] = {}
-    for row in kg.query(_OBSERVATIONS_QUERY, bound).rows:
+    for row in store.query(_OBSERVATIONS_QUERY, bound).rows:
         obs_id = local(row["obs"]["value"])
-        view = observations.get(obs_id)
-        if view is None:
+        obs_view = observations.get(obs_id)
+        if obs_view is None:
             indicator, unit, area = (local(row[k]["value"]) for k in ("ind", "unit", "area"))
             period = {
                 lang: row[k]["value"]
                 for lang, k in (("zh", "periodZh"), ("en", "periodEn"))
                 if k in row
             }
-            view = observations[obs_id] = ObservationView(
+            obs_view = observations[obs_id] = ObservationView(
                 id=obs_id,
                 role=row["role"]["value"],
                 indicator=indicator,
@@ -624,13 +631,13 @@ def build_card(kg: KnowledgeGraph, index: NameIndex, entity_id: str) -> EntityCa
                 area=area,
                 area_labels=index.labels(area),
             )
-        elif row["role"]["value"] not in view.role.split("+"):
-            view.role = "+".join(sorted(view.role.split("+") + [row["role"]["value"]]))
+        elif row["role"]["value"] not in obs_view.role.split("+"):
+            obs_view.role = "+".join(sorted(obs_view.role.split("+") + [row["role"]["value"]]))
         for cite in citation(
             row.get("quote", {}).get("value"), row.get("section", {}).get("value")
         ):
-            if cite not in view.citations:
-                view.citations.append(cite)
+            if cite not in obs_view.citations:
+                obs_view.citations.append(cite)
     ordered_obs = sorted(
         observations.values(),
         key=lambda o: (pick_label(o.indicator_labels, "zh"), o.year or "", o.id),

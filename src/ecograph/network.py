@@ -16,7 +16,8 @@ from .namespaces import ECO_NS
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .kg import KnowledgeGraph
+    from .stores import Store
+    from .vocab import Vocabulary
 
 __all__ = [
     "NOT_NODES",
@@ -120,30 +121,41 @@ class Projection:
     relations (edges carry ``predicate``, ``status``, ``basis`` and ``citations``), plus an
     undirected simple view for paths and centrality."""
 
-    def __init__(self, kg: KnowledgeGraph, index: NameIndex):
+    def __init__(self, graph: nx.MultiDiGraph, index: NameIndex | None, vocab: Vocabulary):
         import networkx as nx
 
-        from .loader import RESERVED_PROPERTIES
-        from .vocab import vocabulary
-
         self.index = index
-        vocab = vocabulary()
+        self.vocab = vocab
         self.predicate_labels = {
             name: vocab.term_labels(name) for name in sorted(vocab.object_properties)
         }
-        base = index.base
+        self.graph: nx.MultiDiGraph = graph
+        self.undirected: nx.Graph = nx.Graph(graph.to_undirected(as_view=True))
+        #: the analysis views of this projection by the kinds left out, made once each by
+        #: :func:`ecograph.analysis.analysis_view`
+        self.analysis_cache: dict[tuple[str, ...], tuple[Any, Any]] = {}
+
+    @classmethod
+    def build(cls, store: Store, names: NameIndex, vocab: Vocabulary) -> Projection:
+        """Read the relations between the entities ``names`` knows from ``store`` (two bulk
+        queries: every statement graph, and every citation)."""
+        import networkx as nx
+
+        from .loader import RESERVED_PROPERTIES
+
+        base = names.base
         citations: dict[str, list[CitationView]] = {}
-        for row in kg.query(_CITATIONS_QUERY).rows:
+        for row in store.query(_CITATIONS_QUERY).rows:
             section = row["section"]["value"][len(base) :]
             citations.setdefault(row["g"]["value"], []).append(
-                CitationView(row["quote"]["value"], section, index.labels(section))
+                CitationView(row["quote"]["value"], section, names.labels(section))
             )
         graph = nx.MultiDiGraph()
-        for entity_id, entry in sorted(index.entries.items()):
+        for entity_id, entry in sorted(names.entries.items()):
             if not NOT_NODES & set(entry.kinds):
                 graph.add_node(entity_id, kinds=list(entry.kinds), labels=dict(entry.labels))
-        edges = []
-        for row in kg.query(_EDGES_QUERY).rows:
+        edges: list[tuple[str, str, str, dict[str, Any]]] = []
+        for row in store.query(_EDGES_QUERY).rows:
             s, p, o = row["s"]["value"], row["p"]["value"], row["o"]["value"]
             if not (s.startswith(base) and o.startswith(base) and p.startswith(ECO_NS)):
                 continue
@@ -169,8 +181,7 @@ class Projection:
                 )
             )
         graph.add_edges_from(sorted(edges, key=lambda e: (e[0], e[1], e[2])))
-        self.graph: nx.MultiDiGraph = graph
-        self.undirected: nx.Graph = nx.Graph(graph.to_undirected(as_view=True))
+        return cls(graph, names, vocab)
 
     # ------------------------------------------------------------------ steps
 
@@ -207,9 +218,7 @@ class Projection:
     ) -> NeighborsResult:
         """Entities within ``depth`` relation steps of ``center`` (either direction), nearest first;
         ``kinds`` keeps only neighbours of those kinds (paths may pass through any kind)."""
-        from .vocab import vocabulary
-
-        vocab = vocabulary()
+        vocab = self.vocab
         wanted = set(kinds or [])
         found: list[Neighbor] = []
         if center.id not in self.graph:

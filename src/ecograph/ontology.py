@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from rdflib import Graph, Namespace, URIRef
 
 from .namespaces import ECO_NS, ECOSH_NS, ONTOLOGY_IRI_STR, PREFIX_IRIS, SPARQL_PREFIX_IRIS
 from .resources import ontology_file
+
+G = TypeVar("G", bound=Graph)
 
 __all__ = [
     "ECO",
@@ -50,7 +53,7 @@ SPARQL_PREFIXES: dict[str, Namespace] = {
 }
 
 
-def bind_prefixes(graph: Graph, base: str | None = None) -> Graph:
+def bind_prefixes(graph: G, base: str | None = None) -> G:
     """Bind the ontology's prefixes (and ``data:`` to the entities of ``base``) on an rdflib
     graph or dataset, replacing rdflib's own bindings; returns the graph."""
     for prefix, namespace in PREFIXES.items():

@@ -358,9 +358,9 @@ class Endpoint:
                 403, f"{exc} (this endpoint is read-only and makes no requests)"
             ) from None
         except QueryError as exc:
-            from ..query import _is_update
+            from ..stores.sparql import is_update
 
-            if _is_update(text):
+            if is_update(text):
                 raise HttpError(403, _UPDATE_FORBIDDEN) from None
             raise HttpError(400, str(exc)) from None
         result = await self._run(request, text)
@@ -391,9 +391,9 @@ class Endpoint:
             ) from None
         except QueryError as exc:
             from ..guard import QueryRefused
-            from ..query import _is_update
+            from ..stores.sparql import is_update
 
-            if isinstance(exc, QueryRefused) or _is_update(text):
+            if isinstance(exc, QueryRefused) or is_update(text):
                 raise HttpError(
                     403, str(exc) if isinstance(exc, QueryRefused) else _UPDATE_FORBIDDEN
                 ) from None
@@ -432,27 +432,11 @@ def _graph_triples(store: Any, iri: str | None, limit: int) -> list[Any] | None:
     as pyoxigraph triples, in a fixed order; ``None`` as soon as there are more than ``limit``."""
     import pyoxigraph as ox
 
-    triples: set[Any] = set()
-    if hasattr(store, "store") and isinstance(store.store, ox.Store):
-        # pyoxigraph iterators must be dropped on the thread that made them: never leave one behind
-        found = store.store.quads_for_pattern(None, None, None, ox.NamedNode(iri) if iri else None)
-        try:
-            for quad in found:
-                triples.add(ox.Triple(quad.subject, quad.predicate, quad.object))
-                if len(triples) > limit:
-                    return None
-        finally:
-            del found
-    else:
-        from rdflib import URIRef
-
-        from ..store import _to_oxigraph
-
-        for s, p, o, _ in store.dataset.quads((None, None, None, URIRef(iri) if iri else None)):
-            triples.add(ox.Triple(_to_oxigraph(s), _to_oxigraph(p), _to_oxigraph(o)))
-            if len(triples) > limit:
-                return None
-    return sorted(triples, key=str)
+    lines = store.graph_ntriples(iri, limit)
+    if lines is None:
+        return None
+    text = "".join(f"{line} .\n" for line in lines).encode("utf-8")
+    return sorted(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), key=str)
 
 
 def _choose(params: Params, request: Any, offered: tuple[str, ...], kind: str) -> str:

@@ -6,7 +6,7 @@ import base64
 import hashlib
 import html
 
-from ..query import gallery
+from ..gallery import gallery
 from .protocol import FORMAT_IRIS, GRAPH_TYPES, RESULT_TYPES
 
 __all__ = ["query_page", "service_description"]

@@ -10,12 +10,14 @@ them (SPARQLWrapper sends ``format``, ``output`` and ``results``); ``query`` may
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from ..query import QueryResult
+from ..stores.results import QueryResult
 
 __all__ = [
     "CSV",
@@ -202,10 +204,10 @@ def choose_media(params: Params, accept: str | None, offered: tuple[str, ...]) -
             )
             if media in offered:
                 return media
-    media = negotiate(accept, offered)
-    if media is None:
+    chosen = negotiate(accept, offered)
+    if chosen is None:
         raise HttpError(406, f"this answer is offered as {', '.join(offered)}")
-    return media
+    return chosen
 
 
 # --------------------------------------------------------------------------- result formats
@@ -277,7 +279,7 @@ def render_result(result: QueryResult, media: str) -> bytes:
     return render_triples(ox.parse(turtle, format=ox.RdfFormat.TURTLE), media)
 
 
-def render_triples(triples: object, media: str) -> bytes:
+def render_triples(triples: Iterable[Any], media: str) -> bytes:
     """pyoxigraph triples (any iterable) in ``media`` (one of GRAPH_TYPES)."""
     import pyoxigraph as ox
 

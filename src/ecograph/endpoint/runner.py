@@ -125,7 +125,7 @@ def fingerprint(text: str) -> str:
     space, keywords in one case (``SELECT … # 1`` and ``select … # 2`` are the same)."""
     import hashlib
 
-    from ..query import SPARQL_TOKEN
+    from ..stores.sparql import SPARQL_TOKEN
 
     parts = []
     for match in SPARQL_TOKEN.finditer(text):

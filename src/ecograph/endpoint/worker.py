@@ -50,13 +50,12 @@ def _data_segment_bytes() -> int:
 
 
 def _open_store(spec: StoreSpec) -> Any:
-    from ..store import OxigraphStore, RdflibStore
+    from ..stores.memory import RdflibStore
+    from ..stores.oxigraph import OxigraphStore
 
+    store: OxigraphStore | RdflibStore
     if spec.kind == "oxigraph-path":
-        import pyoxigraph as ox
-
-        store = OxigraphStore()
-        store.store = ox.Store.read_only(spec.path)  # the parent's folder, shared, never written
+        store = OxigraphStore.read_only(spec.path or "")  # the parent's folder, never written
     elif spec.kind == "oxigraph":
         store = OxigraphStore()
         with open(spec.nquads or "", "rb") as handle:
@@ -76,8 +75,8 @@ def _open_store(spec: StoreSpec) -> Any:
 def _run_capped(store: Any, text: str, max_rows: int) -> Any:
     """The query's result, reading at most ``max_rows + 1`` rows from Oxigraph (a huge result
     never fills the memory); TooLarge past the limit."""
-    from ..query import QueryResult
-    from ..store import OxigraphStore, solutions_to_rows
+    from ..stores import QueryResult
+    from ..stores.oxigraph import OxigraphStore, solutions_to_rows
 
     if type(store) is OxigraphStore:
         import itertools

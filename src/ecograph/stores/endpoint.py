@@ -1,4 +1,4 @@
-"""Remote SPARQL endpoints: a :class:`~ecograph.store.Store` that queries any SPARQL 1.1
+"""Remote SPARQL endpoints: a :class:`~ecograph.stores.Store` that queries any SPARQL 1.1
 endpoint, and :func:`push`, which loads a build into a server through the Graph Store Protocol.
 Both are tested against an Oxigraph server and Virtuoso 7 (tests/test_triplestores.py).
 
@@ -41,10 +41,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import EcographError, QueryError
-from .namespaces import ECO_NS, RDF_TYPE, XSD_STRING
-from .query import Iri, QueryResult
-from .store import Store
+from ..errors import EcographError, QueryError
+from ..namespaces import ECO_NS, RDF_TYPE, XSD_STRING
+from .base import BaseStore
+from .results import QueryResult, binding_parts
+from .sparql import SPARQL_TOKEN, query_form, refuse_update, syntax_message
 
 __all__ = [
     "Credentials",
@@ -58,7 +59,7 @@ __all__ = [
     "values_clause",
 ]
 
-log = logging.getLogger("ecograph.remote")
+log = logging.getLogger("ecograph.stores.endpoint")
 
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 RESULTS_ACCEPT = f"application/sparql-results+json, {GRAPH_ACCEPT}"
@@ -103,28 +104,20 @@ def _string(value: str) -> str:
 
 
 def sparql_term(value: Any) -> str:
-    """A bound value as one N-Triples term: :class:`~ecograph.query.Iri` and rdflib ``URIRef``
-    as a checked ``<IRI>``, rdflib ``Literal`` with its language or datatype, anything else as a
-    plain string literal. Raises :class:`QueryError` for anything that cannot be written safely
-    (blank nodes, IRIs with forbidden characters, malformed language tags)."""
-    kind = type(value).__name__
-    if isinstance(value, Iri) or kind == "URIRef":
-        return _iri(str(value))
-    if kind == "BNode":
-        raise QueryError("a blank node cannot be bound in a query sent to an endpoint")
-    if kind == "Literal":
-        language = getattr(value, "language", None)
-        datatype = getattr(value, "datatype", None)
-        if language:
-            if not _LANG.fullmatch(language):
-                raise QueryError(f"not a language tag: {language!r}")
-            return f"{_string(str(value))}@{language}"
-        if datatype is not None and str(datatype) != XSD_STRING:
-            return f"{_string(str(value))}^^{_iri(str(datatype))}"
-        return _string(str(value))
-    if isinstance(value, bool) or not isinstance(value, str):
-        raise QueryError(f"cannot bind a {type(value).__name__}; use a str, Iri or rdflib term")
-    return _string(value)
+    """A bound value (:class:`~ecograph.stores.Iri`, :class:`~ecograph.stores.Literal` or a
+    plain value) as one N-Triples term: an IRI as a checked ``<IRI>``, a literal with its
+    language or datatype. Raises :class:`QueryError` for anything that cannot be written safely
+    (IRIs with forbidden characters, malformed language tags)."""
+    kind, text, language, datatype = binding_parts(value)
+    if kind == "iri":
+        return _iri(text)
+    if language:
+        if not _LANG.fullmatch(language):
+            raise QueryError(f"not a language tag: {language!r}")
+        return f"{_string(text)}@{language}"
+    if datatype is not None and datatype != XSD_STRING:
+        return f"{_string(text)}^^{_iri(datatype)}"
+    return _string(text)
 
 
 def values_clause(bindings: dict[str, Any]) -> str:
@@ -258,8 +251,8 @@ METHODS = ("auto", "get", "form", "direct")
 MAX_GET_URL = 4096
 
 
-class EndpointStore(Store):
-    """A :class:`~ecograph.store.Store` backed by a remote SPARQL 1.1 endpoint (read-only).
+class EndpointStore(BaseStore):
+    """A :class:`~ecograph.stores.Store` backed by a remote SPARQL 1.1 endpoint (read-only).
 
     ``url`` is the query endpoint (Oxigraph server: ``http://HOST:7878/query``; Virtuoso:
     ``http://HOST:8890/sparql``), ``timeout`` the seconds to wait for a whole answer, ``params``
@@ -359,8 +352,6 @@ class EndpointStore(Store):
                 if exc.code in (401, 407):
                     raise _credentials_error(self.url, exc.code, self.credentials) from None
                 if exc.code in (400, 403):
-                    from .query import refuse_update
-
                     refuse_update(text)
                     raise QueryError(
                         _syntax_message(message, text, exc.code, len(self.prefixes))
@@ -479,8 +470,6 @@ def _opener() -> Any:
 def _syntax_message(message: str, text: str, status: int, prologue_lines: int) -> str:
     """An endpoint's refusal; Oxigraph's "error at LINE:COLUMN" is given in the user's lines
     (the ``prologue_lines`` PREFIX lines sent first are not counted), as the local store says it."""
-    from .store import syntax_message
-
     located = syntax_message(message, text, line_offset=prologue_lines)
     return located or f"the endpoint refused the query ({status}): {message[:1000]}"
 
@@ -513,7 +502,7 @@ def _result(payload: bytes, content_type: str, text: str) -> QueryResult:
     if content_type in formats:
         import pyoxigraph as ox
 
-        from .store import _construct_result
+        from .oxigraph import construct_result
 
         try:
             triples = list(ox.parse(payload, format=getattr(ox.RdfFormat, formats[content_type])))
@@ -521,7 +510,7 @@ def _result(payload: bytes, content_type: str, text: str) -> QueryResult:
             raise EndpointError(
                 f"the endpoint's answer is not valid {content_type}: {exc}"
             ) from None
-        return _construct_result(triples, text)
+        return construct_result(triples, text)
     raise EndpointError(f"the endpoint answered with an unexpected content type {content_type!r}")
 
 
@@ -828,17 +817,6 @@ def _pushed_graphs(pusher: _Pusher, url: str, base: str) -> list[str]:
         raise EndpointError(f"{target} did not answer N-Triples: {_line(str(exc))}") from None
 
 
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of a query ('' if none is found)."""
-    from .query import SPARQL_TOKEN
-
-    for match in SPARQL_TOKEN.finditer(text):
-        word = (match.group("word") or "").upper()
-        if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return word
-    return ""
-
-
 def bind_query(text: str, bindings: dict[str, Any]) -> str:
     """``text`` with ``bindings`` as a one-row ``VALUES`` block opening the query's outermost
     group (``WHERE {`` → ``WHERE { VALUES (?e) { (<iri>) }``).
@@ -854,8 +832,6 @@ def bind_query(text: str, bindings: dict[str, Any]) -> str:
     values = values_clause(bindings)
     if not values:
         return text
-    from .query import SPARQL_TOKEN
-
     depth = 0
     form = ""
     after_where = False

@@ -1,112 +1,21 @@
-"""Triple stores behind one interface.
-
-* ``memory``: rdflib's in-memory ``Dataset`` (pure Python; the reference implementation).
-* ``oxigraph``: pyoxigraph in memory (a Rust SPARQL engine; much faster on large graphs).
-* ``oxigraph:PATH``: pyoxigraph persisted in a folder; a folder already holding the same build
-  is opened as it is, without loading anything.
-
-Every store answers :meth:`Store.query` with the same :class:`~ecograph.query.QueryResult`, with
-the union of all graphs as the default graph and the ontology's prefixes predeclared. Values are
-passed as bindings (SEP-0007 substitutions in Oxigraph, ``initBindings`` in rdflib), never pasted
-into the query text.
-"""
+"""The ``oxigraph`` store: pyoxigraph (a Rust SPARQL engine) in memory, or persisted in a folder
+(``oxigraph:PATH``); a folder already holding the same build is opened as it is, without loading
+anything. Bound values become Oxigraph substitutions (SEP-0007), never query text."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .errors import NotFoundError, OutputError, QueryError
-from .namespaces import SPARQL_PREFIX_IRIS, XSD_STRING
-from .query import Iri, QueryResult
+from ..errors import OutputError, QueryError
+from ..namespaces import XSD_STRING
+from .base import BaseStore
+from .results import QueryResult, binding_parts
+from .sparql import refuse_update, syntax_message
 
-__all__ = [
-    "DEFAULT_STORE",
-    "STORE_ENV",
-    "OxigraphStore",
-    "RdflibStore",
-    "Store",
-    "open_store",
-    "store_spec",
-]
-
-STORE_ENV = "ECOGRAPH_STORE"
-#: chosen by measurement (see README, "Stores"): Oxigraph answers the lookups and the gallery
-#: 5-40x faster and loads a cached build in milliseconds
-DEFAULT_STORE = "oxigraph"
-
-
-def store_spec(spec: str | None) -> str:
-    """The store to use: the argument, else ``$ECOGRAPH_STORE``, else the default."""
-    spec = spec or os.environ.get(STORE_ENV) or DEFAULT_STORE
-    if spec not in ("memory", "oxigraph") and not spec.startswith("oxigraph:"):
-        raise NotFoundError(f"unknown store {spec!r}; use memory, oxigraph or oxigraph:PATH")
-    return spec
-
-
-class Store:
-    """What every backend offers."""
-
-    name = "store"
-    #: the prefixes predeclared for queries (see :meth:`declare_prefixes`)
-    prefixes: dict[str, str] = SPARQL_PREFIX_IRIS
-
-    def declare_prefixes(self, extra: dict[str, str]) -> None:
-        """Predeclare ``extra`` prefixes (such as ``data:`` for a dataset's entities) besides the
-        standard ones, for every query run on this store."""
-        self.prefixes = {**SPARQL_PREFIX_IRIS, **extra}
-
-    def query(
-        self, text: str, bindings: dict[str, Any] | None = None
-    ) -> QueryResult:  # pragma: no cover
-        raise NotImplementedError
-
-    def plan(self, text: str) -> Any:
-        """The checked plan of ``text`` (:class:`ecograph.guard.QueryPlan`): raises
-        :class:`ecograph.guard.QueryRefused` for SERVICE and for FROM on a graph this store does
-        not hold. Every query a local store runs goes through it."""
-        from .guard import check_query
-
-        return check_query(text, self.prefixes, self.is_graph)
-
-    def is_graph(self, iri: str) -> bool:  # pragma: no cover
-        raise NotImplementedError
-
-    def __len__(self) -> int:  # pragma: no cover
-        raise NotImplementedError
-
-
-class RdflibStore(Store):
-    """rdflib's in-memory Dataset with a union default graph."""
-
-    name = "memory"
-
-    def __init__(self, dataset: Any):
-        self.dataset = dataset
-
-    def query(self, text: str, bindings: dict[str, Any] | None = None) -> QueryResult:
-        from rdflib import Literal, URIRef
-        from rdflib.term import Identifier
-
-        from .query import Iri, run_query
-
-        plan = self.plan(text)
-        terms = {
-            k: URIRef(v) if isinstance(v, Iri) else v if isinstance(v, Identifier) else Literal(v)
-            for k, v in (bindings or {}).items()
-        }
-        return run_query(self.dataset, plan.text, terms, self.prefixes)
-
-    def is_graph(self, iri: str) -> bool:
-        from rdflib import URIRef
-
-        return any(True for _ in self.dataset.quads((None, None, None, URIRef(iri))))
-
-    def __len__(self) -> int:
-        return len(self.dataset)
+__all__ = ["OxigraphStore", "construct_result", "solutions_to_rows"]
 
 
 #: query text -> whether it needs the predeclared prefixes (see OxigraphStore._run)
@@ -116,7 +25,7 @@ _NEEDS_PREFIXES: dict[str, bool] = {}
 _PROJECTION: dict[str, tuple[str, ...]] = {}
 
 
-class OxigraphStore(Store):
+class OxigraphStore(BaseStore):
     """pyoxigraph, in memory or in a folder."""
 
     def __init__(self, path: str | Path | None = None):
@@ -127,6 +36,19 @@ class OxigraphStore(Store):
         except OSError as exc:  # a file in the way, a folder that cannot be made, a store in use
             raise OutputError(f"cannot open the Oxigraph store at {self.path}: {exc}") from None
         self.name = f"oxigraph:{self.path}" if self.path else "oxigraph"
+
+    @classmethod
+    def read_only(cls, path: str | Path) -> OxigraphStore:
+        """The store persisted in the folder ``path``, opened read-only (another process may
+        have it open for writing; nothing is ever written through this one)."""
+        store = cls.__new__(cls)
+        store.path = Path(path)
+        try:
+            store.store = _ox().Store.read_only(str(path))
+        except OSError as exc:
+            raise OutputError(f"cannot open the Oxigraph store at {path}: {exc}") from None
+        store.name = f"oxigraph:{store.path}"
+        return store
 
     # ------------------------------------------------------------------ loading
 
@@ -161,7 +83,7 @@ class OxigraphStore(Store):
         if bindings:
             try:
                 substitutions = {
-                    _variable(name): _to_oxigraph(value) for name, value in bindings.items()
+                    _variable(name): to_oxigraph(value) for name, value in bindings.items()
                 }
             except ValueError as exc:  # an invalid IRI or variable name
                 raise QueryError(f"bad binding: {exc}") from None
@@ -179,8 +101,6 @@ class OxigraphStore(Store):
             else:
                 result = self._run(text, substitutions)
         except SyntaxError as exc:
-            from .query import refuse_update
-
             refuse_update(text)
             raise QueryError(
                 syntax_message(str(exc), text) or f"SPARQL syntax error: {exc}"
@@ -203,7 +123,7 @@ class OxigraphStore(Store):
             return QueryResult("select", list(variables), solutions_to_rows(result, variables))
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(kind="ask", boolean=bool(result))
-        return _construct_result(list(result), text)
+        return construct_result(list(result), text)
 
     def _run(self, text: str, substitutions: dict[Any, Any] | None) -> Any:
         """Query with the predeclared prefixes only when the text needs them: passing them costs
@@ -236,36 +156,31 @@ class OxigraphStore(Store):
         except ValueError:  # not an IRI pyoxigraph accepts
             return False
 
+    def graph_ntriples(self, iri: str | None, limit: int) -> list[str] | None:
+        """The triples of the named graph ``iri`` (``None``: of every graph) as N-Triples terms
+        ``s p o`` without the final dot, sorted; ``None`` as soon as there are more than
+        ``limit``."""
+        ox = _ox()
+        lines: set[str] = set()
+        # pyoxigraph iterators must be dropped on the thread that made them: never leave one behind
+        found = self.store.quads_for_pattern(None, None, None, ox.NamedNode(iri) if iri else None)
+        try:
+            for quad in found:
+                lines.add(f"{quad.subject} {quad.predicate} {quad.object}")
+                if len(lines) > limit:
+                    return None
+        finally:
+            del found
+        return sorted(lines)
+
     def __len__(self) -> int:
         return len(self.store)
 
 
-_ERROR_AT = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
-
-
-def syntax_message(message: str, text: str, line_offset: int = 0) -> str | None:
-    """Oxigraph's "error at LINE:COLUMN: …" as ecograph says it: the line of the user's ``text``
-    (``line_offset`` lines sent before it are not counted), shortened, with the line quoted;
-    ``None`` if the message gives no position inside the text. An error after the last line
-    (an unclosed brace at the end of a file) is said to be at the end of the query."""
-    match = _ERROR_AT.search(message)
-    if match is None:
-        return None
-    line = int(match.group(1)) - line_offset
-    if line < 1:
-        return None
-    detail = match.group(3).splitlines()[0] if match.group(3) else ""
-    if len(detail) > 100:  # Oxigraph lists every character class it expected
-        detail = detail[:100].rsplit(",", 1)[0] + ", …"
-    lines = text.splitlines()
-    quoted = lines[line - 1] if line <= len(lines) else "(the end of the query)"
-    return f"SPARQL syntax error at line {line}, column {match.group(2)}: {detail}\n  {quoted}"
-
-
-def _construct_result(triples: list[Any], text: str) -> QueryResult:
+def construct_result(triples: list[Any], text: str) -> QueryResult:
     import pyoxigraph as ox
 
-    from .namespaces import PREFIX_IRIS
+    from ..namespaces import PREFIX_IRIS
 
     kind = (
         "describe"
@@ -306,7 +221,7 @@ def solutions_to_rows(solutions: Any, variables: Sequence[str]) -> list[dict[str
     """
     ox = _ox()
     named_node, literal = ox.NamedNode, ox.Literal
-    rows = []
+    rows: list[dict[str, dict[str, str]]] = []
     append = rows.append
     for solution in solutions:
         row = {}
@@ -335,43 +250,24 @@ def solutions_to_rows(solutions: Any, variables: Sequence[str]) -> list[dict[str
 def _term_json(term: Any) -> dict[str, str]:
     """A term :func:`solutions_to_rows` does not convert inline: a blank node (or a triple term,
     which ecograph's results cannot carry)."""
-    if type(term).__name__ == "Triple":
+    ox = _ox()
+    if isinstance(term, ox.Triple):
         raise QueryError(
-            "the answer holds an RDF 1.2 triple term (TRIPLE(), <<( … )>>), which ecograph's results do not carry"
+            "the answer holds an RDF 1.2 triple term (TRIPLE(), <<( … )>>), "
+            "which ecograph's results do not carry"
         )
     return {"type": "bnode", "value": term.value}
 
 
-def _to_oxigraph(value: Any) -> Any:
-    """An :class:`~ecograph.query.Iri`, rdflib term or plain string as a pyoxigraph term
-    (pyoxigraph terms pass through unchanged)."""
-    if type(value).__module__ == "pyoxigraph":
-        return value
+def to_oxigraph(value: Any) -> Any:
+    """A binding (:class:`~ecograph.stores.Iri`, :class:`~ecograph.stores.Literal` or a plain
+    value) as a pyoxigraph term."""
     ox = _ox()
-    if isinstance(value, Iri):
-        return ox.NamedNode(str(value))
-    kind = type(value).__name__
-    if kind == "URIRef":
-        return ox.NamedNode(str(value))
-    if kind == "BNode":
-        return ox.BlankNode(str(value))
-    if kind == "Literal":
-        if value.language:
-            return ox.Literal(str(value), language=value.language)
-        if value.datatype is not None:
-            return ox.Literal(str(value), datatype=ox.NamedNode(str(value.datatype)))
-        return ox.Literal(str(value))
-    return ox.Literal(str(value))
-
-
-def open_store(spec: str, nquads: bytes | None, key: str, dataset_factory: Any) -> Store:
-    """Open the store ``spec`` names, loaded with the build (``nquads``); ``dataset_factory``
-    gives the rdflib Dataset for the memory store."""
-    if spec == "memory":
-        return RdflibStore(dataset_factory())
-    path = spec.split(":", 1)[1] if ":" in spec else None
-    store = OxigraphStore(path)
-    if path is None or store.stamp() != key or len(store) == 0:
-        store.load_nquads(nquads if nquads is not None else b"")
-        store.set_stamp(key)
-    return store
+    kind, text, language, datatype = binding_parts(value)
+    if kind == "iri":
+        return ox.NamedNode(text)
+    if language:
+        return ox.Literal(text, language=language)
+    if datatype:
+        return ox.Literal(text, datatype=ox.NamedNode(datatype))
+    return ox.Literal(text)

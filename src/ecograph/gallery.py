@@ -1,0 +1,83 @@
+"""The gallery of saved queries: ``queries/NAME.rq`` files with bilingual header comments.
+
+Each file starts with ``# title.zh:``, ``# title.en:``, ``# description.zh:`` and
+``# description.en:`` lines, and may say on which stores it is known not to give the local
+answer (``# portability.STORE: order|rows — reason``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import NotFoundError
+
+__all__ = ["SavedQuery", "gallery", "saved_query"]
+
+
+@dataclass
+class SavedQuery:
+    """A query of the gallery: ``queries/NAME.rq`` with its header comments."""
+
+    name: str
+    title: dict[str, str]
+    description: dict[str, str]
+    text: str
+    path: str
+    #: stores on which the query is known not to give the local answer, from its
+    #: ``# portability.STORE: order|rows — reason`` lines: ``order`` (the same rows in another
+    #: order) or ``rows`` (other rows), with the reason (see tests/test_triplestores.py)
+    portability: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+_HEADER = re.compile(r"^#\s*(title|description)\.(zh|en)\s*:\s*(.*)$")
+_PORTABILITY = re.compile(r"^#\s*portability\.([a-z]+)\s*:\s*(order|rows)\s*[—-]+\s*(.+)$")
+
+
+def _read_saved(path: Path) -> SavedQuery:
+    title: dict[str, str] = {}
+    description: dict[str, str] = {}
+    portability: dict[str, tuple[str, str]] = {}
+    text = path.read_text(encoding="utf-8")
+    for line in text.splitlines():
+        mark = _PORTABILITY.match(line.strip())
+        if mark:
+            portability[mark.group(1)] = (mark.group(2), mark.group(3).strip())
+        match = _HEADER.match(line.strip())
+        if match:
+            target = title if match.group(1) == "title" else description
+            key = match.group(2)
+            target[key] = (target.get(key, "") + " " + match.group(3).strip()).strip()
+    return SavedQuery(
+        name=path.stem,
+        title=title,
+        description=description,
+        text=text,
+        path=str(path),
+        portability=portability,
+    )
+
+
+def gallery(folder: Path | None = None) -> list[SavedQuery]:
+    """The saved queries (``queries/*.rq``), sorted by name."""
+    from .resources import resource_path
+
+    folder = folder or resource_path("queries")
+    return [_read_saved(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def saved_query(name: str, folder: Path | None = None) -> SavedQuery:
+    """One saved query by name; an unknown name suggests the closest ones."""
+    import difflib
+
+    queries = {q.name: q for q in gallery(folder)}
+    if name in queries:
+        return queries[name]
+    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    hint = (
+        f"; did you mean {', '.join(close)}?"
+        if close
+        else "; `ecograph query --list` shows them all"
+    )
+    raise NotFoundError(f"no saved query named {name!r}{hint}")
