@@ -49,7 +49,11 @@ class FakeProjection:
     index = None
 
     def __init__(self, graph: nx.MultiDiGraph):
+        from ecograph.vocab import vocabulary
+
         self.graph = graph
+        self.vocab = vocabulary()
+        self.analysis_cache: dict = {}
         self.predicate_labels = PREDICATES
 
 

@@ -208,22 +208,20 @@ HOSTILE = [
 
 
 def _record_queries(monkeypatch, work) -> list[tuple[str, dict]]:
-    """Every query the library sends to its store while ``work`` runs (all go through
-    KnowledgeGraph.query, whatever the store)."""
-    from ecograph.kg import KnowledgeGraph
-
+    """Every query the library sends to its store while ``work`` runs (the parts read through
+    the store the graph was made with, whatever the store)."""
     seen: list[tuple[str, dict]] = []
-    real = KnowledgeGraph.query
-
-    def spy(self, query_text, bindings=None):
-        seen.append((query_text, dict(bindings or {})))
-        return real(self, query_text, bindings)
-
-    monkeypatch.setattr(KnowledgeGraph, "query", spy)
-    work(
+    kg = (
         ecograph.load()
     )  # a fresh graph, so that its name index and network are built under the spy
-    monkeypatch.setattr(KnowledgeGraph, "query", real)
+    real = kg.store.query
+
+    def spy(query_text, bindings=None):
+        seen.append((query_text, dict(bindings or {})))
+        return real(query_text, bindings)
+
+    monkeypatch.setattr(kg.store, "query", spy)
+    work(kg)
     return seen
 
 

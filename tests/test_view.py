@@ -59,7 +59,11 @@ class FakeProjection:
     index = None
 
     def __init__(self, graph: nx.MultiDiGraph):
+        from ecograph.vocab import vocabulary
+
         self.graph = graph
+        self.vocab = vocabulary()
+        self.analysis_cache: dict = {}
         self.predicate_labels = {
             "memberOf": {"zh": "成员", "en": "member of"},
             "locatedIn": {"zh": "位于", "en": "located in"},
