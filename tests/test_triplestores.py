@@ -107,7 +107,7 @@ def server(
         )
         assert pushed.exit_code == 0, pushed.output
         assert (
-            pushed.output.startswith("Pushed 6,162 quads in 478 graphs")
+            pushed.output.startswith("Pushed 6,168 quads in 478 graphs")
             and "replace, graph by graph" in pushed.output
         )
         yield found
