@@ -38,7 +38,8 @@ from ecograph.remote import (
 
 from .conftest import free_port, wait_until_answering
 
-pytestmark = pytest.mark.slow
+# One worker under pytest-xdist --dist loadgroup: one Virtuoso, one Oxigraph server, one push each.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("triplestores")]
 
 
 @dataclass
