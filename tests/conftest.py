@@ -33,6 +33,21 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["ECOGRAPH_CACHE_DIR"] = tempfile.mkdtemp(prefix="ecograph-test-cache-")
 
 
+#: fixtures that start a browser or a server process: a test that uses one is ``slow`` (so
+#: ``pytest -m "not slow"`` skips them) whatever its module says, and under pytest-xdist with
+#: ``--dist loadgroup`` (.ci/run) the tests that share one run on one worker, which starts it once
+SLOW_FIXTURES = {"browser": "browser", "virtuoso": "triplestores"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for fixture, group in SLOW_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.slow)
+                if item.get_closest_marker("xdist_group") is None:
+                    item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="Rewrite golden files from current output."

@@ -8,9 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # benchmarks/run.py in a subprocess: 23 s
 def test_benchmark_script_reports_every_measure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run(

@@ -27,6 +27,10 @@ CONCAT_BOMB = (
 CROSS_GROUP = "SELECT ?a (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f } GROUP BY ?a"
 
 
+# Every test here starts the endpoint (uvicorn and its worker processes).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("endpoint")]
+
+
 @pytest.fixture(scope="module")
 def kg() -> ecograph.KnowledgeGraph:
     return ecograph.load()

@@ -114,6 +114,7 @@ def test_the_library_refuses_every_spelling_on_both_stores(stores, listener, tmp
     assert listener.connections == 0
 
 
+@pytest.mark.slow  # 32 CLI runs on both stores: 8 s
 def test_ecograph_query_refuses_without_a_traceback(runner, listener, tmp_path) -> None:
     for text in corpus(listener.port, tmp_path)[:8] + corpus(listener.port, tmp_path)[-8:]:
         for store in ("oxigraph", "memory"):
@@ -127,6 +128,7 @@ def test_ecograph_query_refuses_without_a_traceback(runner, listener, tmp_path) 
     assert listener.connections == 0
 
 
+@pytest.mark.slow  # starts the endpoint on both stores: 6 s
 def test_the_endpoint_refuses_with_403_on_both_stores(stores, listener, tmp_path) -> None:
     for kg in stores.values():
         running = Running(kg, timeout=10)

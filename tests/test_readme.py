@@ -115,8 +115,18 @@ def test_the_readme_has_examples_to_check() -> None:
     assert {shlex.split(c)[1] for c in checked} >= {"view", "query", "lookup", "path", "rank"}
 
 
+def _slow(line: int, steps) -> bool:
+    """`ecograph synth` of 5,000 entities takes 15 s: the fast loop leaves it out."""
+    return any(command.startswith("ecograph synth") for command, _ in steps)
+
+
 @pytest.mark.parametrize(
-    ("line", "steps"), LOCAL_EXAMPLES, ids=[f"README.md:{line}" for line, _ in LOCAL_EXAMPLES]
+    ("line", "steps"),
+    [
+        pytest.param(line, steps, marks=pytest.mark.slow) if _slow(line, steps) else (line, steps)
+        for line, steps in LOCAL_EXAMPLES
+    ],
+    ids=[f"README.md:{line}" for line, _ in LOCAL_EXAMPLES],
 )
 def test_readme_example_output_is_what_the_command_prints(line: int, steps, workdir: Path) -> None:
     runner = CliRunner()
@@ -139,6 +149,7 @@ def test_readme_example_output_is_what_the_command_prints(line: int, steps, work
         )
 
 
+@pytest.mark.slow  # each starts a server (ecograph serve, oxigraph) in the background
 @pytest.mark.parametrize(
     ("line", "steps"), SERVER_EXAMPLES, ids=[f"README.md:{line}" for line, _ in SERVER_EXAMPLES]
 )

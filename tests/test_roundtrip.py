@@ -7,6 +7,7 @@ import itertools
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -104,6 +105,7 @@ def _write(folder: Path, records, quotes, value, year) -> None:
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(datasets())
+@pytest.mark.slow  # 40 generated datasets, each built and read back: 13 s
 def test_yaml_graph_trig_graph_round_trip(tmp_path: Path, data) -> None:
     folder = tmp_path / f"ds{next(_counter)}"
     _write(folder, *data)

@@ -7,12 +7,14 @@ from collections import Counter
 from pathlib import Path
 
 import pyoxigraph
+import pytest
 
 import ecograph
 from ecograph.cli import main
 from ecograph.synth import KIND_SHARES, synthesize
 
 
+@pytest.mark.slow  # a synthetic city through the loader and SHACL: 18 s
 def test_synthetic_yaml_passes_the_loader_and_shacl(tmp_path: Path) -> None:
     result = synthesize(tmp_path / "s", entities=300, seed=3)
     report = ecograph.validate(tmp_path / "s")

@@ -39,7 +39,8 @@ from ecograph.stores.endpoint import (
 
 from .conftest import free_port, wait_until_answering
 
-pytestmark = pytest.mark.slow
+# One worker under pytest-xdist --dist loadgroup: one Virtuoso, one Oxigraph server, one push each.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("triplestores")]
 
 
 @dataclass
@@ -108,7 +109,7 @@ def server(
         )
         assert pushed.exit_code == 0, pushed.output
         assert (
-            pushed.output.startswith("Pushed 6,162 quads in 478 graphs")
+            pushed.output.startswith("Pushed 6,168 quads in 478 graphs")
             and "replace, graph by graph" in pushed.output
         )
         yield found
