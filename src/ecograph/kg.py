@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
-from .loader import LoadedData, build_rdf, metadata_file, read_dataset
+from .loader import LoadedData, metadata_file, read_dataset
 from .resources import default_dataset_dir
 
 if TYPE_CHECKING:
@@ -83,9 +83,9 @@ class KnowledgeGraph:
     def nquads(self) -> bytes:
         """The whole build as sorted N-Quads (what the cache and the stores load)."""
         if self._nquads is None:
-            text = self.dataset.serialize(format="nquads")
-            lines = sorted({line for line in text.split("\n") if line.strip()})
-            self._nquads = ("\n".join(lines) + "\n").encode("utf-8")
+            from .provenance import dataset_quads, to_nquads
+
+            self._nquads = to_nquads(dataset_quads(self.data))
         return self._nquads
 
     def quads(self) -> list[Any]:
@@ -393,7 +393,8 @@ def load(
         data = read_dataset(folder, progress=progress)
         if progress:
             progress("building RDF", 0, 1)
-        kg = KnowledgeGraph(data, build_rdf(data), key=key)
+        kg = KnowledgeGraph(data, key=key)
+        kg.nquads()  # the build: records → quads (ecograph.provenance)
         if cache:
             build_cache.put("dataset", key, {"data": data, "nquads": kg.nquads()})
     if endpoint is not None:
@@ -411,13 +412,9 @@ def load(
 
 
 def _dataset_from_nquads(nquads: bytes, base: str) -> Dataset:
-    from rdflib import Dataset
+    from .provenance import to_dataset
 
-    from .ontology import bind_prefixes
-
-    dataset = bind_prefixes(Dataset(default_union=True), base)
-    dataset.parse(data=nquads.decode("utf-8"), format="nquads")
-    return dataset
+    return to_dataset(nquads, base)
 
 
 @dataclass
