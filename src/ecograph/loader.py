@@ -16,7 +16,7 @@ import datetime as _dt
 import os
 import re
 import reprlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -41,6 +41,7 @@ __all__ = [
     "normalize_text",
     "printed_values",
     "read_dataset",
+    "read_records",
     "source_text",
 ]
 
@@ -816,6 +817,33 @@ def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = Non
         files=[p.name for p in files],
         warnings=sorted(warnings.problems),
     )
+
+
+def read_records(
+    files: Mapping[str, Iterable[Any]], ontology: Path | None = None
+) -> dict[str, Record]:
+    """Records made in memory (``ecograph synth``), file name → the file's parsed YAML list,
+    read as :func:`read_dataset` reads them: each record checked alone (keys, kinds, labels,
+    literals, relations), then the references between them (which also gives a section's
+    uncited relations the section's citation). The checks against the source texts are not
+    made. Raises :class:`DataError` listing every problem."""
+    from .vocab import vocabulary
+
+    vocab = vocabulary(ontology)
+    out = _Collector()
+    records: dict[str, Record] = {}
+    for file in sorted(files):
+        for raw in files[file]:
+            record = _read_record(raw, file, vocab, out)
+            if record is None:
+                continue
+            if record.id in records:
+                out.add(file, record.line, record.id, "duplicate id")
+            records.setdefault(record.id, record)
+    _check_references(records, vocab, out)
+    if out.problems:
+        raise DataError(out.problems)
+    return records
 
 
 def _check_references(records: dict[str, Record], vocab: Any, out: _Collector) -> None:
