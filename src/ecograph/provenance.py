@@ -93,7 +93,8 @@ def ntriples_literal(
     """A literal as one N-Triples term: ``"text"@lang``, ``"text"^^<datatype>`` or ``"text"``.
 
     ``datatype`` is written whenever it is given (``xsd:string`` included: leaving it out for a
-    plain string is the caller's choice); a literal cannot have both. ``escape_controls``: see
+    plain string is the caller's choice), as given (check an IRI from outside with
+    :func:`ntriples_iri`); a literal cannot have both. ``escape_controls``: see
     :func:`ntriples_string`.
     """
     quoted = ntriples_string(text, escape_controls=escape_controls)
@@ -102,7 +103,7 @@ def ntriples_literal(
             raise ValueError("a literal has a language or a datatype, not both")
         return f"{quoted}@{lang}"
     if datatype:
-        return f"{quoted}^^{ntriples_iri(datatype)}"
+        return f"{quoted}^^<{datatype}>"
     return quoted
 
 
