@@ -3,6 +3,7 @@ output is not a terminal."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -64,6 +65,31 @@ def test_nquads_and_ntriples_parse(tmp_path: Path) -> None:
         use_default_graph_as_union=True,
     )
     assert int(next(iter(labs))["n"].value) == round(0.06 * 500)
+
+
+def test_synth_rdf_is_what_the_loader_makes_of_synth_yaml(runner, tmp_path: Path) -> None:
+    """One provenance layout: `ecograph export` of the YAML folder gives the bytes synth writes
+    as N-Quads and N-Triples for the same arguments (citation IRIs included)."""
+    for fmt in ("yaml", "nquads", "ntriples"):
+        synthesize(tmp_path / fmt, 250, 4, fmt)
+    for fmt, name in (("nquads", "synth.nq"), ("ntriples", "synth.nt")):
+        exported = tmp_path / f"exported.{fmt}"
+        result = runner.invoke(
+            main,
+            ["export", "--data", str(tmp_path / "yaml"), "--format", fmt, "-o", str(exported)],
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.output
+        assert exported.read_bytes() == (tmp_path / fmt / name).read_bytes()
+    citations = {
+        line.split(" ")[2]
+        for line in (tmp_path / "nquads" / "synth.nq").read_text(encoding="utf-8").splitlines()
+        if " <https://w3id.org/ecograph/ontology#citation> " in line
+    }
+    assert citations and all(
+        re.fullmatch(r"<https://w3id\.org/ecograph/synth/citation/s[0-9]+-[0-9a-f]{10}>", c)
+        for c in citations
+    )
 
 
 def test_synth_command_is_quiet_when_not_a_terminal(runner, tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import OutputError
-from .loader import LoadedData, build_rdf, metadata_file, read_dataset
+from .loader import LoadedData, metadata_file, read_dataset
 from .resources import default_dataset_dir
 
 if TYPE_CHECKING:
@@ -93,7 +93,9 @@ class KnowledgeGraph:
     def nquads(self) -> bytes:
         """The whole build as sorted N-Quads (what the cache and the stores load)."""
         if self._nquads is None:
-            self._nquads = dataset_nquads(self.dataset)
+            from .provenance import dataset_quads, to_nquads
+
+            self._nquads = to_nquads(dataset_quads(self.data))
         return self._nquads
 
     def quads(self) -> list[Any]:
@@ -365,6 +367,7 @@ def load(
     """
     from . import cache as build_cache
     from .errors import DataError, Problem
+    from .provenance import dataset_quads, to_nquads
     from .resources import ontology_file
     from .stores import open_store, store_spec
 
@@ -393,8 +396,7 @@ def load(
         data = read_dataset(folder, progress=progress)
         if progress:
             progress("building RDF", 0, 1)
-        dataset = build_rdf(data)
-        nquads = dataset_nquads(dataset)
+        nquads = to_nquads(dataset_quads(data))  # the build: records → quads
         hit = False
         if cache:
             build_cache.put("dataset", key, {"data": data, "nquads": nquads})
@@ -416,21 +418,10 @@ def load(
     return kg
 
 
-def dataset_nquads(dataset: Dataset) -> bytes:
-    """An rdflib Dataset as sorted, deduplicated N-Quads."""
-    text = dataset.serialize(format="nquads")
-    lines = sorted({line for line in text.split("\n") if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
 def _dataset_from_nquads(nquads: bytes, base: str) -> Dataset:
-    from rdflib import Dataset
+    from .provenance import to_dataset
 
-    from .ontology import bind_prefixes
-
-    dataset: Dataset = bind_prefixes(Dataset(default_union=True), base)
-    dataset.parse(data=nquads.decode("utf-8"), format="nquads")
-    return dataset
+    return to_dataset(nquads, base)
 
 
 @dataclass

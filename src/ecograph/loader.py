@@ -3,7 +3,7 @@
 Reading happens in two steps so that every problem can be reported with its file, line and
 record id: :func:`read_dataset` parses and checks the records against the ontology and the
 source texts, collecting *all* problems before raising one :class:`DataError`;
-:func:`build_rdf` turns checked records into an rdflib ``Dataset``.
+:func:`ecograph.provenance.dataset_quads` turns checked records into quads.
 
 Provenance layout (see ``docs/data-model.md``): each entity record, each relation and each
 observation is one named graph (an *assertion*); the default graph describes every assertion
@@ -13,11 +13,10 @@ observation is one named graph (an *assertion*); the default graph describes eve
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import os
 import re
 import reprlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -39,10 +38,10 @@ __all__ = [
     "Record",
     "Redaction",
     "Relation",
-    "build_rdf",
     "normalize_text",
     "printed_values",
     "read_dataset",
+    "read_records",
     "source_text",
 ]
 
@@ -820,6 +819,33 @@ def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = Non
     )
 
 
+def read_records(
+    files: Mapping[str, Iterable[Any]], ontology: Path | None = None
+) -> dict[str, Record]:
+    """Records made in memory (``ecograph synth``), file name → the file's parsed YAML list,
+    read as :func:`read_dataset` reads them: each record checked alone (keys, kinds, labels,
+    literals, relations), then the references between them (which also gives a section's
+    uncited relations the section's citation). The checks against the source texts are not
+    made. Raises :class:`DataError` listing every problem."""
+    from .vocab import vocabulary
+
+    vocab = vocabulary(ontology)
+    out = _Collector()
+    records: dict[str, Record] = {}
+    for file in sorted(files):
+        for raw in files[file]:
+            record = _read_record(raw, file, vocab, out)
+            if record is None:
+                continue
+            if record.id in records:
+                out.add(file, record.line, record.id, "duplicate id")
+            records.setdefault(record.id, record)
+    _check_references(records, vocab, out)
+    if out.problems:
+        raise DataError(out.problems)
+    return records
+
+
 def _check_references(records: dict[str, Record], vocab: Any, out: _Collector) -> None:
     def is_instance(record: Record, class_name: str) -> bool:
         return vocab.is_any(record.types, (class_name,))
@@ -1241,145 +1267,6 @@ def decimal_lexical(value: str) -> str:
 def printed_number(lexical: str) -> str:
     """The number as the source prints it: the inverse of :func:`decimal_lexical`."""
     return lexical[:-2] if lexical.endswith(".0") else lexical
-
-
-def _quote_hash(quote: str) -> str:
-    return hashlib.sha1(normalize_text(quote).encode("utf-8")).hexdigest()[:10]
-
-
-def build_rdf(data: LoadedData, ontology: Path | None = None, *, include_ontology: bool = True):
-    """Turn checked records into an rdflib ``Dataset`` (default graph = union of all graphs)."""
-    from rdflib import RDF, XSD, Dataset, Literal, URIRef
-    from rdflib.namespace import DCTERMS, SKOS
-
-    from .ontology import ECO, OA, ONTOLOGY_IRI, QB, bind_prefixes, ontology_graph
-    from .vocab import vocabulary
-
-    vocab = vocabulary(ontology)
-    meta, records = data.meta, data.records
-    ds = bind_prefixes(Dataset(default_union=True), meta.base)
-    default = ds.default_context
-    base = meta.base
-
-    def iri(slug: str) -> URIRef:
-        return URIRef(f"{base}id/{slug}")
-
-    def lit_map(values: dict[str, str]) -> list[Literal]:
-        return [Literal(text, lang=lang) for lang, text in sorted(values.items())]
-
-    dataset_iri = URIRef(f"{base}dataset")
-    default.add((dataset_iri, RDF.type, ECO.Dataset))
-    for title in lit_map(meta.title):
-        default.add((dataset_iri, DCTERMS.title, title))
-    for text in lit_map(meta.description):
-        default.add((dataset_iri, DCTERMS.description, text))
-    if meta.license:
-        default.add((dataset_iri, DCTERMS.license, URIRef(meta.license)))
-    for doc in sorted(meta.sources):
-        default.add((dataset_iri, DCTERMS.source, iri(doc)))
-
-    citation_iris: dict[Citation, URIRef] = {}
-
-    def citation(cite: Citation) -> URIRef:
-        node = citation_iris.get(cite)
-        if node is None:
-            node = URIRef(f"{base}citation/{cite.section}-{_quote_hash(cite.quote)}")
-            citation_iris[cite] = node
-            default.add((node, RDF.type, ECO.Citation))
-            default.add((node, RDF.type, OA.TextQuoteSelector))
-            default.add((node, OA.exact, Literal(cite.quote, lang="zh")))
-            default.add((node, ECO.section, iri(cite.section)))
-        return node
-
-    def assertion(
-        graph_iri: URIRef,
-        subject: URIRef,
-        status: str,
-        basis: str,
-        cites: list[Citation],
-        note: dict[str, str],
-    ):
-        default.add((graph_iri, RDF.type, ECO.Assertion))
-        default.add((graph_iri, ECO.assertionAbout, subject))
-        default.add((graph_iri, ECO.status, ECO[status]))
-        default.add((graph_iri, ECO.basis, ECO[basis]))
-        for cite in cites:
-            default.add((graph_iri, ECO.citation, citation(cite)))
-        for text in lit_map(note):
-            default.add((graph_iri, SKOS.editorialNote, text))
-        return ds.graph(graph_iri)
-
-    datatype_iris = {
-        "gYear": XSD.gYear,
-        "date": XSD.date,
-        "decimal": XSD.decimal,
-        "integer": XSD.integer,
-    }
-
-    def literal(value: str, datatype_iri: Any) -> Literal:
-        name = _datatype_name(datatype_iri)
-        if name == "decimal":
-            value = decimal_lexical(value)
-        if name in datatype_iris:
-            return Literal(value, datatype=datatype_iris[name], normalize=False)
-        return Literal(value)
-
-    for rid in sorted(records):
-        record = records[rid]
-        subject = iri(rid)
-        graph_iri = URIRef(f"{base}assertion/{rid}")
-        graph = assertion(graph_iri, subject, record.status or "done", "explicit", record.cites, {})
-        for type_name in record.types:
-            graph.add((subject, RDF.type, ECO[type_name]))
-        for text in lit_map(record.note):
-            graph.add((subject, SKOS.editorialNote, text))
-        if record.is_observation:
-            obs = record.observation
-            graph.add((subject, QB.dataSet, dataset_iri))
-            for key in ("indicator", "area", "scope", "about", "unit"):
-                if key in obs:
-                    prop = ECO.refArea if key == "area" else ECO[key]
-                    graph.add((subject, prop, iri(obs[key])))
-            graph.add((subject, ECO.value, literal(obs["value"], XSD.decimal)))
-            if "year" in obs:
-                graph.add(
-                    (subject, ECO.year, Literal(obs["year"], datatype=XSD.gYear, normalize=False))
-                )
-            for text in lit_map(obs.get("period", {})):
-                graph.add((subject, ECO.periodNote, text))
-            if "qualifier" in obs:
-                graph.add((subject, ECO.qualifier, Literal(obs["qualifier"])))
-            continue
-        for text in lit_map(record.labels):
-            graph.add((subject, SKOS.prefLabel, text))
-        for lang in sorted(record.alt_labels):
-            for text in record.alt_labels[lang]:
-                graph.add((subject, SKOS.altLabel, Literal(text, lang=lang)))
-        for text in lit_map(record.definition):
-            graph.add((subject, SKOS.definition, text))
-        if record.status:
-            graph.add((subject, ECO.status, ECO[record.status]))
-        for key in sorted(record.attributes):
-            value = record.attributes[key]
-            if isinstance(value, dict):
-                for text in lit_map(value):
-                    graph.add((subject, ECO[key], text))
-            else:
-                graph.add((subject, ECO[key], literal(value, vocab.datatype_properties[key])))
-        for rel in record.relations:
-            rel_iri = URIRef(f"{base}assertion/{rid}/{rel.prop}/{rel.target}")
-            rel_graph = assertion(rel_iri, subject, rel.status, rel.basis, rel.cites, rel.note)
-            rel_graph.add((subject, ECO[rel.prop], iri(rel.target)))
-    for cite, node in citation_iris.items():
-        section = records[cite.section]
-        document = _document_of(section, records, meta.sources)
-        if document:
-            default.add((node, DCTERMS.source, iri(document)))
-    if include_ontology:
-        onto = ds.graph(ONTOLOGY_IRI)
-        for triple in ontology_graph(ontology):
-            onto.add(triple)
-    return ds
 
 
 def _document_of(section: Record, records: dict[str, Record], documents: Any) -> str | None:

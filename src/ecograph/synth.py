@@ -4,8 +4,10 @@ The generator invents a country of cities with universities, institutes, laborat
 platforms, talent centres, enterprises, people, policies, programmes, projects, achievements and
 fields. Relations follow preferential attachment, so degrees are skewed as in real ecosystems
 (a few hubs, many leaves). Every record is bilingual and cites a sentence of a generated source
-text, so the YAML passes the same loader checks as curated data; ``ntriples`` writes the RDF
-directly (with the same IRIs and provenance layout) for sizes where YAML would be slow to read.
+text, so the YAML passes the same loader checks as curated data. ``nquads`` and ``ntriples``
+write the RDF the loader would make of that YAML (the same records through the same
+:mod:`ecograph.provenance` layout, so the same IRIs and bytes) without writing and reading the
+YAML, for sizes where that would be slow.
 Everything is drawn from one seeded random generator: the same arguments give the same bytes.
 All names are invented and marked as synthetic.
 """
@@ -16,8 +18,12 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from .namespaces import ECO_NS, PREFIX_IRIS, SKOS_NS
+import yaml
+
+if TYPE_CHECKING:
+    from .loader import LoadedData
 
 __all__ = ["BASE", "KIND_SHARES", "SynthResult", "synthesize"]
 
@@ -215,7 +221,12 @@ def synthesize(
 ) -> SynthResult:
     """Write a synthetic dataset of about ``entities`` entities into ``out``: a dataset folder
     (``yaml``), one N-Quads file ``synth.nq`` with provenance graphs (``nquads``), or the same
-    statements flattened into ``synth.nt`` (``ntriples``)."""
+    statements flattened into ``synth.nt`` (``ntriples``).
+
+    The RDF is what the loader makes of the YAML (records → quads by
+    :func:`ecograph.provenance.dataset_quads`, ontology included): ``synth.nq`` and ``synth.nt``
+    are the bytes ``ecograph export --format nquads`` and ``--format ntriples`` write for the
+    ``yaml`` folder of the same arguments, without writing or reading the YAML."""
     from .errors import OutputError
     from .output import write_many_atomic
 
@@ -226,21 +237,21 @@ def synthesize(
     out = Path(out)
     items, sections = _entities(entities, seed, per_section=200)
     observations = list(_observations(items, seed))
+    records = _records(items, sections, observations)
     if progress:
         progress("generating", 1, 3)
     if fmt == "yaml":
-        files = _yaml_files(items, sections, observations)
-    elif fmt == "nquads":
-        files = {"synth.nq": _nquads(items, sections, observations)}
-    else:  # the same statements without their graphs
-        flat = sorted(
-            {
-                _drop_graph(line)
-                for line in _nquads(items, sections, observations).split("\n")
-                if line
-            }
-        )
-        files = {"synth.nt": "\n".join(flat) + "\n"}
+        files = _yaml_files(records, _source_text(items, sections, observations))
+    else:
+        from .provenance import dataset_quads, to_nquads
+
+        nquads = to_nquads(dataset_quads(_loaded(out, records)))
+        if fmt == "nquads":
+            files = {"synth.nq": nquads.decode("utf-8")}
+        else:  # the same statements without their graphs, as `ecograph export` writes them
+            from .rdfwrite import sorted_quads, to_ntriples
+
+            files = {"synth.nt": to_ntriples(sorted_quads(nquads))}
     if progress:
         progress("writing", 2, 3)
     written = write_many_atomic({out / name: text for name, text in files.items()})
@@ -248,67 +259,103 @@ def synthesize(
         progress("done", 3, 3)
     relations = sum(len(e.relations) for e in items)
     return SynthResult(
-        str(out), fmt, len(items), relations, len(observations), [str(p) for p in written]
+        str(out),
+        fmt,
+        len(items),
+        relations,
+        len(records[_OBSERVATIONS]),
+        [str(p) for p in written],
     )
 
 
-def _drop_graph(line: str) -> str:
-    body = line[: -len(" .")]
-    graph = f" <{BASE}assertion/"
-    if body.endswith(">") and graph in body:
-        body = body[: body.rindex(graph)]
-    return body + " ."
+# --------------------------------------------------------------------------- records
+
+#: the dataset.yaml of every synthetic dataset (its first line is a comment)
+_META: dict[str, Any] = {
+    "id": "synth",
+    "base": BASE,
+    "title": {
+        "zh": "合成创新生态数据集（虚构）",
+        "en": "Synthetic innovation ecosystem (invented)",
+    },
+    "license": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "sources": [{"document": "synth-source", "file": "sources/synth.txt"}],
+}
+_META_COMMENT = "# SYNTHETIC dataset made by `ecograph synth`: every name is invented.\n"
+_SOURCE_FILE = "sources/synth.txt"
+_SOURCE_TITLE = "合成数据集（虚构，仅供基准测试）"
+_OBSERVATIONS = "observations.yaml"
 
 
-def _q(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+class _Quoted(str):
+    """A string the YAML writes double-quoted."""
+
+    __slots__ = ()
 
 
-def _yaml_files(items: list[_Entity], sections: list[str], observations: list) -> dict[str, str]:
-    source = _source_text(items, sections, observations)
-    meta = "\n".join([
-        "# SYNTHETIC dataset made by `ecograph synth`: every name is invented.",
-        "id: synth",
-        f"base: {BASE}",
-        "title: {zh: 合成创新生态数据集（虚构）, en: Synthetic innovation ecosystem (invented)}",
-        "license: https://creativecommons.org/publicdomain/zero/1.0/",
-        "sources:",
-        "  - document: synth-source",
-        "    file: sources/synth.txt",
-        "",
-    ])  # fmt: skip
-    docs = [
-        "- id: synth-source\n  type: Document\n  label: {zh: 合成数据集, en: Synthetic dataset}\n"
-        "  cite: {section: s1, quote: 合成数据集（虚构，仅供基准测试）}\n"
+class _Flow(dict):
+    """A mapping the YAML writes on one line, ``{key: value, …}``."""
+
+
+def _cite(section: str, quote: str) -> _Flow:
+    return _Flow(section=section, quote=_Quoted(quote))
+
+
+def _records(
+    items: list[_Entity], sections: list[str], observations: list[tuple[str, _Entity, str, str]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Every record of the dataset as the YAML holds it (all scalars strings), by file."""
+    docs: list[dict[str, Any]] = [
+        {
+            "id": "synth-source",
+            "type": "Document",
+            "label": _Flow(zh="合成数据集", en="Synthetic dataset"),
+            "cite": _Flow(section="s1", quote=_SOURCE_TITLE),
+        }
     ]
     for number, section in enumerate(sections, 1):
         marker = f"【第{section[1:]}节】"
-        docs.append(
-            f"- id: {section}\n  type: DocumentSection\n  label: {{zh: {_q(marker)}, en: {_q('Section ' + section[1:])}}}\n"
-            f"  order: {_q(str(number))}\n  start: {_q(marker if number > 1 else '合成数据集（虚构，仅供基准测试）')}\n"
-            f"  cite: {{section: {section}, quote: {_q(marker if number > 1 else '合成数据集')}}}\n"
-            f"  relations:\n    - {{p: partOf, o: synth-source}}\n"
-        )
-    records = []
+        docs.append({
+            "id": section,
+            "type": "DocumentSection",
+            "label": _Flow(zh=_Quoted(marker), en=_Quoted(f"Section {section[1:]}")),
+            "order": _Quoted(str(number)),
+            "start": _Quoted(marker if number > 1 else _SOURCE_TITLE),
+            "cite": _cite(section, marker if number > 1 else "合成数据集"),
+            "relations": [_Flow(p="partOf", o="synth-source")],
+        })  # fmt: skip
+    entities: list[dict[str, Any]] = []
     for e in items:
-        lines = [
-            f"- id: {e.id}", f"  type: {e.kind}", f"  label: {{zh: {_q(e.zh)}, en: {_q(e.en)}}}",
-            f"  cite: {{section: {e.section}, quote: {_q(e.sentence)}}}",
-        ]  # fmt: skip
+        record: dict[str, Any] = {
+            "id": e.id,
+            "type": e.kind,
+            "label": _Flow(zh=_Quoted(e.zh), en=_Quoted(e.en)),
+            "cite": _cite(e.section, e.sentence),
+        }
         if e.status != "done" and e.kind not in ("AdministrativeArea", "Field"):
-            lines.append(f"  status: {e.status}")
+            record["status"] = e.status
         if e.relations:
-            lines.append("  relations:")
-            for prop, target, status in e.relations:
-                lines.append(
-                    f"    - {{p: {prop}, o: {target}, status: {status}, cite: {{section: {e.section}, quote: {_q(e.sentence)}}}}}"
-                )
-        records.append("\n".join(lines) + "\n")
-    concepts = [
-        "- id: rd-spending\n  type: Indicator\n  label: {zh: 研发投入, en: R&D spending}\n  cite: {section: s1, quote: 指标：研发投入}\n",
-        '- id: yi-yuan\n  type: Unit\n  label: {zh: 亿元, en: 100 million yuan}\n  multiplier: "100000000"\n  cite: {section: s1, quote: 单位：亿元}\n',
+            record["relations"] = [
+                _Flow(p=prop, o=target, status=status, cite=_cite(e.section, e.sentence))
+                for prop, target, status in e.relations
+            ]
+        entities.append(record)
+    concepts: list[dict[str, Any]] = [
+        {
+            "id": "rd-spending",
+            "type": "Indicator",
+            "label": _Flow(zh="研发投入", en="R&D spending"),
+            "cite": _Flow(section="s1", quote="指标：研发投入"),
+        },
+        {
+            "id": "yi-yuan",
+            "type": "Unit",
+            "label": _Flow(zh="亿元", en="100 million yuan"),
+            "multiplier": _Quoted("100000000"),
+            "cite": _Flow(section="s1", quote="单位：亿元"),
+        },
     ]
-    obs = []
+    obs: list[dict[str, Any]] = []
     by_id = {e.id: e for e in items}
     for obs_id, entity, year, value in observations:
         area = (
@@ -318,70 +365,107 @@ def _yaml_files(items: list[_Entity], sections: list[str], observations: list) -
         )
         if area is None or by_id[area].kind != "AdministrativeArea":
             continue
-        quote = f"{year}年{entity.zh}研发投入{value}亿元"
-        about = "" if entity.kind == "AdministrativeArea" else f"\n  about: {entity.id}"
-        obs.append(
-            f'- id: {obs_id}\n  type: Observation\n  indicator: rd-spending\n  area: {area}{about}\n  year: "{year}"\n'
-            f'  value: "{value}"\n  unit: yi-yuan\n  cite: {{section: {entity.section}, quote: {_q(quote)}}}\n'
+        record = {"id": obs_id, "type": "Observation", "indicator": "rd-spending", "area": area}
+        if entity.kind != "AdministrativeArea":
+            record["about"] = entity.id
+        record.update(
+            year=_Quoted(year),
+            value=_Quoted(value),
+            unit="yi-yuan",
+            cite=_cite(entity.section, f"{year}年{entity.zh}研发投入{value}亿元"),
         )
+        obs.append(record)
     return {
-        "dataset.yaml": meta,
-        "sources/synth.txt": source,
-        "documents.yaml": "\n".join(docs),
-        "entities.yaml": "\n".join(records),
-        "concepts.yaml": "\n".join(concepts),
-        "observations.yaml": "\n".join(obs),
+        "documents.yaml": docs,
+        "entities.yaml": entities,
+        "concepts.yaml": concepts,
+        _OBSERVATIONS: obs,
     }
 
 
-def _nquads(items: list[_Entity], sections: list[str], observations: list) -> str:
-    eco, skos, base = ECO_NS, SKOS_NS, BASE
-    rdf_type = f"<{PREFIX_IRIS['rdf']}type>"
-    oa_exact = f"<{PREFIX_IRIS['oa']}exact>"
-    lines: list[str] = []
-    add = lines.append
+def _loaded(out: Path, records: dict[str, list[dict[str, Any]]]) -> LoadedData:
+    """The records as the loader reads them from the YAML folder (each record checked by the
+    loader's own reading; the source text is not needed to make the RDF)."""
+    from .loader import DatasetMeta, LoadedData, read_records
 
-    def lit(text: str, lang: str) -> str:
-        return _q(text) + f"@{lang}"
+    meta = DatasetMeta(
+        id=_META["id"],
+        base=BASE,
+        title=dict(_META["title"]),
+        description={},
+        license=_META["license"],
+        sources={"synth-source": (out / _SOURCE_FILE).resolve()},
+        folder=out,
+    )
+    return LoadedData(meta, read_records(records), sorted(records))
 
-    for section in sections:
-        add(f"<{base}id/{section}> {rdf_type} <{eco}DocumentSection> <{base}assertion/{section}> .")
-        add(
-            f"<{base}id/{section}> <{skos}prefLabel> {lit('第' + section[1:] + '节', 'zh')} <{base}assertion/{section}> ."
-        )
-        add(
-            f"<{base}id/{section}> <{skos}prefLabel> {lit('Section ' + section[1:], 'en')} <{base}assertion/{section}> ."
-        )
-    for e in items:
-        subject = f"<{base}id/{e.id}>"
-        graph = f"<{base}assertion/{e.id}>"
-        citation = f"<{base}citation/{e.id}>"
-        add(f"{subject} {rdf_type} <{eco}{e.kind}> {graph} .")
-        add(f"{subject} <{skos}prefLabel> {lit(e.zh, 'zh')} {graph} .")
-        add(f"{subject} <{skos}prefLabel> {lit(e.en, 'en')} {graph} .")
-        add(f"{citation} {rdf_type} <{eco}Citation> .")
-        add(f"{citation} {oa_exact} {lit(e.sentence, 'zh')} .")
-        add(f"{citation} <{eco}section> <{base}id/{e.section}> .")
-        for g, status in [
-            (graph, e.status if e.kind not in ("AdministrativeArea", "Field") else "done")
-        ] + [(f"<{base}assertion/{e.id}/{p}/{t}>", s) for p, t, s in e.relations]:
-            add(f"{g} {rdf_type} <{eco}Assertion> .")
-            add(f"{g} <{eco}assertionAbout> {subject} .")
-            add(f"{g} <{eco}status> <{eco}{status}> .")
-            add(f"{g} <{eco}basis> <{eco}explicit> .")
-            add(f"{g} <{eco}citation> {citation} .")
-        for prop, target, _ in e.relations:
-            add(
-                f"{subject} <{eco}{prop}> <{base}id/{target}> <{base}assertion/{e.id}/{prop}/{target}> ."
-            )
-    for obs_id, entity, year, value in observations:
-        subject = f"<{base}id/{obs_id}>"
-        graph = f"<{base}assertion/{obs_id}>"
-        add(f"{subject} {rdf_type} <{eco}Observation> {graph} .")
-        add(f"{subject} <{eco}refArea> <{base}id/{entity.id}> {graph} .")
-        add(f'{subject} <{eco}year> "{year}"^^<http://www.w3.org/2001/XMLSchema#gYear> {graph} .')
-        add(
-            f'{subject} <{eco}value> "{value}"^^<http://www.w3.org/2001/XMLSchema#decimal> {graph} .'
-        )
-    lines.sort()
-    return "\n".join(lines) + "\n"
+
+# --------------------------------------------------------------------------- YAML
+
+
+try:  # libyaml's emitter is ten times faster than PyYAML's; both make the same YAML here
+    _Base: type = yaml.CSafeDumper  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Base = yaml.SafeDumper
+
+
+class _Dumper(_Base):  # type: ignore[misc, valid-type]
+    """:class:`_Flow` and :class:`_Quoted` where the records say so; no anchors and aliases
+    (the loader refuses them), whatever objects the records share."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+class _IndentingDumper(yaml.SafeDumper):
+    """PyYAML's own emitter, which can indent a list under its key (for dataset.yaml)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        return super().increase_indent(flow, False)
+
+
+for _dumper in (_Dumper, _IndentingDumper):
+    _dumper.add_representer(
+        _Quoted,
+        lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", str(text), style='"'),
+    )
+    _dumper.add_representer(
+        _Flow,
+        lambda dumper, mapping: dumper.represent_mapping(
+            "tag:yaml.org,2002:map", list(mapping.items()), flow_style=True
+        ),
+    )
+
+
+def _dump(value: Any, dumper: type = _Dumper) -> str:
+    """``value`` as block YAML (one-line flow mappings inside), lines never folded."""
+    return yaml.dump(
+        value,
+        Dumper=dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=1 << 30,
+    )
+
+
+def _dump_records(records: list[dict[str, Any]]) -> str:
+    """A YAML list of records with an empty line between records and each record's lists
+    indented under their key, as curated files are written. libyaml writes such a list at its
+    key's indentation; every list in a record holds one-line items, so a line that starts with
+    ``- `` after two spaces is one of them, and one at column 0 starts a record."""
+    text = _dump(records) if records else ""
+    return text.replace("\n  - ", "\n    - ").replace("\n- ", "\n\n- ")
+
+
+def _yaml_files(records: dict[str, list[dict[str, Any]]], source: str) -> dict[str, str]:
+    """The dataset folder: dataset.yaml, the source text and one YAML list per file, with an
+    empty line between records."""
+    meta = dict(_META, title=_Flow(_META["title"]))
+    files = {"dataset.yaml": _META_COMMENT + _dump(meta, _IndentingDumper), _SOURCE_FILE: source}
+    for name, items in records.items():
+        files[name] = _dump_records(items)
+    return files
