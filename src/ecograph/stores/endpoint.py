@@ -64,20 +64,8 @@ log = logging.getLogger("ecograph.stores.endpoint")
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 RESULTS_ACCEPT = f"application/sparql-results+json, {GRAPH_ACCEPT}"
 
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\\x7f]*")
 _LANG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ESCAPES = {
-    "\\": "\\\\",
-    '"': '\\"',
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\b": "\\b",
-    "\f": "\\f",
-}
-
-
 class EndpointError(EcographError):
     """A remote endpoint cannot be reached or answers with an error."""
 
@@ -86,21 +74,18 @@ class EndpointError(EcographError):
 
 
 def _iri(value: str) -> str:
-    if not _IRI.fullmatch(value):
-        raise QueryError(f"not an IRI that can be sent to an endpoint: {value!r}")
-    return f"<{value}>"
+    from ..provenance import ntriples_iri
+
+    try:
+        return ntriples_iri(value)
+    except ValueError:
+        raise QueryError(f"not an IRI that can be sent to an endpoint: {value!r}") from None
 
 
 def _string(value: str) -> str:
-    out = []
-    for ch in value:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 or 0xD800 <= ord(ch) < 0xE000:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    from ..provenance import ntriples_string
+
+    return ntriples_string(value, escape_controls=True)
 
 
 def sparql_term(value: Any) -> str:

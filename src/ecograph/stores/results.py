@@ -116,23 +116,16 @@ class QueryResult:
 
 
 def _term_to_ntriples(cell: dict[str, str]) -> str:
+    from ..provenance import ntriples_literal
+
     value = cell["value"]
     if cell["type"] == "uri":
         return f"<{value}>"
     if cell["type"] == "bnode":
         return f"_:{value}"
-    escaped = (
-        value.replace("\\", "\\\\")
-        .replace('"', '\\"')
-        .replace("\n", "\\n")
-        .replace("\r", "\\r")
-        .replace("\t", "\\t")
+    return ntriples_literal(
+        value, cell.get("xml:lang"), cell.get("datatype"), escape_controls=True
     )
-    if "xml:lang" in cell:
-        return f'"{escaped}"@{cell["xml:lang"]}'
-    if "datatype" in cell:
-        return f'"{escaped}"^^<{cell["datatype"]}>'
-    return f'"{escaped}"'
 
 
 def parse_binding(text: str, base: str) -> tuple[str, Iri | str]:
