@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .namespaces import ECO_NS, PREFIX_IRIS, SKOS_NS
 
@@ -103,6 +104,20 @@ class SynthResult:
     relations: int
     observations: int
     files: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)  # bytes of each file
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_text(self, lang: str = "zh") -> str:
+        """The counts written, then each file with its size."""
+        lines = [
+            f"Wrote {self.entities:,} entities, {self.relations:,} relations and "
+            f"{self.observations:,} observations ({self.format}) to {self.folder}:"
+        ]
+        for file, size in zip(self.files, self.sizes, strict=True):
+            lines.append(f"  {file}  ({size:,} bytes)")
+        return "\n".join(lines)
 
 
 @dataclass
@@ -248,7 +263,13 @@ def synthesize(
         progress("done", 3, 3)
     relations = sum(len(e.relations) for e in items)
     return SynthResult(
-        str(out), fmt, len(items), relations, len(observations), [str(p) for p in written]
+        str(out),
+        fmt,
+        len(items),
+        relations,
+        len(observations),
+        [str(p) for p in written],
+        [len(text.encode("utf-8")) for text in files.values()],
     )
 
 

@@ -182,6 +182,13 @@ class Endpoint:
 
     # ------------------------------------------------------------------ serving
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"base": self.base, "sparql": f"{self.base}/sparql", "page": f"{self.base}/"}
+
+    def to_text(self, lang: str = "zh") -> str:
+        """Where it listens (``ecograph serve`` says it on standard error)."""
+        return f"SPARQL endpoint: {self.base}/sparql  (query page: {self.base}/)"
+
     def serve_forever(self) -> None:
         """Serve until ``shutdown()`` or Ctrl-C; always releases the workers and the socket."""
         self._serving.set()

@@ -622,6 +622,26 @@ class PushResult:
         out.pop("graph_names")
         return out
 
+    def to_text(self, lang: str = "zh") -> str:
+        from ..text import count
+
+        stale = f", {count(self.deleted, 'stale graph')} deleted" if self.deleted else ""
+        return (
+            f"Pushed {count(self.quads, 'quad', grouped=True)} in "
+            f"{count(self.graphs, 'graph', grouped=True)} to {self.url} ({self.mode}{stale}; "
+            f"{count(self.requests, 'request')}, {self.seconds:.2f} s)."
+        )
+
+    @property
+    def notes(self) -> list[str]:
+        """Warnings about the copy pushed (``ecograph push`` writes them to standard error)."""
+        if not self.mode.endswith(", one graph"):
+            return []
+        return [
+            "Note: in one graph the statements lose the graphs their status and quotes hang on; "
+            "ecograph's commands refuse this copy."
+        ]
+
 
 class _Pusher:
     """The requests of one push, on one server, with one set of credentials."""

@@ -72,6 +72,46 @@ class QueryResult:
     boolean: bool | None = None
     turtle: str | None = None
     triples: int = 0
+    #: the namespace of the dataset's entities, shown as ``data:`` in :meth:`to_text` (set by
+    #: :meth:`ecograph.KnowledgeGraph.query`)
+    data_prefix: str = field(default="", compare=False, repr=False)
+
+    @property
+    def document(self) -> str | None:
+        """CONSTRUCT and DESCRIBE: the Turtle, which is the answer in every format."""
+        return self.turtle if self.kind in ("construct", "describe") else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The SPARQL 1.1 Query Results JSON document (see :meth:`to_sparql_json`)."""
+        return self.to_sparql_json()
+
+    def to_text(self, lang: str = "zh") -> str:
+        """SELECT: an aligned table (entities as ``data:slug``, known namespaces as prefixes)
+        and the row count; ASK: ``true`` or ``false``; CONSTRUCT and DESCRIBE: the Turtle."""
+        from ..text import count, short_term, table
+
+        if self.document is not None:
+            return self.document
+        if self.kind == "ask":
+            return "true" if self.boolean else "false"
+        rows = [
+            tuple(short_term(r[v], self.data_prefix) if v in r else "" for v in self.variables)
+            for r in self.rows
+        ]
+        return f"{table(rows, tuple(self.variables))}\n({count(len(rows), 'row')})"
+
+    def to_csv(self, lang: str = "zh", *, excel: bool = False) -> str:
+        """SPARQL 1.1 CSV with formula-like cells neutralised (``excel``: with the byte-order
+        mark); ASK: ``true`` or ``false`` on a line."""
+        if self.kind == "ask":
+            return self.to_text() + "\n"
+        return self.to_delimited(",", spreadsheet=True, excel=excel)
+
+    def to_tsv(self) -> str:
+        """SPARQL 1.1 TSV (terms in N-Triples syntax); ASK: ``true`` or ``false`` on a line."""
+        if self.kind == "ask":
+            return self.to_text() + "\n"
+        return self.to_delimited("\t")
 
     def to_sparql_json(self) -> dict[str, Any]:
         """The W3C SPARQL 1.1 Query Results JSON document (SELECT and ASK)."""
