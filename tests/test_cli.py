@@ -154,7 +154,7 @@ def test_validate_reports_shacl_violations_in_both_languages(shili_copy: Path, r
 
 
 def test_counts_agree_with_their_number() -> None:
-    from ecograph.cli import _count
+    from ecograph.text import count as _count
 
     assert [_count(n, "relation") for n in (0, 1, 2)] == [
         "0 relations",
