@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import NotFoundError
+from .errors import UsageError
 from .text import check_lang, count, pick_label, table
 from .vocab import require_kinds
 
@@ -79,7 +79,7 @@ def analysis_view(
 
     vocab = projection.vocab
     excluded = list(exclude or [])
-    require_kinds(excluded)
+    require_kinds(excluded, param="exclude")
     cache = projection.analysis_cache
     key = tuple(sorted(excluded))
     if key in cache:  # a projection does not change once built
@@ -112,7 +112,7 @@ def choose_engine(engine: str, nodes: int, *, louvain: bool = False) -> str:
     it, measures run on igraph and Louvain on networkit's PLM (about 1 s at 100k nodes where
     igraph's multilevel method took 26 s here), falling back to igraph."""
     if engine not in ENGINES:
-        raise NotFoundError(f"unknown engine {engine!r}; use {', '.join(ENGINES)}")
+        raise UsageError(f"unknown engine {engine!r}; use {', '.join(ENGINES)}", param="engine")
     if engine == "networkit" and not louvain:
         engine = "igraph"  # networkit serves Louvain; measures come from igraph
     if engine == "auto":
@@ -147,7 +147,8 @@ def measures(
     results: dict[str, dict[str, float]] = {}
     for name in names:
         if name not in MEASURES:
-            raise NotFoundError(f"unknown measure {name!r}; choose one of {', '.join(MEASURES)}")
+            choices = ", ".join((*MEASURES, "all"))
+            raise UsageError(f"unknown measure {name!r}; choose one of {choices}", param="measure")
         if engine == "igraph":
             values = _igraph_measure(name, directed, undirected, sample, seed)
         elif name == "degree":
@@ -763,7 +764,9 @@ def export_network(projection: Projection, fmt: str, *, excel: bool = False) -> 
     if fmt == "gexf":
         return {"ecograph.gexf": "\n".join(nx.generate_gexf(graph)) + "\n"}
     if fmt != "csv":
-        raise NotFoundError(f"unknown network format {fmt!r}")
+        raise UsageError(
+            f"unknown network format {fmt!r}; choose graphml, gexf or csv", param="format"
+        )
     from .safetext import csv_text
 
     node_columns = ["id", "label_zh", "label_en", "kind", "kinds", "community", *MEASURES]

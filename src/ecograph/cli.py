@@ -21,6 +21,8 @@ DATA_HELP = "Dataset folder (default: the bundled Ordos data)."
 
 #: library argument name -> the name of the command's option for it, where they differ
 PARAM_OPTIONS = {"format": "fmt", "bindings": "binds", "text": "sparql"}
+#: (command, library argument) -> what to add when the name it held names nothing
+NOT_FOUND_HINTS = {("query", "name"): "`ecograph query --list` shows them all"}
 
 
 def _option_for(command: click.Command, name: str | None) -> click.Parameter | None:
@@ -52,6 +54,9 @@ class EcographCommand(click.Command):
             if param is not None:
                 raise click.BadParameter(str(exc), ctx=ctx, param_hint=_hint(param)) from None
             raise click.UsageError(str(exc), ctx=ctx) from None
+        except ecograph.NotFoundError as exc:
+            hint = NOT_FOUND_HINTS.get((self.name or "", exc.param or ""))
+            raise click.ClickException(f"{exc}; {hint}" if hint else str(exc)) from None
         except ecograph.EcographError as exc:
             raise click.ClickException(str(exc)) from None
 

@@ -94,9 +94,5 @@ def saved_query(name: str, folder: Path | None = None) -> SavedQuery:
     if name in queries:
         return queries[name]
     close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
-    hint = (
-        f"; did you mean {', '.join(close)}?"
-        if close
-        else "; `ecograph query --list` shows them all"
-    )
-    raise NotFoundError(f"no saved query named {name!r}{hint}")
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise NotFoundError(f"no saved query named {name!r}{hint}", param="name")

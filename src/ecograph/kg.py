@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import OutputError
 from .loader import LoadedData, build_rdf, metadata_file, read_dataset
 from .resources import default_dataset_dir
 
@@ -202,7 +201,10 @@ class KnowledgeGraph:
         from . import rdfwrite
 
         if format not in FORMATS:
-            raise OutputError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+            from .errors import UsageError
+
+            choices = ", ".join(FORMATS)
+            raise UsageError(f"unknown format {format!r}; choose one of {choices}", param="format")
         if format == "nquads":
             return self.nquads().decode("utf-8")
         if format == "ntriples":
@@ -338,16 +340,20 @@ class KnowledgeGraph:
 
     def neighbors(self, text: str, depth: int = 1, kinds: list[str] | None = None):
         """Entities within ``depth`` relation steps of the entity ``text`` names."""
-        from .errors import NotFoundError
+        from .errors import UsageError
         from .vocab import require_kinds
 
         if depth < 1:
-            raise NotFoundError("depth must be at least 1")
+            raise UsageError(f"depth must be at least 1, not {depth}", param="depth")
         require_kinds(sorted(kinds or []))
         return self.network().neighbors(self.names().resolve(text), depth, kinds)
 
     def paths(self, source: str, target: str, max_length: int = 6, all_paths: bool = False):
         """Relation paths between the entities two names name (shortest, or all up to ``max_length``)."""
+        if max_length < 1:
+            from .errors import UsageError
+
+            raise UsageError(f"max_length must be at least 1, not {max_length}", param="max_length")
         index = self.names()
         return self.network().paths(
             index.resolve(source), index.resolve(target), max_length, all_paths

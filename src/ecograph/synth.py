@@ -231,13 +231,18 @@ def synthesize(
     """Write a synthetic dataset of about ``entities`` entities into ``out``: a dataset folder
     (``yaml``), one N-Quads file ``synth.nq`` with provenance graphs (``nquads``), or the same
     statements flattened into ``synth.nt`` (``ntriples``)."""
-    from .errors import OutputError
+    from .errors import UsageError
     from .output import write_many_atomic
 
     if entities < 20:
-        raise OutputError("synth needs at least 20 entities (one of each kind)")
+        raise UsageError(
+            f"a synthetic dataset needs at least 20 entities (one of each kind), not {entities}",
+            param="entities",
+        )
     if fmt not in ("yaml", "nquads", "ntriples"):
-        raise OutputError(f"unknown synth format {fmt!r}; use yaml, nquads or ntriples")
+        raise UsageError(
+            f"unknown synth format {fmt!r}; use yaml, nquads or ntriples", param="fmt"
+        )
     out = Path(out)
     items, sections = _entities(entities, seed, per_section=200)
     observations = list(_observations(items, seed))

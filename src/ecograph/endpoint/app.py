@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import OutputError, QueryError
+from ..errors import OutputError, QueryError, UsageError
 from .protocol import (
     GRAPH_TYPES,
     RESULT_TYPES,
@@ -82,9 +82,10 @@ class Endpoint:
         self.kg = kg
         self.options = options
         if options.host in WILDCARD_HOSTS and not options.allow_hosts:
-            raise OutputError(
-                f"serving on every interface ({options.host or '*'}) needs --allow-host NAME, the host name "
-                "clients will use (the Host header is checked, against DNS rebinding)"
+            raise UsageError(
+                f"serving on every interface ({options.host or '*'}) needs the host names clients "
+                "will use as allowed hosts (the Host header is checked, against DNS rebinding)",
+                param="allow_hosts",
             )
         if options.host not in LOOPBACK_HOSTS:
             log.warning(
@@ -485,7 +486,7 @@ class _Guard:
         host = _host_name(headers.get("host", ""))
         if host not in self.endpoint.allowed_hosts:
             await _plain(
-                send, 421, "this server does not answer for that Host (see serve --allow-host)\n"
+                send, 421, "this server does not answer for that Host (it is not one of its allowed hosts)\n"
             )
             return
         origin = headers.get("origin")
@@ -586,7 +587,7 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:  # the port is taken, the host unknown or not this machine's
         sock.close()
         hint = (
-            " (another server runs there? --port 0 picks a free port)"
+            " (another server runs there? port 0 picks a free port)"
             if exc.errno == errno.EADDRINUSE
             else ""
         )

@@ -285,7 +285,7 @@ class QueryRunner:
                 raise Busy(
                     503,
                     f"the query was stopped after {self.limits.slow_after:g} s because every worker was busy and other "
-                    "clients' queries were waiting; try again later, or give it a server with more --workers",
+                    "clients' queries were waiting; try again later, or give it a server with more workers",
                     10,
                 ) from None
             try:

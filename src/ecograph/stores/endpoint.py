@@ -582,9 +582,9 @@ def check_layout(store: EndpointStore, probe: str) -> None:
         if store.query(f"ASK {{ GRAPH ?g {{ {iri} a ?kind }} ?g a <{ECO_NS}Assertion> }}").boolean:
             return
         raise EndpointError(
-            f"{store.url} holds this dataset without the graph of each statement (pushed with "
-            "--graph?), and ecograph reads status, basis and quotes from them; push it again "
-            "without --graph"
+            f"{store.url} holds this dataset without the graph of each statement (pushed into "
+            "one graph?), and ecograph reads status, basis and quotes from them; push it again "
+            "without naming a graph"
         )
     if store.query(f"ASK {{ GRAPH ?g {{ {iri} a ?kind }} }}").boolean:
         raise EndpointError(
@@ -594,7 +594,7 @@ def check_layout(store: EndpointStore, probe: str) -> None:
             "dataset; Virtuoso and GraphDB query the union by default"
         )
     raise EndpointError(
-        f"{store.url} does not hold this dataset (nothing is known of {probe}); load it with `ecograph push`"
+        f"{store.url} does not hold this dataset (nothing is known of {probe}); push the build there first"
     )
 
 

@@ -109,7 +109,7 @@ class OxigraphStore(BaseStore):
             if "in its SELECT projection" in str(exc):
                 raise QueryError(
                     f"{exc}: with the Oxigraph store a bound variable must be selected (SELECT ?var …); "
-                    "or use --store memory"
+                    "or use the memory store"
                 ) from None
             raise QueryError(f"SPARQL evaluation error: {exc}") from None
         except OSError as exc:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import QueryError
+from ..errors import UsageError
 
 __all__ = ["Iri", "Literal", "QueryResult", "binding_parts", "parse_binding"]
 
@@ -42,7 +42,9 @@ def binding_parts(value: Any) -> tuple[str, str, str | None, str | None]:
         return "iri", str(value), None, None
     if isinstance(value, Literal):
         if value.language and value.datatype:
-            raise QueryError("a literal has a language tag or a datatype, not both")
+            raise UsageError(
+                "a literal has a language tag or a datatype, not both", param="bindings"
+            )
         return "literal", value.value, value.language or None, value.datatype or None
     if isinstance(value, bool):
         return "literal", "true" if value else "false", None, XSD + "boolean"
@@ -52,7 +54,9 @@ def binding_parts(value: Any) -> tuple[str, str, str | None, str | None]:
         return "literal", repr(value), None, XSD + "double"
     if isinstance(value, str):
         return "literal", value, None, None
-    raise QueryError(f"cannot bind a {type(value).__name__}; use a str, Iri or Literal")
+    raise UsageError(
+        f"cannot bind a {type(value).__name__}; use a str, Iri or Literal", param="bindings"
+    )
 
 
 @dataclass
@@ -179,11 +183,11 @@ def parse_binding(text: str, base: str) -> tuple[str, Iri | str]:
     """``NAME=VALUE`` → (name, value). ``<iri>`` is an IRI, ``data:slug`` an entity of the
     dataset, anything else a plain literal. The value is never pasted into query text."""
     if "=" not in text:
-        raise QueryError(f"a binding must look like NAME=VALUE, not {text!r}")
+        raise UsageError(f"a binding must look like NAME=VALUE, not {text!r}", param="bindings")
     name, value = text.split("=", 1)
     name = name.strip().lstrip("?$")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise QueryError(f"{name!r} is not a SPARQL variable name")
+        raise UsageError(f"{name!r} is not a SPARQL variable name", param="bindings")
     if value.startswith("<") and value.endswith(">"):
         iri = value[1:-1]
     elif value.startswith("data:"):
@@ -193,5 +197,7 @@ def parse_binding(text: str, base: str) -> tuple[str, Iri | str]:
     from ..namespaces import is_iri
 
     if not is_iri(iri):
-        raise QueryError(f"{value!r} is not an IRI (write <https://…> or data:SLUG)")
+        raise UsageError(
+            f"{value!r} is not an IRI (write <https://…> or data:SLUG)", param="bindings"
+        )
     return name, Iri(iri)
