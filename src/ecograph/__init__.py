@@ -30,9 +30,9 @@ if TYPE_CHECKING:
     from .endpoint import make_endpoint
     from .gallery import Gallery, SavedQuery, saved_queries, saved_query
     from .kg import BuildResult, ExportResult, KnowledgeGraph, Stats, build, load
+    from .safetext import terminal_text
     from .stores import QueryResult
     from .stores.endpoint import EndpointStore, PushResult, push
-    from .safetext import terminal_text
     from .synth import SynthResult, synthesize
     from .validation import Finding, ValidationReport, validate
     from .view import build_view

@@ -65,7 +65,10 @@ class EcographGroup(click.Group):
     command_class = EcographCommand
 
 
-STORE_HELP = "Triple store: memory (rdflib), oxigraph (in memory; the default) or oxigraph:PATH (kept on disk)."
+STORE_HELP = (
+    "Triple store: memory (rdflib), oxigraph (in memory; the default) or oxigraph:PATH "
+    "(kept on disk)."
+)
 
 
 def _remember_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -148,7 +151,8 @@ def _remember(key: str) -> Any:
 
 
 def endpoint_option(func: Any) -> Any:
-    """``--endpoint URL`` and ``--method``: run the command's queries on a remote SPARQL endpoint."""
+    """``--endpoint URL`` and ``--method``: run the command's queries on a remote SPARQL
+    endpoint."""
     func = click.option(
         "--method",
         type=click.Choice(["auto", "get", "form", "direct"]),
@@ -188,12 +192,15 @@ def _load(data: Path | None) -> Any:
 
 
 def excel_option(func: Any) -> Any:
-    """``--excel``: CSV for Excel (byte-order mark, CRLF). Formula-like cells are neutralised always."""
+    """``--excel``: CSV for Excel (byte-order mark, CRLF). Formula-like cells are neutralised
+    always."""
     return click.option(
         "--excel",
         is_flag=True,
-        help="With csv: write for Excel, with a UTF-8 byte-order mark (without it Excel shows Chinese as mojibake) "
-        "and CRLF line ends. Cells that would start a formula (= + - @) are always written as text.",
+        help="With csv: write for Excel, with a UTF-8 byte-order mark (without it Excel shows "
+        "Chinese as mojibake) "
+        "and CRLF line ends. Cells that would start a formula (= + - @) are always written as "
+        "text.",
     )(func)
 
 
@@ -311,8 +318,10 @@ def validate(data: Path | None, fmt: str, no_shacl: bool, strict: bool) -> None:
     type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld", "graphml", "gexf", "csv"]),
     default="trig",
     show_default=True,
-    help="RDF: trig, nquads and jsonld keep the provenance graphs; turtle and ntriples are flattened. "
-    "Network (for Gephi, Cytoscape): graphml, gexf, or csv (nodes.csv and edges.csv in the -o folder).",
+    help="RDF: trig, nquads and jsonld keep the provenance graphs; turtle and ntriples are "
+    "flattened. "
+    "Network (for Gephi, Cytoscape): graphml, gexf, or csv (nodes.csv and edges.csv in the -o "
+    "folder).",
 )
 @click.option(
     "-o",
@@ -392,7 +401,8 @@ def _lang_option(func: Any) -> Any:
     type=click.Choice(["table", "csv", "tsv", "json"]),
     default="table",
     show_default=True,
-    help="Result format for SELECT/ASK (json = W3C SPARQL 1.1 Query Results JSON); CONSTRUCT/DESCRIBE give Turtle.",
+    help="Result format for SELECT/ASK (json = W3C SPARQL 1.1 Query Results JSON); "
+    "CONSTRUCT/DESCRIBE give Turtle.",
 )
 @data_option
 @endpoint_option
@@ -418,7 +428,7 @@ def query(
       ecograph query --list
       ecograph query --name platforms-by-kind --format csv
       ecograph query --file my.rq --format json
-    """
+    """  # noqa: E501 (the example is one command line)
     if list_:
         emit(ecograph.saved_queries())
         return
@@ -580,7 +590,8 @@ def _engine_option(func: Any) -> Any:
         type=click.Choice(["auto", "networkx", "igraph", "networkit"]),
         default="auto",
         show_default=True,
-        help="Graph library: auto uses networkx up to 5,000 entities; above, igraph for measures and networkit for Louvain.",
+        help="Graph library: auto uses networkx up to 5,000 entities; above, igraph for measures "
+        "and networkit for Louvain.",
     )(func)
 
 
@@ -597,7 +608,8 @@ def _engine_option(func: Any) -> Any:
     "kinds",
     multiple=True,
     metavar="KIND",
-    help="List only entities of this kind (measures are computed on the whole network); repeatable.",
+    help="List only entities of this kind (measures are computed on the whole network); "
+    "repeatable.",
 )
 @_exclude_option
 @click.option(
@@ -780,7 +792,8 @@ def gaps(fmt: str, lang: str, data: Path | None, excel: bool) -> None:
     type=click.Choice(["yaml", "nquads", "ntriples"]),
     default="yaml",
     show_default=True,
-    help="yaml: a dataset folder the loader reads; nquads/ntriples: RDF written directly (fast at national scale).",
+    help="yaml: a dataset folder the loader reads; nquads/ntriples: RDF written directly (fast at "
+    "national scale).",
 )
 def synth(entities: int, seed: int, out: Path, fmt: str) -> None:
     """Write a synthetic, national-scale dataset in the same ontology (skewed degrees, every kind,
@@ -878,7 +891,8 @@ def view(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Interface to listen on (loopback by default; anything else exposes the endpoint to the network and needs --allow-host).",
+    help="Interface to listen on (loopback by default; anything else exposes the endpoint to the "
+    "network and needs --allow-host).",
 )
 @click.option(
     "--port",
@@ -892,7 +906,8 @@ def view(
     type=click.FloatRange(0, None, min_open=True),
     default=10.0,
     show_default=True,
-    help="Seconds a query may run (its worker process is then killed) or wait for a worker; the answer is 503.",
+    help="Seconds a query may run (its worker process is then killed) or wait for a worker; the "
+    "answer is 503.",
 )
 @click.option(
     "--max-rows",
@@ -914,7 +929,8 @@ def view(
     type=click.IntRange(0, None),
     default=1024,
     show_default=True,
-    help="MB a query may use in its worker beyond the store (0: no cap); over it the answer is 503.",
+    help="MB a query may use in its worker beyond the store (0: no cap); over it the answer is "
+    "503.",
 )
 @click.option(
     "--per-client",
@@ -935,7 +951,8 @@ def view(
     "allow_hosts",
     multiple=True,
     metavar="NAME",
-    help="A Host header value to answer besides localhost/127.0.0.1/::1 (needed with --host 0.0.0.0); repeatable.",
+    help="A Host header value to answer besides localhost/127.0.0.1/::1 (needed with --host "
+    "0.0.0.0); repeatable.",
 )
 @click.option(
     "--cors",
@@ -944,7 +961,8 @@ def view(
     metavar="ORIGIN",
     is_flag=False,
     flag_value="*",
-    help="Let web pages of ORIGIN (https://example.org) read answers; --cors alone allows any origin. Repeatable.",
+    help="Let web pages of ORIGIN (https://example.org) read answers; --cors alone allows any "
+    "origin. Repeatable.",
 )
 @data_option
 def serve(
@@ -997,19 +1015,22 @@ def serve(
     "url",
     required=True,
     metavar="URL",
-    help="The server's graph store: Oxigraph http://HOST:7878/store (or its /query URL); Virtuoso http://HOST:8890/sparql-graph-crud-auth (with credentials).",
+    help="The server's graph store: Oxigraph http://HOST:7878/store (or its /query URL); Virtuoso "
+    "http://HOST:8890/sparql-graph-crud-auth (with credentials).",
 )
 @click.option(
     "--merge",
     is_flag=True,
-    help="Add the build to what the server holds (statements the build no longer has stay) instead of replacing this dataset's graphs.",
+    help="Add the build to what the server holds (statements the build no longer has stay) instead "
+    "of replacing this dataset's graphs.",
 )
 @click.option(
     "--graph",
     "graph",
     default=None,
     metavar="IRI",
-    help="Put every triple into this one named graph, as a copy for other tools; ecograph's own commands need the graph of each statement and refuse such an endpoint.",
+    help="Put every triple into this one named graph, as a copy for other tools; ecograph's own "
+    "commands need the graph of each statement and refuse such an endpoint.",
 )
 @data_option
 def push(url: str, merge: bool, graph: str | None, data: Path | None) -> None:

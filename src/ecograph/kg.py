@@ -274,7 +274,8 @@ class KnowledgeGraph:
 
         if format not in (*FORMATS, *NETWORK_FORMATS):
             raise UsageError(
-                f"unknown format {format!r}; choose one of {', '.join((*FORMATS, *NETWORK_FORMATS))}",
+                f"unknown format {format!r}; choose one of "
+                f"{', '.join((*FORMATS, *NETWORK_FORMATS))}",
                 param="format",
             )
         target = Path(output) if output is not None else None

@@ -354,7 +354,8 @@ class Endpoint:
         if params.multi.get("default-graph-uri") or params.multi.get("named-graph-uri"):
             raise HttpError(
                 400,
-                "default-graph-uri and named-graph-uri are not supported: use FROM / FROM NAMED in the query",
+                "default-graph-uri and named-graph-uri are not supported: use FROM / FROM NAMED in "
+                "the query",
             )
         text = params.single["query"]
         from ..guard import QueryRefused
@@ -395,7 +396,8 @@ class Endpoint:
         except TooLarge as exc:
             raise HttpError(
                 413,
-                f"the result has {exc.size} {exc.unit}, over this server's limit of {self.options.max_rows}; add a LIMIT",
+                f"the result has {exc.size} {exc.unit}, over this server's limit of "
+                f"{self.options.max_rows}; add a LIMIT",
             ) from None
         except QueryError as exc:
             from ..guard import QueryRefused
@@ -428,7 +430,8 @@ class Endpoint:
         if triples is None:
             raise HttpError(
                 413,
-                f"the graph has more than {self.options.max_rows} triples, this server's limit; query it with LIMIT",
+                f"the graph has more than {self.options.max_rows} triples, this server's limit; "
+                "query it with LIMIT",
             )
         media = _choose(params, request, GRAPH_TYPES, "graph")
         body = b"" if request.method == "HEAD" else render_triples(triples, media)
@@ -486,7 +489,9 @@ class _Guard:
         host = _host_name(headers.get("host", ""))
         if host not in self.endpoint.allowed_hosts:
             await _plain(
-                send, 421, "this server does not answer for that Host (it is not one of its allowed hosts)\n"
+                send,
+                421,
+                "this server does not answer for that Host (it is not one of its allowed hosts)\n",
             )
             return
         origin = headers.get("origin")

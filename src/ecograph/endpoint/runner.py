@@ -194,7 +194,8 @@ class QueryRunner:
             if until > time.monotonic():
                 raise Busy(
                     503,
-                    f"this query was stopped a moment ago (too slow or too big for this server); it is not run again for "
+                    "this query was stopped a moment ago (too slow or too big for this server); "
+                    "it is not run again for "
                     f"{self.limits.cooldown:g} s",
                     max(1, round(until - time.monotonic())),
                 )
@@ -202,7 +203,8 @@ class QueryRunner:
             if mine >= self.limits.per_client:
                 raise Busy(
                     429,
-                    f"you have {mine} queries waiting or running, the most one client may have here",
+                    f"you have {mine} queries waiting or running, the most one client may have "
+                    "here",
                     2,
                 )
             if self._waiting >= self.limits.queue:
@@ -219,7 +221,8 @@ class QueryRunner:
                     self._waiting -= 1
                     raise Busy(
                         503,
-                        f"no query worker was free within {self.limits.timeout:g} s; try again shortly",
+                        f"no query worker was free within {self.limits.timeout:g} s; try again "
+                        "shortly",
                         5,
                     )
         worker = ticket.worker
@@ -284,8 +287,10 @@ class QueryRunner:
             if worker.preempted:
                 raise Busy(
                     503,
-                    f"the query was stopped after {self.limits.slow_after:g} s because every worker was busy and other "
-                    "clients' queries were waiting; try again later, or give it a server with more workers",
+                    f"the query was stopped after {self.limits.slow_after:g} s because every "
+                    "worker was busy and other "
+                    "clients' queries were waiting; try again later, or give it a server with more "
+                    "workers",
                     10,
                 ) from None
             try:
@@ -297,7 +302,8 @@ class QueryRunner:
             )
             raise Busy(
                 503,
-                f"the query needed more than {self.limits.memory_mb} MB (or crashed its worker) and was stopped",
+                f"the query needed more than {self.limits.memory_mb} MB (or crashed its worker) "
+                "and was stopped",
                 5,
             ) from None
         log.warning(

@@ -438,7 +438,8 @@ def read_capped(response: Any, url: str, deadline: float, limit: int = MAX_RESPO
             size += len(chunk)
             if size > limit:
                 raise EndpointError(
-                    f"{url} sent an answer over {limit // (1024 * 1024)} MB; add a LIMIT to the query"
+                    f"{url} sent an answer over {limit // (1024 * 1024)} MB; add a LIMIT to the "
+                    "query"
                 )
             chunks.append(chunk)
     except (http.client.IncompleteRead, http.client.HTTPException, OSError) as exc:
@@ -458,7 +459,8 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
         )
         if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
             raise EndpointError(
-                f"{req.full_url} redirected to another server ({new.scheme}://{new.netloc}); not followed"
+                f"{req.full_url} redirected to another server ({new.scheme}://{new.netloc}); not "
+                "followed"
             )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -588,13 +590,17 @@ def check_layout(store: EndpointStore, probe: str) -> None:
         )
     if store.query(f"ASK {{ GRAPH ?g {{ {iri} a ?kind }} }}").boolean:
         raise EndpointError(
-            f"{store.url} holds this dataset, but its default graph is not the union of its graphs, so "
-            "every query would answer nothing; start Oxigraph with `oxigraph serve --union-default-graph` "
-            "(or add ?union-default-graph to the endpoint URL), set tdb2:unionDefaultGraph on a Fuseki "
+            f"{store.url} holds this dataset, but its default graph is not the union of its "
+            "graphs, so "
+            "every query would answer nothing; start Oxigraph with `oxigraph serve "
+            "--union-default-graph` "
+            "(or add ?union-default-graph to the endpoint URL), set tdb2:unionDefaultGraph on a "
+            "Fuseki "
             "dataset; Virtuoso and GraphDB query the union by default"
         )
     raise EndpointError(
-        f"{store.url} does not hold this dataset (nothing is known of {probe}); push the build there first"
+        f"{store.url} does not hold this dataset (nothing is known of {probe}); push the build "
+        "there first"
     )
 
 
