@@ -173,7 +173,8 @@ def measures(
 
 
 def _networkit_louvain(graph: Any, seed: int, resolution: float) -> tuple[list[set[str]], float]:
-    """Louvain (PLM with refinement) by networkit, single-threaded so that a seed gives one answer."""
+    """Louvain (PLM with refinement) by networkit, single-threaded so that a seed gives one
+    answer."""
     import networkit as nk
 
     nodes = list(graph.nodes)

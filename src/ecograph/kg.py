@@ -28,7 +28,8 @@ __all__ = [
     "load",
 ]
 
-#: export format name -> (rdflib's name for it, to parse it back; file extension; keeps named graphs)
+#: export format name -> (rdflib's name for it, to parse it back; file extension;
+#: keeps named graphs)
 FORMATS: dict[str, tuple[str, str, bool]] = {
     "trig": ("trig", "trig", True),
     "nquads": ("nquads", "nq", True),
@@ -221,7 +222,8 @@ class KnowledgeGraph:
         graphs. ``bindings`` maps variable names to values (rdflib terms, or strings taken as
         plain literals); they are bound, never pasted into the query text.
 
-        >>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }").values("n")  # doctest: +SKIP
+        >>> text = "SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }"
+        >>> kg.query(text).values("n")  # doctest: +SKIP
         ['5']
         """
         result = self._store.query(text, bindings)
@@ -281,15 +283,14 @@ class KnowledgeGraph:
         target = Path(output) if output is not None else None
         if target is not None and target.is_dir() and format != "csv":
             raise UsageError(f"{target} is a folder; {format} is written to a file", param="output")
-        if format == "csv" and target is None:
-            raise UsageError(
-                "csv writes nodes.csv and edges.csv: give a folder to write them into",
-                param="output",
-            )
         if format in NETWORK_FORMATS:
+            if format == "csv" and target is None:
+                raise UsageError(
+                    "csv writes nodes.csv and edges.csv: give a folder to write them into",
+                    param="output",
+                )
             files = self.export_network(format, excel=excel)
-            if format == "csv":
-                assert target is not None
+            if format == "csv" and target is not None:
                 texts = {target / file_name: text for file_name, text in files.items()}
                 written = write_many_atomic(texts)
                 sizes = [len(t.encode("utf-8")) for t in texts.values()]
@@ -350,7 +351,8 @@ class KnowledgeGraph:
         return self.network().neighbors(self.names().resolve(text), depth, kinds)
 
     def paths(self, source: str, target: str, max_length: int = 6, all_paths: bool = False):
-        """Relation paths between the entities two names name (shortest, or all up to ``max_length``)."""
+        """Relation paths between the entities two names name (shortest, or all up to
+        ``max_length``)."""
         if max_length < 1:
             from .errors import UsageError
 
@@ -523,10 +525,11 @@ def load(
 
     ``store`` is ``memory`` (rdflib), ``oxigraph`` (in memory) or ``oxigraph:PATH`` (on disk);
     default ``$ECOGRAPH_STORE``, else Oxigraph. ``endpoint`` (a URL or an
-    :class:`ecograph.stores.endpoint.EndpointStore`) sends the graph's queries to a SPARQL endpoint
-    instead, the local folder still giving names and metadata; it is checked to hold this
-    dataset as ecograph reads it (:func:`ecograph.stores.endpoint.check_layout`), so a server without a
-    union default graph is an error that says how to fix it, not empty answers. Unchanged data is read from the build cache
+    :class:`ecograph.stores.endpoint.EndpointStore`) sends the graph's queries to a SPARQL
+    endpoint instead, the local folder still giving names and metadata; it is checked to hold
+    this dataset as ecograph reads it (:func:`ecograph.stores.endpoint.check_layout`), so a
+    server without a union default graph is an error that says how to fix it, not empty
+    answers. Unchanged data is read from the build cache
     (see :mod:`ecograph.cache`) instead of being parsed again. Raises
     :class:`ecograph.DataError` listing every problem (file, line, record id) if the data is
     not valid.

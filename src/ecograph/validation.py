@@ -81,7 +81,7 @@ def _shacl_findings(kg: Any) -> list[Finding]:
             if isinstance(m, Literal)
         }
         message = " / ".join(
-            messages[lang] for lang in sorted(messages, key=lambda l: (l != "zh", str(l)))
+            messages[lang] for lang in sorted(messages, key=lambda tag: (tag != "zh", str(tag)))
         )
         if path is not None:
             message = f"{kg.dataset.namespace_manager.normalizeUri(path)}: {message}"

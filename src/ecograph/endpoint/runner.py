@@ -82,7 +82,8 @@ class _Worker:
                 [sys.executable, "-m", "ecograph.endpoint.worker", str(child.fileno())],
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,  # an allocation failure prints a Rust backtrace; the parent logs one line
+                # an allocation failure prints a Rust backtrace; the parent logs one line
+                stderr=subprocess.DEVNULL,
                 env={**os.environ, "RUST_BACKTRACE": "0"},
                 close_fds=True,
             )

@@ -369,7 +369,8 @@ class EndpointStore(BaseStore):
             and result.variables == ["__ASK_RETVAL"]
             and query_form(text) == "ASK"
         ):
-            # Virtuoso 7 answers ASK as one column __ASK_RETVAL: a row "1" for true, "0" or none for false
+            # Virtuoso 7 answers ASK as one column __ASK_RETVAL: a row "1" for true, "0" or none
+            # for false
             truth = bool(result.rows) and result.rows[0].get("__ASK_RETVAL", {}).get(
                 "value"
             ) not in ("0", "false")
@@ -558,8 +559,9 @@ def _results_json(document: Any) -> QueryResult:
 
 
 def _normal(term: dict[str, str]) -> dict[str, str]:
-    """A SPARQL JSON term as ecograph's stores give it: no xsd:string datatype, no typed-literal,
-    the keys in one order (type, value, then xml:lang or datatype), so outputs are the same bytes."""
+    """A SPARQL JSON term as ecograph's stores give it: no xsd:string datatype, no
+    typed-literal, the keys in one order (type, value, then xml:lang or datatype), so outputs
+    are the same bytes."""
     kind = "literal" if term.get("type") == "typed-literal" else term["type"]
     out = {"type": kind, "value": term["value"]}
     if "xml:lang" in term:
