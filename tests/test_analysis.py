@@ -202,7 +202,9 @@ def test_rank_cli_output(runner) -> None:
     )
     assert "1     ordos  " in result.output and "excluded: nothing" in result.output
     bad = runner.invoke(main, ["rank", "--exclude-type", "Nonsense"])
-    assert bad.exit_code == 1 and "unknown kind 'Nonsense'" in bad.output
+    # misuse: a usage error (exit 2) that names the option
+    assert bad.exit_code == 2 and "unknown kind 'Nonsense'" in bad.output
+    assert "Invalid value for '--exclude-type'" in bad.output
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])

@@ -154,7 +154,7 @@ def test_validate_reports_shacl_violations_in_both_languages(shili_copy: Path, r
 
 
 def test_counts_agree_with_their_number() -> None:
-    from ecograph.cli import _count
+    from ecograph.text import count as _count
 
     assert [_count(n, "relation") for n in (0, 1, 2)] == [
         "0 relations",
@@ -174,3 +174,134 @@ def test_a_query_file_that_is_not_utf8_is_a_usage_error(runner, tmp_path: Path) 
     result = runner.invoke(main, ["query", "--file", str(query_file)])
     assert result.exit_code == 2 and "is not UTF-8 text" in result.output
     assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- a thin CLI
+
+SRC = Path(ecograph.__file__).parent
+
+
+def test_the_cli_imports_only_the_public_api() -> None:
+    """cli.py may import click, the standard library and names of ``ecograph.__all__``; never a
+    submodule of ecograph (``import ecograph.x``, ``from ecograph.x import y``,
+    ``from ecograph import x`` where x is a module)."""
+    import ast
+
+    tree = ast.parse((SRC / "cli.py").read_text(encoding="utf-8"))
+    wrong = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            wrong += [a.name for a in node.names if a.name.startswith("ecograph.")]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if node.level or module.startswith("ecograph."):
+                wrong.append(("." * node.level) + module)
+            elif module == "ecograph":
+                wrong += [a.name for a in node.names if a.name not in ecograph.__all__]
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "ecograph"
+        ):
+            if node.attr not in ecograph.__all__:
+                wrong.append(f"ecograph.{node.attr}")
+    assert not wrong, f"cli.py reaches past ecograph.__all__: {sorted(set(wrong))}"
+
+
+def test_every_public_name_resolves() -> None:
+    for name in ecograph.__all__:
+        assert getattr(ecograph, name) is not None, name
+    assert callable(ecograph.saved_queries)
+
+
+def _flag_words_in_raises(path: Path) -> list[str]:
+    import ast
+    import re
+
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            for inner in ast.walk(node.exc):
+                if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                    # another program's own options (the Oxigraph server's) may be named
+                    text = inner.value.replace("oxigraph serve --", "")
+                    found += [f"{path.name}: {m}" for m in re.findall(r"--[a-z][a-z-]*", text)]
+    return found
+
+
+def test_library_messages_name_no_command_line_option() -> None:
+    """Options are the CLI's words: the library's errors speak of its arguments (the CLI adds
+    the option). view.py is being rewritten into a package and is left out until then."""
+    skipped = {SRC / "cli.py", SRC / "view.py"}
+    found = [
+        w for p in sorted(SRC.rglob("*.py")) if p not in skipped for w in _flag_words_in_raises(p)
+    ]
+    assert not found, found
+
+
+@pytest.mark.parametrize(
+    "args,option",
+    [
+        (["rank", "--exclude-type", "Nonsense"], "'--exclude-type'"),
+        (["neighbors", "鄂尔多斯实验室", "--type", "Nonsense"], "'--type'"),
+        (["query", "--bind", "no-equals-sign", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"], "'--bind'"),
+        (["query", "--bind", "1x=2", "SELECT * WHERE { ?s ?p ?o } LIMIT 1"], "'--bind'"),
+        (["lookup", "鄂尔多斯实验室", "--store", "nonsense"], "'--store'"),
+        (["export", "--format", "csv"], "'--output'"),
+        (["serve", "--host", "0.0.0.0"], "'--allow-host'"),
+    ],
+)
+def test_misuse_exits_2_and_names_the_option(runner, args: list[str], option: str) -> None:
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for {option}" in result.output and "Traceback" not in result.output
+
+
+def test_names_that_name_nothing_exit_1(runner) -> None:
+    missing = runner.invoke(main, ["query", "-n", "no-such-query"])
+    assert missing.exit_code == 1
+    assert "no saved query named 'no-such-query'" in missing.output
+    assert "`ecograph query --list` shows them all" in missing.output  # the CLI's hint
+    with pytest.raises(ecograph.NotFoundError) as caught:
+        ecograph.saved_query("no-such-query")
+    assert "--list" not in str(caught.value) and caught.value.param == "name"
+
+
+@pytest.mark.parametrize(
+    "args,call",
+    [
+        (
+            ["lookup", "鄂尔多斯实验室", "--lang", "en"],
+            lambda kg: kg.lookup("鄂尔多斯实验室").to_text("en"),
+        ),
+        (["lookup", "清华"], lambda kg: kg.lookup("清华").to_text()),
+        (
+            ["neighbors", "鄂尔多斯实验室", "--depth", "2"],
+            lambda kg: kg.neighbors("鄂尔多斯实验室", 2).to_text(),
+        ),
+        (
+            ["path", "清华大学", "鄂尔多斯实验室"],
+            lambda kg: kg.paths("清华大学", "鄂尔多斯实验室").to_text(),
+        ),
+        (["rank", "--lang", "en"], lambda kg: kg.rank().to_text("en")),
+        (["communities"], lambda kg: kg.communities().to_text()),
+        (["brokers"], lambda kg: kg.brokers(top=15).to_text()),
+        (["gaps", "--lang", "en"], lambda kg: kg.gaps().to_text("en")),
+        (["stats"], lambda kg: kg.stats().to_text()),
+        (
+            ["query", "-n", "entities-per-kind"],
+            lambda kg: kg.run_query(name="entities-per-kind").to_text(),
+        ),
+    ],
+)
+def test_the_api_prints_what_the_cli_prints(runner, ordos_kg, args: list[str], call) -> None:
+    result = runner.invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0
+    assert result.output == call(ordos_kg) + "\n"
+
+
+def test_csv_from_the_api_is_the_cli_csv(runner, ordos_kg) -> None:
+    result = runner.invoke(main, ["rank", "--format", "csv", "--excel"], catch_exceptions=False)
+    assert result.stdout_bytes == ordos_kg.rank().to_csv(excel=True).encode("utf-8")
+    gaps = runner.invoke(main, ["gaps", "--format", "csv"], catch_exceptions=False)
+    assert gaps.stdout_bytes == ordos_kg.gaps().to_csv().encode("utf-8")

@@ -140,8 +140,12 @@ def test_neighbors_of_the_talent_centre(ordos_kg) -> None:
     )
     typed = ordos_kg.neighbors("鄂尔多斯实验室", depth=2, kinds=["Laboratory"])
     assert typed.neighbors and all("Laboratory" in n.kinds for n in typed.neighbors)
-    with pytest.raises(NotFoundError, match="unknown kind"):
+    with pytest.raises(ecograph.UsageError, match="unknown kind") as caught:
         ordos_kg.neighbors("鄂尔多斯实验室", kinds=["Labratory"])
+    assert caught.value.param == "kinds"
+    with pytest.raises(ecograph.UsageError, match="depth must be at least 1") as caught:
+        ordos_kg.neighbors("鄂尔多斯实验室", depth=0)
+    assert caught.value.param == "depth"
 
 
 def test_paths_between_branch_centre_and_laboratory(ordos_kg) -> None:

@@ -446,7 +446,7 @@ def test_a_port_in_use_is_a_clear_error(server, kg, runner) -> None:
     port = int(server.base.rsplit(":", 1)[1])
     with pytest.raises(
         ecograph.OutputError,
-        match=r"cannot listen on 127\.0\.0\.1:\d+: Address already in use .*--port 0",
+        match=r"cannot listen on 127\.0\.0\.1:\d+: Address already in use .*port 0 picks",
     ):
         make_server(kg, port=port, view=False)
     result = runner.invoke(main, ["serve", "--port", str(port)])

@@ -121,7 +121,7 @@ def test_store_option_and_environment(runner, monkeypatch) -> None:
     )
     assert memory.output == oxigraph.output and memory.output.splitlines() == ["n", "5"]
     bad = runner.invoke(main, ["stats", "--store", "virtuoso"])
-    assert bad.exit_code == 1 and "unknown store 'virtuoso'" in bad.output
+    assert bad.exit_code == 2 and "unknown store 'virtuoso'" in bad.output  # misuse
     monkeypatch.setenv("ECOGRAPH_STORE", "memory")
     assert type(ecograph.load().store).__name__ == "RdflibStore"
 
@@ -352,11 +352,11 @@ def test_triple_terms_in_an_answer_are_a_clear_error(both, runner) -> None:
         "x=<https://example.org/%zz>",
     ],
 )
-def test_a_binding_that_is_no_iri_is_a_query_error(value: str, runner) -> None:
+def test_a_binding_that_is_no_iri_is_a_usage_error(value: str, runner) -> None:
     """Found by fuzzing the command line: an invalid IRI in --bind crashed in pyoxigraph."""
     result = runner.invoke(main, ["query", "SELECT ?x WHERE { }", "--bind", value])
     assert (
-        result.exit_code == 1
+        result.exit_code == 2
         and "is not an IRI" in result.output
         and "Traceback" not in result.output
     )

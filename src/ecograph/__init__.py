@@ -16,39 +16,86 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .errors import DataError, EcographError, NotFoundError, OutputError, Problem, QueryError
+from .errors import (
+    DataError,
+    EcographError,
+    NotFoundError,
+    OutputError,
+    Problem,
+    QueryError,
+    UsageError,
+)
 
 if TYPE_CHECKING:
-    from .kg import BuildResult, KnowledgeGraph, Stats, build, load
+    from .endpoint import make_endpoint
+    from .gallery import Gallery, SavedQuery, saved_queries, saved_query
+    from .kg import BuildResult, ExportResult, KnowledgeGraph, Stats, build, load
+    from .safetext import terminal_text
+    from .stores import QueryResult
+    from .stores.endpoint import EndpointStore, PushResult, push
+    from .synth import SynthResult, synthesize
     from .validation import Finding, ValidationReport, validate
+    from .view import build_view
 
 __all__ = [
     "BuildResult",
     "DataError",
     "EcographError",
+    "EndpointStore",
+    "ExportResult",
     "Finding",
+    "Gallery",
     "KnowledgeGraph",
     "NotFoundError",
     "OutputError",
     "Problem",
+    "PushResult",
     "QueryError",
+    "QueryResult",
+    "SavedQuery",
     "Stats",
+    "SynthResult",
+    "UsageError",
     "ValidationReport",
     "__version__",
     "build",
+    "build_view",
     "load",
+    "make_endpoint",
+    "push",
+    "saved_queries",
+    "saved_query",
+    "synthesize",
+    "terminal_text",
     "validate",
 ]
 
+#: name -> the submodule that defines it, imported on first use
 _LAZY = {
     "load": "kg",
     "build": "kg",
     "KnowledgeGraph": "kg",
     "Stats": "kg",
     "BuildResult": "kg",
+    "ExportResult": "kg",
     "validate": "validation",
     "ValidationReport": "validation",
     "Finding": "validation",
+    # not "gallery": importing the submodule ecograph.gallery would overwrite such a name
+    "saved_queries": "gallery",
+    "saved_query": "gallery",
+    "Gallery": "gallery",
+    "SavedQuery": "gallery",
+    "QueryResult": "stores",
+    "EndpointStore": "stores.endpoint",
+    "PushResult": "stores.endpoint",
+    "push": "stores.endpoint",
+    "synthesize": "synth",
+    "terminal_text": "safetext",
+    "SynthResult": "synth",
+    "make_endpoint": "endpoint",
+    # the viewer is being moved into a package (ecograph.viewer); this name stays
+    "build_view": "view",
 }
 
 

@@ -15,8 +15,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import NotFoundError
-from .lookup import pick_label
+from .errors import UsageError
+from .text import check_lang, count, pick_label, table
 from .vocab import require_kinds
 
 if TYPE_CHECKING:
@@ -59,6 +59,12 @@ SUPPORT_KINDS: dict[str, str] = {
 DIGITS = 9
 
 
+def _csv(headers: tuple[str, ...], rows: list[tuple[Any, ...]], excel: bool) -> str:
+    from .safetext import csv_text
+
+    return csv_text(headers, rows, excel=excel)
+
+
 def _node_info(graph: Any, node: str) -> dict[str, Any]:
     data = graph.nodes[node]
     return {"id": node, "labels": dict(data["labels"]), "kinds": list(data["kinds"])}
@@ -73,7 +79,7 @@ def analysis_view(
 
     vocab = projection.vocab
     excluded = list(exclude or [])
-    require_kinds(excluded)
+    require_kinds(excluded, param="exclude")
     cache = projection.analysis_cache
     key = tuple(sorted(excluded))
     if key in cache:  # a projection does not change once built
@@ -106,7 +112,7 @@ def choose_engine(engine: str, nodes: int, *, louvain: bool = False) -> str:
     it, measures run on igraph and Louvain on networkit's PLM (about 1 s at 100k nodes where
     igraph's multilevel method took 26 s here), falling back to igraph."""
     if engine not in ENGINES:
-        raise NotFoundError(f"unknown engine {engine!r}; use {', '.join(ENGINES)}")
+        raise UsageError(f"unknown engine {engine!r}; use {', '.join(ENGINES)}", param="engine")
     if engine == "networkit" and not louvain:
         engine = "igraph"  # networkit serves Louvain; measures come from igraph
     if engine == "auto":
@@ -141,7 +147,8 @@ def measures(
     results: dict[str, dict[str, float]] = {}
     for name in names:
         if name not in MEASURES:
-            raise NotFoundError(f"unknown measure {name!r}; choose one of {', '.join(MEASURES)}")
+            choices = ", ".join((*MEASURES, "all"))
+            raise UsageError(f"unknown measure {name!r}; choose one of {choices}", param="measure")
         if engine == "igraph":
             values = _igraph_measure(name, directed, undirected, sample, seed)
         elif name == "degree":
@@ -166,7 +173,8 @@ def measures(
 
 
 def _networkit_louvain(graph: Any, seed: int, resolution: float) -> tuple[list[set[str]], float]:
-    """Louvain (PLM with refinement) by networkit, single-threaded so that a seed gives one answer."""
+    """Louvain (PLM with refinement) by networkit, single-threaded so that a seed gives one
+    answer."""
     import networkit as nk
 
     nodes = list(graph.nodes)
@@ -303,6 +311,36 @@ class RankResult:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def table(self, lang: str = "zh") -> tuple[tuple[str, ...], list[tuple[Any, ...]]]:
+        """(headers, rows): rank, id, label in ``lang``, kinds, then one column per measure."""
+        headers = ("rank", "id", "label", "kinds", *self.measures)
+        rows = [
+            (
+                r.rank,
+                r.id,
+                r.label(lang),
+                ";".join(r.kinds),
+                *(f"{r.scores[m]:.6f}" for m in self.measures),
+            )
+            for r in self.rows
+        ]
+        return headers, rows
+
+    def to_text(self, lang: str = "zh") -> str:
+        check_lang(lang)
+        excluded = ", ".join(self.excluded) or "nothing"
+        head = (
+            f"{count(self.nodes, 'entity', 'entities')}, {count(self.edges, 'link')} "
+            f"(excluded: {excluded}); ordered by {self.measure}"
+        )
+        headers, rows = self.table(lang)
+        return head + "\n" + table(rows, headers)
+
+    def to_csv(self, lang: str = "zh", *, excel: bool = False) -> str:
+        """The table as CSV, formula-like cells neutralised (``excel``: BOM and CRLF)."""
+        check_lang(lang)
+        return _csv(*self.table(lang), excel)
+
 
 def rank(
     projection: Projection,
@@ -375,6 +413,34 @@ class CommunitiesResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def to_text(self, lang: str = "zh") -> str:
+        check_lang(lang)
+        lines = [
+            f"{len(self.communities)} communities, modularity {self.modularity:.4f} "
+            f"({self.algorithm}, seed {self.seed}); {len(self.isolates)} entities without links"
+        ]
+        for c in self.communities:
+            members = ", ".join(pick_label(m["labels"], lang) for m in c.members)
+            lines.append(f"{c.number:>3}. {pick_label(c.name_labels, lang)} ({c.size}): {members}")
+        return "\n".join(lines)
+
+    def to_csv(self, lang: str = "zh", *, excel: bool = False) -> str:
+        """One row per member: community, named_by, id, label, kinds, degree."""
+        check_lang(lang)
+        rows = [
+            (
+                c.number,
+                c.name,
+                m["id"],
+                pick_label(m["labels"], lang),
+                ";".join(m["kinds"]),
+                m["degree"],
+            )
+            for c in self.communities
+            for m in c.members
+        ]
+        return _csv(("community", "named_by", "id", "label", "kinds", "degree"), rows, excel)
 
 
 def communities(
@@ -456,9 +522,51 @@ class BrokersResult:
     articulation_total: int = (
         0  # how many articulation points there are (the list may be cut at top)
     )
+    #: how many of each list the text shows (the bridges are all in the data)
+    top: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out.pop("top")
+        return out
+
+    def _holes(self, lang: str) -> list[tuple[Any, ...]]:
+        return [
+            (
+                h["id"],
+                pick_label(h["labels"], lang),
+                h["degree"],
+                f"{h['effective_size']:.3f}",
+                f"{h['constraint']:.3f}",
+            )
+            for h in self.structural_holes
+        ]
+
+    def to_text(self, lang: str = "zh") -> str:
+        check_lang(lang)
+        points = ", ".join(pick_label(p["labels"], lang) for p in self.articulation_points)
+        shown = (
+            ""
+            if len(self.articulation_points) == self.articulation_total
+            else f", {len(self.articulation_points)} with most links shown"
+        )
+        lines = [
+            f"Articulation points ({self.articulation_total}{shown}): {points}",
+            f"Bridges: {len(self.bridges)}",
+        ]
+        for bridge in self.bridges[: self.top]:
+            source = pick_label(bridge["source"]["labels"], lang)
+            lines.append(f"  {source} — {pick_label(bridge['target']['labels'], lang)}")
+        lines.append("Structural holes (Burt):")
+        headers = ("id", "label", "degree", "effective size", "constraint")
+        lines.append(table(self._holes(lang), headers))
+        return "\n".join(lines)
+
+    def to_csv(self, lang: str = "zh", *, excel: bool = False) -> str:
+        """The structural holes: id, label, degree, effective_size, constraint."""
+        check_lang(lang)
+        headers = ("id", "label", "degree", "effective_size", "constraint")
+        return _csv(headers, self._holes(lang), excel)
 
 
 def brokers(
@@ -496,6 +604,7 @@ def brokers(
         ],
         holes[:top] if top else holes,
         len(cut),
+        top,
     )
 
 
@@ -550,6 +659,31 @@ class GapsResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def _rows(self, lang: str) -> list[tuple[Any, ...]]:
+        return [
+            (r.field, pick_label(r.labels, lang), *(r.counts[k] for k in self.kinds))
+            for r in self.rows
+        ]
+
+    def to_text(self, lang: str = "zh") -> str:
+        """The matrix (kinds named in ``lang``), then the fields with none of each kind."""
+        check_lang(lang)
+        names = {k: self.kind_labels[k] if lang == "zh" else SUPPORT_KINDS[k] for k in self.kinds}
+        lines = [table(self._rows(lang), ("field", "label", *(names[k] for k in self.kinds)))]
+        labels = {r.field: pick_label(r.labels, lang) for r in self.rows}
+        lines.append("")
+        unsupported = ", ".join(labels[f] for f in self.unsupported) or "-"
+        lines.append(f"No support of any kind: {unsupported}")
+        for kind in self.kinds:
+            missing = ", ".join(labels[f] for f in self.missing[kind]) or "-"
+            lines.append(f"No {names[kind]}: {missing}")
+        return "\n".join(lines)
+
+    def to_csv(self, lang: str = "zh", *, excel: bool = False) -> str:
+        """The matrix: field, label, one count column per kind (named by its class)."""
+        check_lang(lang)
+        return _csv(("field", "label", *self.kinds), self._rows(lang), excel)
 
 
 def gaps(projection: Projection) -> GapsResult:
@@ -631,7 +765,9 @@ def export_network(projection: Projection, fmt: str, *, excel: bool = False) -> 
     if fmt == "gexf":
         return {"ecograph.gexf": "\n".join(nx.generate_gexf(graph)) + "\n"}
     if fmt != "csv":
-        raise NotFoundError(f"unknown network format {fmt!r}")
+        raise UsageError(
+            f"unknown network format {fmt!r}; choose graphml, gexf or csv", param="format"
+        )
     from .safetext import csv_text
 
     node_columns = ["id", "label_zh", "label_en", "kind", "kinds", "community", *MEASURES]

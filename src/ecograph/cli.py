@@ -1,6 +1,8 @@
 """The ``ecograph`` command line: each command parses options, calls one public function of
-:mod:`ecograph` and formats the result. Library errors become messages without tracebacks
-(exit 1); misuse of options is a usage error (exit 2).
+:mod:`ecograph` and prints the result through :func:`emit` (the library formats it:
+``result.to_text(lang)``, ``to_dict()``, ``to_csv()``). Only names in ``ecograph.__all__`` are
+used. Library errors become messages without tracebacks (exit 1); misuse, whether click or the
+library (:class:`ecograph.UsageError`) finds it, is a usage error naming the option (exit 2).
 """
 
 from __future__ import annotations
@@ -17,17 +19,56 @@ import ecograph
 DATA_HELP = "Dataset folder (default: the bundled Ordos data)."
 
 
-class EcographGroup(click.Group):
-    """Turns :class:`ecograph.EcographError` into a clean message and exit code 1."""
+#: library argument name -> the name of the command's option for it, where they differ
+PARAM_OPTIONS = {"format": "fmt", "bindings": "binds", "text": "sparql"}
+#: (command, library argument) -> what to add when the name it held names nothing
+NOT_FOUND_HINTS = {("query", "name"): "`ecograph query --list` shows them all"}
+
+
+def _option_for(command: click.Command, name: str | None) -> click.Parameter | None:
+    """The option (or argument) of ``command`` that gives the library argument ``name``."""
+    if name is None:
+        return None
+    wanted = {name, PARAM_OPTIONS.get(name, name)}
+    return next((p for p in command.params if p.name in wanted), None)
+
+
+def _hint(param: click.Parameter) -> str:
+    """How click names a parameter in its messages: ``'--depth'``, ``'TEXT'``."""
+    if isinstance(param, click.Option):
+        names = [o for o in param.opts if o.startswith("--")] or param.opts
+        return " / ".join(f"'{n}'" for n in names)
+    return f"'{param.human_readable_name}'"
+
+
+class EcographCommand(click.Command):
+    """Turns :class:`ecograph.UsageError` into click's usage error (exit 2), naming the option
+    its ``param`` stands for, and every other :class:`ecograph.EcographError` into a clean
+    message (exit 1)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except ecograph.UsageError as exc:
+            param = _option_for(self, exc.param)
+            if param is not None:
+                raise click.BadParameter(str(exc), ctx=ctx, param_hint=_hint(param)) from None
+            raise click.UsageError(str(exc), ctx=ctx) from None
+        except ecograph.NotFoundError as exc:
+            hint = NOT_FOUND_HINTS.get((self.name or "", exc.param or ""))
+            raise click.ClickException(f"{exc}; {hint}" if hint else str(exc)) from None
         except ecograph.EcographError as exc:
             raise click.ClickException(str(exc)) from None
 
 
-STORE_HELP = "Triple store: memory (rdflib), oxigraph (in memory; the default) or oxigraph:PATH (kept on disk)."
+class EcographGroup(click.Group):
+    command_class = EcographCommand
+
+
+STORE_HELP = (
+    "Triple store: memory (rdflib), oxigraph (in memory; the default) or oxigraph:PATH "
+    "(kept on disk)."
+)
 
 
 def _remember_store(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -110,7 +151,8 @@ def _remember(key: str) -> Any:
 
 
 def endpoint_option(func: Any) -> Any:
-    """``--endpoint URL`` and ``--method``: run the command's queries on a remote SPARQL endpoint."""
+    """``--endpoint URL`` and ``--method``: run the command's queries on a remote SPARQL
+    endpoint."""
     func = click.option(
         "--method",
         type=click.Choice(["auto", "get", "form", "direct"]),
@@ -142,9 +184,7 @@ def _load(data: Path | None) -> Any:
     endpoint = ctx.meta.get("ecograph.endpoint")
     remote = None
     if endpoint:
-        from ecograph.stores.endpoint import EndpointStore
-
-        remote = EndpointStore(endpoint, method=ctx.meta.get("ecograph.method") or "auto")
+        remote = ecograph.EndpointStore(endpoint, method=ctx.meta.get("ecograph.method") or "auto")
     with Progress() as progress:
         return ecograph.load(
             data, ctx.meta.get("ecograph.store"), progress=progress, endpoint=remote
@@ -152,12 +192,15 @@ def _load(data: Path | None) -> Any:
 
 
 def excel_option(func: Any) -> Any:
-    """``--excel``: CSV for Excel (byte-order mark, CRLF). Formula-like cells are neutralised always."""
+    """``--excel``: CSV for Excel (byte-order mark, CRLF). Formula-like cells are neutralised
+    always."""
     return click.option(
         "--excel",
         is_flag=True,
-        help="With csv: write for Excel, with a UTF-8 byte-order mark (without it Excel shows Chinese as mojibake) "
-        "and CRLF line ends. Cells that would start a formula (= + - @) are always written as text.",
+        help="With csv: write for Excel, with a UTF-8 byte-order mark (without it Excel shows "
+        "Chinese as mojibake) "
+        "and CRLF line ends. Cells that would start a formula (= + - @) are always written as "
+        "text.",
     )(func)
 
 
@@ -167,34 +210,32 @@ def _echo(
     """click.echo, with the data in the text unable to command the terminal: control and bidi
     characters are shown as escapes. Machine formats (JSON, CSV, Turtle …) are passed through
     unchanged unless they are going to a terminal."""
-    from ecograph.safetext import terminal_text
-
     if isinstance(message, str) and (not machine or (sys.stderr if err else sys.stdout).isatty()):
-        message = terminal_text(message)
+        message = ecograph.terminal_text(message)
     click.echo(message, nl=nl, err=err)
 
 
-def _table(rows: list[tuple[Any, ...]], headers: tuple[str, ...]) -> str:
-    """A plain aligned text table; widths count CJK characters as two columns."""
-    import unicodedata
-
-    def width(text: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-    cells = [tuple(str(c) for c in headers)] + [tuple(str(c) for c in row) for row in rows]
-    widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
-
-    def fmt(row: tuple[str, ...]) -> str:
-        parts = []
-        for i, cell in enumerate(row):
-            pad = widths[i] - width(cell)
-            numeric = cell.replace(".", "", 1).isdigit()
-            parts.append(" " * pad + cell if numeric and i else cell + " " * pad)
-        return "  ".join(parts).rstrip()
-
-    lines = [fmt(cells[0]), "  ".join("-" * w for w in widths)]
-    lines += [fmt(row) for row in cells[1:]]
-    return "\n".join(lines)
+def emit(
+    result: Any, fmt: str = "text", *, lang: str = "zh", excel: bool = False, err: bool = False
+) -> None:
+    """Print a library result in ``fmt``: ``json`` (``result.to_dict()``), ``csv``
+    (``result.to_csv(lang, excel=…)``), ``tsv`` (``result.to_tsv()``), else its text
+    (``result.to_text(lang)``, on standard error with ``err``). A result that is a document
+    (``result.document``: Turtle, an export) is written as it is, whatever ``fmt``; its
+    ``notes``, if any, go to standard error."""
+    document = getattr(result, "document", None)
+    if document is not None:
+        _echo(document, nl=False, machine=True)
+    elif fmt == "json":
+        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
+    elif fmt == "csv":
+        _echo(result.to_csv(lang, excel=excel), nl=False, machine=True)
+    elif fmt == "tsv":
+        _echo(result.to_tsv(), nl=False, machine=True)
+    else:
+        _echo(result.to_text(lang), err=err)
+    for note in getattr(result, "notes", ()):
+        _echo(note, err=True)
 
 
 @click.group(cls=EcographGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -234,16 +275,7 @@ def build(out: Path, data: Path | None) -> None:
         result = ecograph.build(
             out, data, click.get_current_context().meta.get("ecograph.store"), progress
         )
-    stats = result.stats
-    _echo(
-        f"Built dataset {stats.dataset}: {_count(stats.entities, 'entity', 'entities')}, "
-        f"{_count(stats.observations, 'observation')}, {_count(stats.relations, 'relation')}, "
-        f"{_count(stats.citations, 'citation')}, {_count(stats.triples, 'triple')} "
-        f"in {_count(stats.named_graphs, 'named graph')}."
-    )
-    for fmt, path in result.files.items():
-        size = Path(path).stat().st_size
-        _echo(f"  {fmt:<7} {path}  ({size:,} bytes)")
+    emit(result)
 
 
 @main.command()
@@ -273,18 +305,7 @@ def validate(data: Path | None, fmt: str, no_shacl: bool, strict: bool) -> None:
       ecograph validate --data graph_data/ordos --strict
     """
     report = ecograph.validate(data, shacl=not no_shacl, strict=strict)
-    if fmt == "json":
-        _echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2), machine=True)
-    elif report.conforms:
-        checked = ", ".join(f"{v} {k}" for k, v in report.checked.items())
-        warned = f"; {_count(len(report.findings), 'warning')}:" if report.findings else "."
-        _echo(f"OK: dataset {report.dataset} is valid ({checked}){warned}")
-        for finding in report.findings:
-            _echo(f"  {finding}")
-    else:
-        _echo(f"INVALID: {len(report.findings)} finding(s) in dataset {report.dataset}:")
-        for finding in report.findings:
-            _echo(f"  {finding}")
+    emit(report, fmt)
     if not report.conforms:
         click.get_current_context().exit(1)
 
@@ -297,8 +318,10 @@ def validate(data: Path | None, fmt: str, no_shacl: bool, strict: bool) -> None:
     type=click.Choice(["trig", "nquads", "turtle", "ntriples", "jsonld", "graphml", "gexf", "csv"]),
     default="trig",
     show_default=True,
-    help="RDF: trig, nquads and jsonld keep the provenance graphs; turtle and ntriples are flattened. "
-    "Network (for Gephi, Cytoscape): graphml, gexf, or csv (nodes.csv and edges.csv in the -o folder).",
+    help="RDF: trig, nquads and jsonld keep the provenance graphs; turtle and ntriples are "
+    "flattened. "
+    "Network (for Gephi, Cytoscape): graphml, gexf, or csv (nodes.csv and edges.csv in the -o "
+    "folder).",
 )
 @click.option(
     "-o",
@@ -319,26 +342,7 @@ def export(data: Path | None, fmt: str, output: Path | None, excel: bool) -> Non
       ecograph export --format graphml -o ordos.graphml
       ecograph export --format csv -o network/
     """
-    from ecograph.output import write_atomic, write_many_atomic
-
-    if output is not None and output.is_dir() and fmt != "csv":
-        raise click.UsageError(f"{output} is a folder; -o takes a file for {fmt}")
-    if fmt in ("graphml", "gexf", "csv"):
-        files = _load(data).export_network(fmt, excel=excel)
-        if fmt == "csv":
-            if output is None:
-                raise click.UsageError("csv writes nodes.csv and edges.csv: give a folder with -o")
-            written = write_many_atomic({output / name: text for name, text in files.items()})
-            _echo(f"Wrote {', '.join(str(p) for p in written)}.", err=True)
-            return
-        [text] = files.values()
-    else:
-        text = _load(data).serialize(fmt)
-    if output is None:
-        _echo(text, nl=False, machine=True)
-    else:
-        write_atomic(output, text)
-        _echo(f"Wrote {output} ({len(text.encode('utf-8')):,} bytes, {fmt}).", err=True)
+    emit(_load(data).export(fmt, output, excel=excel), err=True)
 
 
 @main.command()
@@ -358,28 +362,7 @@ def stats(data: Path | None, fmt: str) -> None:
     Example:
       ecograph stats --format json
     """
-    result = _load(data).stats()
-    if fmt == "json":
-        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
-        return
-    summary = [
-        ("dataset", result.dataset),
-        ("triples", result.triples),
-        ("data triples", result.data_triples),
-        ("ontology triples", result.ontology_triples),
-        ("named graphs", result.named_graphs),
-        ("entities", result.entities),
-        ("observations", result.observations),
-        ("citations", result.citations),
-        ("relations", result.relations),
-    ]
-    _echo(_table(summary, ("measure", "count")))
-    _echo()
-    _echo(_table(list(result.entities_by_class.items()), ("class", "entities")))
-    _echo()
-    rows = [(k, v) for k, v in result.relations_by_status.items()]
-    rows += [(f"basis: {k}", v) for k, v in result.relations_by_basis.items()]
-    _echo(_table(rows, ("relation status", "relations")))
+    emit(_load(data).stats(), fmt)
 
 
 def _lang_option(func: Any) -> Any:
@@ -390,21 +373,6 @@ def _lang_option(func: Any) -> Any:
         show_default=True,
         help="Language of labels in human output (falls back to the other language).",
     )(func)
-
-
-def _short(cell: dict[str, str], base: str) -> str:
-    """A result cell for a text table: entity IRIs as data:slug, known namespaces as prefixes."""
-    from ecograph.namespaces import SPARQL_PREFIX_IRIS
-
-    value = cell["value"]
-    if cell["type"] != "uri":
-        return value.replace("\n", " ")
-    if value.startswith(base + "id/"):
-        return "data:" + value[len(base) + 3 :]
-    for prefix, namespace in SPARQL_PREFIX_IRIS.items():
-        if prefix != "dct" and value.startswith(namespace) and len(value) > len(namespace):
-            return f"{prefix}:{value[len(namespace) :]}"
-    return f"<{value}>"
 
 
 @main.command()
@@ -433,7 +401,8 @@ def _short(cell: dict[str, str], base: str) -> str:
     type=click.Choice(["table", "csv", "tsv", "json"]),
     default="table",
     show_default=True,
-    help="Result format for SELECT/ASK (json = W3C SPARQL 1.1 Query Results JSON); CONSTRUCT/DESCRIBE give Turtle.",
+    help="Result format for SELECT/ASK (json = W3C SPARQL 1.1 Query Results JSON); "
+    "CONSTRUCT/DESCRIBE give Turtle.",
 )
 @data_option
 @endpoint_option
@@ -459,97 +428,14 @@ def query(
       ecograph query --list
       ecograph query --name platforms-by-kind --format csv
       ecograph query --file my.rq --format json
-    """
-    from ecograph.gallery import gallery, saved_query
-    from ecograph.stores import parse_binding
-
+    """  # noqa: E501 (the example is one command line)
     if list_:
-        rows = [(q.name, q.title.get("zh", ""), q.title.get("en", "")) for q in gallery()]
-        _echo(_table(rows, ("name", "标题", "title")))
+        emit(ecograph.saved_queries())
         return
-    given = [x for x in (sparql, file, name) if x]
-    if len(given) != 1:
+    if len([x for x in (sparql, file, name) if x]) != 1:
         raise click.UsageError("give exactly one of: a query, --file FILE, --name NAME (or --list)")
-    if file is not None:
-        import stat
-
-        try:
-            info = file.stat()
-        except OSError as exc:
-            raise click.BadParameter(
-                f"cannot read {file}: {exc.strerror}", param_hint="--file"
-            ) from None
-        if not stat.S_ISREG(info.st_mode) or info.st_size > 1024 * 1024:
-            raise click.BadParameter(
-                f"{file} is not a query file (a regular file of at most 1 MB)", param_hint="--file"
-            )
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            raise click.BadParameter(
-                f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start})", param_hint="--file"
-            ) from None
-    elif name is not None:
-        text = saved_query(name).text
-    else:
-        text = sparql  # type: ignore[assignment]
-    kg = _load(data)
-    bindings = dict(parse_binding(b, kg.meta.base) for b in binds)
-    result = kg.query(text, bindings)
-    if result.kind in ("construct", "describe"):
-        _echo(result.turtle, nl=False, machine=True)
-        return
-    if fmt == "json":
-        _echo(json.dumps(result.to_sparql_json(), ensure_ascii=False, indent=2), machine=True)
-    elif result.kind == "ask":
-        _echo("true" if result.boolean else "false")
-    elif fmt in ("csv", "tsv"):
-        _echo(
-            result.to_delimited("," if fmt == "csv" else "\t", spreadsheet=True, excel=excel),
-            nl=False,
-            machine=True,
-        )
-    else:
-        base = kg.meta.base
-        rows = [
-            tuple(_short(r[v], base) if v in r else "" for v in result.variables)
-            for r in result.rows
-        ]
-        _echo(_table(rows, tuple(result.variables)))
-        _echo(f"({_count(len(rows), 'row')})")
-
-
-def _count(number: int, singular: str, plural: str | None = None, *, grouped: bool = False) -> str:
-    """``1 relation``, ``2 relations`` (``grouped``: with thousands separators)."""
-    noun = singular if number == 1 else plural or singular + "s"
-    return f"{number:,} {noun}" if grouped else f"{number} {noun}"
-
-
-def _label(labels: dict[str, str], lang: str) -> str:
-    from ecograph.lookup import pick_label
-
-    return pick_label(labels, lang)
-
-
-def _cite_lines(citations: list[Any], lang: str, indent: str) -> list[str]:
-    return [
-        f"{indent}“{c.quote}” — {_label(c.section_labels, lang) or c.section}" for c in citations
-    ]
-
-
-def _edge_text(edge: Any, lang: str) -> list[str]:
-    predicate = _label(edge.predicate_labels, lang) or edge.predicate
-    source = _label(edge.source_labels, lang) or edge.source
-    target = _label(edge.target_labels, lang) or edge.target
-    flags = edge.status + ("" if edge.basis == "explicit" else f", {edge.basis}")
-    head = f"{source} —{predicate}→ {target}  [{flags}]"
-    return [head, *_cite_lines(edge.citations, lang, "    ")]
-
-
-def _match_line(match: Any, lang: str) -> str:
-    other = "en" if lang == "zh" else "zh"
-    second = match.labels.get(other, "")
-    return f"{match.label(lang)}{'  ' + second if second else ''}  ({match.id}; {', '.join(match.kinds)})"
+    result = _load(data).run_query(sparql, file=file, name=name, bindings=binds)
+    emit(result, fmt, excel=excel)
 
 
 @main.command()
@@ -582,69 +468,9 @@ def lookup(text: str, fmt: str, strict: bool, lang: str, data: Path | None) -> N
       ecograph lookup 实验室 --strict
     """
     result = _load(data).lookup(text)
-    ctx = click.get_current_context()
-    if fmt == "json":
-        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
-    elif result.status == "ambiguous":
-        _echo(f"{text!r} matches {len(result.candidates)} entities; choose one by its name or id:")
-        for number, match in enumerate(result.candidates, 1):
-            _echo(f"  {number}. {_match_line(match, lang)}")
-    elif result.status == "not_found":
-        _echo(f"No entity is named {text!r}.", err=True)
-        if result.suggestions:
-            _echo("Closest names:", err=True)
-            for match in result.suggestions:
-                _echo(f"  {_match_line(match, lang)}", err=True)
-    else:
-        _echo(_card_text(result.card, lang))
+    emit(result, fmt, lang=lang, err=result.status == "not_found")
     if result.status == "not_found" or (strict and result.status == "ambiguous"):
-        ctx.exit(1)
-
-
-def _card_text(card: Any, lang: str) -> str:
-    other = "en" if lang == "zh" else "zh"
-    lines = [
-        f"{card.label(lang)}  {card.labels.get(other, '')}".rstrip(),
-        f"  id: {card.id}  <{card.iri}>",
-    ]
-    kinds = ", ".join(f"{_label(card.kind_labels.get(k, {}), lang)} ({k})" for k in card.kinds)
-    lines.append(f"  kinds: {kinds}")
-    aliases = [a for values in card.alt_labels.values() for a in values]
-    if aliases:
-        lines.append(f"  aliases: {'; '.join(aliases)}")
-    if card.status:
-        lines.append(f"  status: {card.status}")
-    for name, values in card.attributes.items():
-        lines.append(f"  {name}: {'; '.join(values)}")
-    if card.definition:
-        lines.append(f"  definition: {_label(card.definition, lang)}")
-    if card.notes:
-        lines.append(f"  note: {_label(card.notes, lang)}")
-    lines += _cite_lines(card.citations, lang, "  source: ")
-    if card.observations:
-        lines.append(f"Observations ({len(card.observations)}):")
-        for obs in card.observations:
-            when = obs.year or _label(obs.period, lang) or "?"
-            area = "" if obs.area == card.id else f" [{_label(obs.area_labels, lang)}]"
-            lines.append(
-                f"  {when}  {_label(obs.indicator_labels, lang)}{area}: {obs.amount(lang)}"
-            )
-            lines += _cite_lines(obs.citations, lang, "      ")
-    for title, relations, arrow in (
-        ("Relations out", card.outgoing, "→"),
-        ("Relations in", card.incoming, "←"),
-    ):
-        if not relations:
-            continue
-        lines.append(f"{title} ({len(relations)}):")
-        for rel in relations:
-            flags = rel.status + ("" if rel.basis == "explicit" else f", {rel.basis}")
-            predicate = _label(rel.predicate_labels, lang) or rel.predicate
-            lines.append(
-                f"  {arrow} {predicate} ({rel.predicate})  {_label(rel.other_labels, lang)} ({rel.other})  [{flags}]"
-            )
-            lines += _cite_lines(rel.citations, lang, "      ")
-    return "\n".join(lines)
+        click.get_current_context().exit(1)
 
 
 @main.command()
@@ -686,24 +512,7 @@ def neighbors(
       ecograph neighbors 鄂尔多斯人才科创中心
       ecograph neighbors 鄂尔多斯实验室 --depth 2 --type Laboratory
     """
-    result = _load(data).neighbors(text, depth, list(kinds) or None)
-    if fmt == "json":
-        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
-        return
-    kinds_text = f" of kind {', '.join(result.kinds)}" if result.kinds else ""
-    _echo(
-        f"{result.center.label(lang)} ({result.center.id}): {len(result.neighbors)} neighbour(s){kinds_text} within {depth} step(s)"
-    )
-    for level in range(1, depth + 1):
-        items = [n for n in result.neighbors if n.depth == level]
-        if not items:
-            continue
-        _echo(f"Depth {level}:")
-        for item in items:
-            _echo(f"  {_label(item.labels, lang)} ({item.id}; {', '.join(item.kinds)})")
-            for edge in item.edges:
-                for line in _edge_text(edge, lang):
-                    _echo(f"      {line}")
+    emit(_load(data).neighbors(text, depth, list(kinds) or None), fmt, lang=lang)
 
 
 @main.command()
@@ -751,24 +560,9 @@ def path(
       ecograph path 清华大学 鄂尔多斯实验室 --all --max-length 4 --lang en
     """
     result = _load(data).paths(source, target, max_length, all_paths)
-    if fmt == "json":
-        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
-        return
-    head = f"{result.source.label(lang)} → {result.target.label(lang)}"
-    if not result.paths:
-        _echo(f"{head}: no path of at most {max_length} steps.", err=True)
+    emit(result, fmt, lang=lang, err=not result.paths)
+    if fmt != "json" and not result.paths:
         click.get_current_context().exit(1)
-    kind = "path(s) up to" if all_paths else "shortest path(s) of"
-    length = max_length if all_paths else result.paths[0].length
-    _echo(
-        f"{head}: {len(result.paths)} {kind} {length} step(s){' (first 50 shown)' if result.truncated else ''}"
-    )
-    for number, found in enumerate(result.paths, 1):
-        _echo(f"Path {number} ({found.length} steps):")
-        for step in found.steps:
-            for edge in step.edges:
-                for line in _edge_text(edge, lang):
-                    _echo(f"  {line}")
 
 
 EXCLUDE_HELP = (
@@ -796,18 +590,9 @@ def _engine_option(func: Any) -> Any:
         type=click.Choice(["auto", "networkx", "igraph", "networkit"]),
         default="auto",
         show_default=True,
-        help="Graph library: auto uses networkx up to 5,000 entities; above, igraph for measures and networkit for Louvain.",
+        help="Graph library: auto uses networkx up to 5,000 entities; above, igraph for measures "
+        "and networkit for Louvain.",
     )(func)
-
-
-def _write_rows(fmt: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    if fmt == "csv":
-        from ecograph.safetext import csv_text
-
-        excel = bool(click.get_current_context().params.get("excel"))
-        _echo(csv_text(headers, rows, excel=excel), nl=False, machine=True)
-    else:
-        _echo(_table(rows, headers))
 
 
 @main.command()
@@ -823,7 +608,8 @@ def _write_rows(fmt: str, headers: tuple[str, ...], rows: list[tuple[Any, ...]])
     "kinds",
     multiple=True,
     metavar="KIND",
-    help="List only entities of this kind (measures are computed on the whole network); repeatable.",
+    help="List only entities of this kind (measures are computed on the whole network); "
+    "repeatable.",
 )
 @_exclude_option
 @click.option(
@@ -866,27 +652,7 @@ def rank(
       ecograph rank --measure all --type Laboratory --format csv
     """
     result = _load(data).rank(measure, list(kinds) or None, _exclusions(exclude), top, engine)
-    if fmt == "json":
-        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
-        return
-    headers = ("rank", "id", "label", "kinds", *result.measures)
-    rows = [
-        (
-            r.rank,
-            r.id,
-            r.label(lang),
-            ";".join(r.kinds),
-            *(f"{r.scores[m]:.6f}" for m in result.measures),
-        )
-        for r in result.rows
-    ]
-    if fmt == "table":
-        excluded = ", ".join(result.excluded) or "nothing"
-        _echo(
-            f"{_count(result.nodes, 'entity', 'entities')}, {_count(result.edges, 'link')} "
-            f"(excluded: {excluded}); ordered by {result.measure}"
-        )
-    _write_rows(fmt, headers, rows)
+    emit(result, fmt, lang=lang, excel=excel)
 
 
 @main.command()
@@ -933,30 +699,7 @@ def communities(
       ecograph communities --format csv > communities.csv
     """
     result = _load(data).communities(_exclusions(exclude), seed, resolution, engine)
-    if fmt == "json":
-        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
-        return
-    if fmt == "csv":
-        rows = [
-            (
-                c.number,
-                c.name,
-                m["id"],
-                _label(m["labels"], lang),
-                ";".join(m["kinds"]),
-                m["degree"],
-            )
-            for c in result.communities
-            for m in c.members
-        ]
-        _write_rows("csv", ("community", "named_by", "id", "label", "kinds", "degree"), rows)
-        return
-    _echo(
-        f"{len(result.communities)} communities, modularity {result.modularity:.4f} ({result.algorithm}, seed {result.seed}); {len(result.isolates)} entities without links"
-    )
-    for c in result.communities:
-        members = ", ".join(_label(m["labels"], lang) for m in c.members)
-        _echo(f"{c.number:>3}. {_label(c.name_labels, lang)} ({c.size}): {members}")
+    emit(result, fmt, lang=lang, excel=excel)
 
 
 @main.command()
@@ -991,37 +734,7 @@ def brokers(
       ecograph brokers
       ecograph brokers --format json
     """
-    result = _load(data).brokers(_exclusions(exclude), top)
-    if fmt == "json":
-        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
-        return
-    rows = [
-        (
-            h["id"],
-            _label(h["labels"], lang),
-            h["degree"],
-            f"{h['effective_size']:.3f}",
-            f"{h['constraint']:.3f}",
-        )
-        for h in result.structural_holes
-    ]
-    if fmt == "csv":
-        _write_rows("csv", ("id", "label", "degree", "effective_size", "constraint"), rows)
-        return
-    points = ", ".join(_label(p["labels"], lang) for p in result.articulation_points)
-    shown = (
-        ""
-        if len(result.articulation_points) == result.articulation_total
-        else f", {len(result.articulation_points)} with most links shown"
-    )
-    _echo(f"Articulation points ({result.articulation_total}{shown}): {points}")
-    _echo(f"Bridges: {len(result.bridges)}")
-    for bridge in result.bridges[:top]:
-        _echo(
-            f"  {_label(bridge['source']['labels'], lang)} — {_label(bridge['target']['labels'], lang)}"
-        )
-    _echo("Structural holes (Burt):")
-    _echo(_table(rows, ("id", "label", "degree", "effective size", "constraint")))
+    emit(_load(data).brokers(_exclusions(exclude), top), fmt, lang=lang, excel=excel)
 
 
 @main.command()
@@ -1047,25 +760,7 @@ def gaps(fmt: str, lang: str, data: Path | None, excel: bool) -> None:
       ecograph gaps
       ecograph gaps --format csv > gaps.csv
     """
-    result = _load(data).gaps()
-    if fmt == "json":
-        _echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2), machine=True)
-        return
-    from ecograph.analysis import SUPPORT_KINDS
-
-    names = {k: (result.kind_labels[k] if lang == "zh" else SUPPORT_KINDS[k]) for k in result.kinds}
-    rows = [
-        (r.field, _label(r.labels, lang), *(r.counts[k] for k in result.kinds)) for r in result.rows
-    ]
-    if fmt == "csv":
-        _write_rows("csv", ("field", "label", *result.kinds), rows)
-        return
-    _echo(_table(rows, ("field", "label", *(names[k] for k in result.kinds))))
-    labels = {r.field: _label(r.labels, lang) for r in result.rows}
-    _echo()
-    _echo(f"No support of any kind: {', '.join(labels[f] for f in result.unsupported) or '-'}")
-    for kind in result.kinds:
-        _echo(f"No {names[kind]}: {', '.join(labels[f] for f in result.missing[kind]) or '-'}")
+    emit(_load(data).gaps(), fmt, lang=lang, excel=excel)
 
 
 @main.command()
@@ -1097,7 +792,8 @@ def gaps(fmt: str, lang: str, data: Path | None, excel: bool) -> None:
     type=click.Choice(["yaml", "nquads", "ntriples"]),
     default="yaml",
     show_default=True,
-    help="yaml: a dataset folder the loader reads; nquads/ntriples: RDF written directly (fast at national scale).",
+    help="yaml: a dataset folder the loader reads; nquads/ntriples: RDF written directly (fast at "
+    "national scale).",
 )
 def synth(entities: int, seed: int, out: Path, fmt: str) -> None:
     """Write a synthetic, national-scale dataset in the same ontology (skewed degrees, every kind,
@@ -1109,16 +805,9 @@ def synth(entities: int, seed: int, out: Path, fmt: str) -> None:
       ecograph stats --data synth/
       ecograph synth --entities 100000 --format nquads -o big/
     """
-    from ecograph.synth import synthesize
-
     with Progress() as progress:
-        result = synthesize(out, entities, seed, fmt, progress)
-    _echo(
-        f"Wrote {result.entities:,} entities, {result.relations:,} relations and {result.observations:,} observations "
-        f"({result.format}) to {result.folder}:"
-    )
-    for file in result.files:
-        _echo(f"  {file}  ({Path(file).stat().st_size:,} bytes)")
+        result = ecograph.synthesize(out, entities, seed, fmt, progress)
+    emit(result)
 
 
 @main.command()
@@ -1181,9 +870,7 @@ def view(
       ecograph view -o lab.html --focus 鄂尔多斯实验室 --depth 2
       ecograph view -o platforms.html --type Laboratory --type PilotPlatform --lang en
     """
-    from ecograph.view import build_view
-
-    result = build_view(
+    result = ecograph.build_view(
         _load(data),
         output,
         focus=focus,
@@ -1192,17 +879,7 @@ def view(
         size_by=size_by,
         lang=lang,
     )
-    layout = "laid out in the browser" if result.physics else "layout precomputed, physics off"
-    _echo(
-        f"Wrote {result.path} ({result.bytes:,} bytes): {_count(result.nodes, 'entity', 'entities')}, "
-        f"{_count(result.edges, 'relation')} "
-        f"({layout}; {result.seconds:.2f} s)."
-    )
-    _echo(_table(list(result.counts_by_kind.items()), ("kind", "entities")))
-    _echo("Top 5 by PageRank:")
-    for i, (node, label, score) in enumerate(result.top, 1):
-        _echo(f"  {i}. {label} ({node})  {score:.6f}")
-    _echo(f"Open it in a browser: {Path(result.path).resolve().as_uri()}")
+    emit(result, lang=lang)
     if open_:
         import webbrowser
 
@@ -1214,7 +891,8 @@ def view(
     "--host",
     default="127.0.0.1",
     show_default=True,
-    help="Interface to listen on (loopback by default; anything else exposes the endpoint to the network and needs --allow-host).",
+    help="Interface to listen on (loopback by default; anything else exposes the endpoint to the "
+    "network and needs --allow-host).",
 )
 @click.option(
     "--port",
@@ -1228,7 +906,8 @@ def view(
     type=click.FloatRange(0, None, min_open=True),
     default=10.0,
     show_default=True,
-    help="Seconds a query may run (its worker process is then killed) or wait for a worker; the answer is 503.",
+    help="Seconds a query may run (its worker process is then killed) or wait for a worker; the "
+    "answer is 503.",
 )
 @click.option(
     "--max-rows",
@@ -1250,7 +929,8 @@ def view(
     type=click.IntRange(0, None),
     default=1024,
     show_default=True,
-    help="MB a query may use in its worker beyond the store (0: no cap); over it the answer is 503.",
+    help="MB a query may use in its worker beyond the store (0: no cap); over it the answer is "
+    "503.",
 )
 @click.option(
     "--per-client",
@@ -1271,7 +951,8 @@ def view(
     "allow_hosts",
     multiple=True,
     metavar="NAME",
-    help="A Host header value to answer besides localhost/127.0.0.1/::1 (needed with --host 0.0.0.0); repeatable.",
+    help="A Host header value to answer besides localhost/127.0.0.1/::1 (needed with --host "
+    "0.0.0.0); repeatable.",
 )
 @click.option(
     "--cors",
@@ -1280,7 +961,8 @@ def view(
     metavar="ORIGIN",
     is_flag=False,
     flag_value="*",
-    help="Let web pages of ORIGIN (https://example.org) read answers; --cors alone allows any origin. Repeatable.",
+    help="Let web pages of ORIGIN (https://example.org) read answers; --cors alone allows any "
+    "origin. Repeatable.",
 )
 @data_option
 def serve(
@@ -1309,10 +991,8 @@ def serve(
     """
     import logging
 
-    from ecograph.endpoint import make_endpoint
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    endpoint = make_endpoint(
+    endpoint = ecograph.make_endpoint(
         _load(data),
         host=host,
         port=port,
@@ -1325,8 +1005,7 @@ def serve(
         allow_hosts=allow_hosts,
         cors=cors,
     )
-    base = endpoint.base
-    _echo(f"SPARQL endpoint: {base}/sparql  (query page: {base}/)", err=True)
+    emit(endpoint, err=True)
     endpoint.serve_forever()
 
 
@@ -1336,19 +1015,22 @@ def serve(
     "url",
     required=True,
     metavar="URL",
-    help="The server's graph store: Oxigraph http://HOST:7878/store (or its /query URL); Virtuoso http://HOST:8890/sparql-graph-crud-auth (with credentials).",
+    help="The server's graph store: Oxigraph http://HOST:7878/store (or its /query URL); Virtuoso "
+    "http://HOST:8890/sparql-graph-crud-auth (with credentials).",
 )
 @click.option(
     "--merge",
     is_flag=True,
-    help="Add the build to what the server holds (statements the build no longer has stay) instead of replacing this dataset's graphs.",
+    help="Add the build to what the server holds (statements the build no longer has stay) instead "
+    "of replacing this dataset's graphs.",
 )
 @click.option(
     "--graph",
     "graph",
     default=None,
     metavar="IRI",
-    help="Put every triple into this one named graph, as a copy for other tools; ecograph's own commands need the graph of each statement and refuse such an endpoint.",
+    help="Put every triple into this one named graph, as a copy for other tools; ecograph's own "
+    "commands need the graph of each statement and refuse such an endpoint.",
 )
 @data_option
 def push(url: str, merge: bool, graph: str | None, data: Path | None) -> None:
@@ -1366,19 +1048,7 @@ def push(url: str, merge: bool, graph: str | None, data: Path | None) -> None:
       ecograph push --endpoint http://127.0.0.1:7878/store
       ecograph query -n entities-per-kind --endpoint http://127.0.0.1:7878/query
     """
-    from ecograph.stores.endpoint import push as push_build
-
-    result = push_build(_load(data), url, graph, merge=merge)
-    stale = f", {_count(result.deleted, 'stale graph')} deleted" if result.deleted else ""
-    _echo(
-        f"Pushed {_count(result.quads, 'quad', grouped=True)} in {_count(result.graphs, 'graph', grouped=True)} to "
-        f"{result.url} ({result.mode}{stale}; {_count(result.requests, 'request')}, {result.seconds:.2f} s)."
-    )
-    if graph is not None:
-        _echo(
-            "Note: in one graph the statements lose the graphs their status and quotes hang on; ecograph's commands refuse this copy.",
-            err=True,
-        )
+    emit(ecograph.push(_load(data), url, graph, merge=merge))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -68,7 +68,12 @@ class UsageError(EcographError):
 
 
 class NotFoundError(EcographError):
-    """A name, file or resource the user asked for does not exist."""
+    """A name, file or resource the user asked for does not exist. ``param``, when given, names
+    the argument that held the name (the command line may add how to list the known ones)."""
+
+    def __init__(self, message: str, *, param: str | None = None):
+        self.param = param
+        super().__init__(message)
 
 
 class OutputError(EcographError):

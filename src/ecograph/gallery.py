@@ -8,12 +8,13 @@ answer (``# portability.STORE: order|rows — reason``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import NotFoundError
 
-__all__ = ["SavedQuery", "gallery", "saved_query"]
+__all__ = ["Gallery", "SavedQuery", "gallery", "saved_queries", "saved_query"]
 
 
 @dataclass
@@ -59,12 +60,30 @@ def _read_saved(path: Path) -> SavedQuery:
     )
 
 
-def gallery(folder: Path | None = None) -> list[SavedQuery]:
+class Gallery(list[SavedQuery]):
+    """The saved queries, sorted by name: a list that prints as a table of names and titles."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"queries": [asdict(q) for q in self]}
+
+    def to_text(self, lang: str = "zh") -> str:
+        """Name, Chinese title and English title of every query (both languages always)."""
+        from .text import table
+
+        rows = [(q.name, q.title.get("zh", ""), q.title.get("en", "")) for q in self]
+        return table(rows, ("name", "标题", "title"))
+
+
+def gallery(folder: Path | None = None) -> Gallery:
     """The saved queries (``queries/*.rq``), sorted by name."""
     from .resources import resource_path
 
     folder = folder or resource_path("queries")
-    return [_read_saved(p) for p in sorted(folder.glob("*.rq"))]
+    return Gallery(_read_saved(p) for p in sorted(folder.glob("*.rq")))
+
+
+#: the public name (``ecograph.saved_queries``) of :func:`gallery`
+saved_queries = gallery
 
 
 def saved_query(name: str, folder: Path | None = None) -> SavedQuery:
@@ -75,9 +94,5 @@ def saved_query(name: str, folder: Path | None = None) -> SavedQuery:
     if name in queries:
         return queries[name]
     close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
-    hint = (
-        f"; did you mean {', '.join(close)}?"
-        if close
-        else "; `ecograph query --list` shows them all"
-    )
-    raise NotFoundError(f"no saved query named {name!r}{hint}")
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    raise NotFoundError(f"no saved query named {name!r}{hint}", param="name")

@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import OutputError
 from .loader import LoadedData, metadata_file, read_dataset
 from .resources import default_dataset_dir
 
@@ -18,9 +17,19 @@ if TYPE_CHECKING:
     from .network import Projection
     from .stores import Store
 
-__all__ = ["FORMATS", "BuildResult", "KnowledgeGraph", "Stats", "build", "load"]
+__all__ = [
+    "FORMATS",
+    "NETWORK_FORMATS",
+    "BuildResult",
+    "ExportResult",
+    "KnowledgeGraph",
+    "Stats",
+    "build",
+    "load",
+]
 
-#: export format name -> (rdflib's name for it, to parse it back; file extension; keeps named graphs)
+#: export format name -> (rdflib's name for it, to parse it back; file extension;
+#: keeps named graphs)
 FORMATS: dict[str, tuple[str, str, bool]] = {
     "trig": ("trig", "trig", True),
     "nquads": ("nquads", "nq", True),
@@ -52,6 +61,53 @@ class Stats:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def to_text(self, lang: str = "zh") -> str:
+        """Three tables: the totals, entities per class, relations by status and basis."""
+        from .text import table
+
+        summary = [
+            ("dataset", self.dataset),
+            ("triples", self.triples),
+            ("data triples", self.data_triples),
+            ("ontology triples", self.ontology_triples),
+            ("named graphs", self.named_graphs),
+            ("entities", self.entities),
+            ("observations", self.observations),
+            ("citations", self.citations),
+            ("relations", self.relations),
+        ]
+        statuses = [(k, v) for k, v in self.relations_by_status.items()]
+        statuses += [(f"basis: {k}", v) for k, v in self.relations_by_basis.items()]
+        return "\n\n".join(
+            [
+                table(summary, ("measure", "count")),
+                table(list(self.entities_by_class.items()), ("class", "entities")),
+                table(statuses, ("relation status", "relations")),
+            ]
+        )
+
+
+@dataclass
+class ExportResult:
+    """What :meth:`KnowledgeGraph.export` produced: ``document``, the text itself, when no
+    output was given; else the ``files`` written (with their sizes in bytes)."""
+
+    format: str
+    document: str | None = None
+    files: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_text(self, lang: str = "zh") -> str:
+        """What was written (``ecograph export`` says it on standard error)."""
+        if self.document is not None:
+            return self.document
+        if len(self.files) == 1 and self.format != "csv":
+            return f"Wrote {self.files[0]} ({self.sizes[0]:,} bytes, {self.format})."
+        return f"Wrote {', '.join(self.files)}."
 
 
 class KnowledgeGraph:
@@ -148,7 +204,10 @@ class KnowledgeGraph:
         from . import rdfwrite
 
         if format not in FORMATS:
-            raise OutputError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}")
+            from .errors import UsageError
+
+            choices = ", ".join(FORMATS)
+            raise UsageError(f"unknown format {format!r}; choose one of {choices}", param="format")
         if format == "nquads":
             return self.nquads().decode("utf-8")
         if format == "ntriples":
@@ -165,10 +224,86 @@ class KnowledgeGraph:
         graphs. ``bindings`` maps variable names to values (rdflib terms, or strings taken as
         plain literals); they are bound, never pasted into the query text.
 
-        >>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }").values("n")  # doctest: +SKIP
+        >>> text = "SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }"
+        >>> kg.query(text).values("n")  # doctest: +SKIP
         ['5']
         """
-        return self._store.query(text, bindings)
+        result = self._store.query(text, bindings)
+        result.data_prefix = self.meta.base + "id/"  # data:slug in its text table
+        return result
+
+    def run_query(
+        self,
+        text: str | None = None,
+        *,
+        file: str | Path | None = None,
+        name: str | None = None,
+        bindings: dict[str, Any] | list[str] | tuple[str, ...] | None = None,
+    ):
+        """Run one query given as ``text``, read from a ``file`` (UTF-8, at most 1 MB) or saved
+        in the gallery under ``name``. ``bindings`` is a dict (see :meth:`query`) or a list of
+        ``NAME=VALUE`` strings: ``<iri>``, ``data:slug`` or a plain literal.
+
+        Raises :class:`ecograph.UsageError` unless exactly one of them is given, or for a file
+        that is no query file, or a malformed binding; :class:`ecograph.NotFoundError` for an
+        unknown saved query."""
+        from .errors import UsageError
+
+        given = [x for x in (text, file, name) if x]
+        if len(given) != 1:
+            raise UsageError("give exactly one of: a query text, a query file, a saved query name")
+        if file is not None:
+            text = _read_query_file(Path(file))
+        elif name is not None:
+            from .gallery import saved_query
+
+            text = saved_query(name).text
+        if bindings is None or isinstance(bindings, dict):
+            values = bindings
+        else:
+            from .stores import parse_binding
+
+            values = dict(parse_binding(b, self.meta.base) for b in bindings)
+        return self.query(text or "", values)
+
+    def export(
+        self, format: str = "trig", output: str | Path | None = None, *, excel: bool = False
+    ) -> ExportResult:
+        """Serialize the graph (:meth:`serialize`: trig, nquads, turtle, ntriples, jsonld) or
+        export the entity network (:meth:`export_network`: graphml, gexf, csv) into ``output``,
+        written atomically; without ``output`` the text comes back as ``document``. ``csv`` writes
+        ``nodes.csv`` and ``edges.csv`` into the folder ``output``."""
+        from .errors import UsageError
+        from .output import write_atomic, write_many_atomic
+
+        if format not in (*FORMATS, *NETWORK_FORMATS):
+            raise UsageError(
+                f"unknown format {format!r}; choose one of "
+                f"{', '.join((*FORMATS, *NETWORK_FORMATS))}",
+                param="format",
+            )
+        target = Path(output) if output is not None else None
+        if target is not None and target.is_dir() and format != "csv":
+            raise UsageError(f"{target} is a folder; {format} is written to a file", param="output")
+        if format in NETWORK_FORMATS:
+            if format == "csv" and target is None:
+                raise UsageError(
+                    "csv writes nodes.csv and edges.csv: give a folder to write them into",
+                    param="output",
+                )
+            files = self.export_network(format, excel=excel)
+            if format == "csv" and target is not None:
+                texts = {target / file_name: text for file_name, text in files.items()}
+                written = write_many_atomic(texts)
+                sizes = [len(t.encode("utf-8")) for t in texts.values()]
+                return ExportResult(format, None, [str(p) for p in written], sizes)
+            [text] = files.values()
+        else:
+            text = self.serialize(format)
+        if target is None:
+            return ExportResult(format, text)
+        write_atomic(target, text)
+        return ExportResult(format, None, [str(target)], [len(text.encode("utf-8"))])
 
     # ------------------------------------------------------------------ names and relations
 
@@ -209,16 +344,21 @@ class KnowledgeGraph:
 
     def neighbors(self, text: str, depth: int = 1, kinds: list[str] | None = None):
         """Entities within ``depth`` relation steps of the entity ``text`` names."""
-        from .errors import NotFoundError
+        from .errors import UsageError
         from .vocab import require_kinds
 
         if depth < 1:
-            raise NotFoundError("depth must be at least 1")
+            raise UsageError(f"depth must be at least 1, not {depth}", param="depth")
         require_kinds(sorted(kinds or []))
         return self.network().neighbors(self.names().resolve(text), depth, kinds)
 
     def paths(self, source: str, target: str, max_length: int = 6, all_paths: bool = False):
-        """Relation paths between the entities two names name (shortest, or all up to ``max_length``)."""
+        """Relation paths between the entities two names name (shortest, or all up to
+        ``max_length``)."""
+        if max_length < 1:
+            from .errors import UsageError
+
+            raise UsageError(f"max_length must be at least 1, not {max_length}", param="max_length")
         index = self.names()
         return self.network().paths(
             index.resolve(source), index.resolve(target), max_length, all_paths
@@ -338,6 +478,39 @@ class KnowledgeGraph:
         )
 
 
+#: formats of :meth:`KnowledgeGraph.export_network`
+NETWORK_FORMATS = ("graphml", "gexf", "csv")
+#: the largest query file :meth:`KnowledgeGraph.run_query` reads
+MAX_QUERY_FILE = 1024 * 1024
+
+
+def _read_query_file(path: Path) -> str:
+    import stat
+
+    from .errors import UsageError
+
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        from .errors import NotFoundError
+
+        raise NotFoundError(f"no query file {path}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}", param="file") from None
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_QUERY_FILE:
+        raise UsageError(
+            f"{path} is not a query file (a regular file of at most 1 MB)", param="file"
+        )
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise UsageError(
+            f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})", param="file"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}", param="file") from None
+
+
 def _ordered_counts(counter: Counter[str], order: tuple[str, ...]) -> dict[str, int]:
     return {key: counter.get(key, 0) for key in order}
 
@@ -354,10 +527,11 @@ def load(
 
     ``store`` is ``memory`` (rdflib), ``oxigraph`` (in memory) or ``oxigraph:PATH`` (on disk);
     default ``$ECOGRAPH_STORE``, else Oxigraph. ``endpoint`` (a URL or an
-    :class:`ecograph.stores.endpoint.EndpointStore`) sends the graph's queries to a SPARQL endpoint
-    instead, the local folder still giving names and metadata; it is checked to hold this
-    dataset as ecograph reads it (:func:`ecograph.stores.endpoint.check_layout`), so a server without a
-    union default graph is an error that says how to fix it, not empty answers. Unchanged data is read from the build cache
+    :class:`ecograph.stores.endpoint.EndpointStore`) sends the graph's queries to a SPARQL
+    endpoint instead, the local folder still giving names and metadata; it is checked to hold
+    this dataset as ecograph reads it (:func:`ecograph.stores.endpoint.check_layout`), so a
+    server without a union default graph is an error that says how to fix it, not empty
+    answers. Unchanged data is read from the build cache
     (see :mod:`ecograph.cache`) instead of being parsed again. Raises
     :class:`ecograph.DataError` listing every problem (file, line, record id) if the data is
     not valid.
@@ -430,9 +604,26 @@ class BuildResult:
 
     files: dict[str, str]  # format -> path
     stats: Stats
+    sizes: dict[str, int] = field(default_factory=dict)  # format -> bytes written
 
     def to_dict(self) -> dict[str, Any]:
         return {"files": dict(self.files), "stats": self.stats.to_dict()}
+
+    def to_text(self, lang: str = "zh") -> str:
+        """The counts of the dataset built, then each file with its size."""
+        from .text import count
+
+        stats = self.stats
+        lines = [
+            f"Built dataset {stats.dataset}: {count(stats.entities, 'entity', 'entities')}, "
+            f"{count(stats.observations, 'observation')}, {count(stats.relations, 'relation')}, "
+            f"{count(stats.citations, 'citation')}, {count(stats.triples, 'triple')} "
+            f"in {count(stats.named_graphs, 'named graph')}."
+        ]
+        for fmt, path in self.files.items():
+            size = self.sizes[fmt] if fmt in self.sizes else Path(path).stat().st_size
+            lines.append(f"  {fmt:<7} {path}  ({size:,} bytes)")
+        return "\n".join(lines)
 
 
 BUILD_FORMATS = ("trig", "turtle", "jsonld")
@@ -451,5 +642,10 @@ def build(
     texts = {out / f"ecograph.{FORMATS[fmt][1]}": kg.serialize(fmt) for fmt in BUILD_FORMATS}
     written = write_many_atomic(texts)
     return BuildResult(
-        files={fmt: str(p) for fmt, p in zip(BUILD_FORMATS, written)}, stats=kg.stats()
+        files={fmt: str(p) for fmt, p in zip(BUILD_FORMATS, written, strict=True)},
+        stats=kg.stats(),
+        sizes={
+            fmt: len(text.encode("utf-8"))
+            for fmt, text in zip(BUILD_FORMATS, texts.values(), strict=True)
+        },
     )

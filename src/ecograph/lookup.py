@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import NotFoundError
 from .namespaces import ECO_NS, SKOS_NS
+from .text import check_lang, cite_lines, other_lang, pick_label
 
 if TYPE_CHECKING:
     from .stores import Store
@@ -36,12 +37,6 @@ __all__ = [
 
 #: kinds that are bookkeeping, not things of the ecosystem: never offered by lookups
 NOT_LOOKED_UP = frozenset({"Observation", "Assertion", "Citation", "Dataset"})
-
-
-def pick_label(labels: dict[str, str], lang: str) -> str:
-    """The label in ``lang``, falling back to the other language, then to anything."""
-    other = "en" if lang == "zh" else "zh"
-    return labels.get(lang) or labels.get(other) or next(iter(labels.values()), "")
 
 
 #: the hedges of loader.QUALIFIERS in English (达, "reaches", is no hedge in English: the value
@@ -90,6 +85,14 @@ class Match:
 
     def label(self, lang: str = "zh") -> str:
         return pick_label(self.labels, lang)
+
+    def to_text(self, lang: str = "zh") -> str:
+        """One line: the label in ``lang``, the other language's, the id and the kinds."""
+        second = self.labels.get(other_lang(lang), "")
+        return (
+            f"{self.label(lang)}{'  ' + second if second else ''}"
+            f"  ({self.id}; {', '.join(self.kinds)})"
+        )
 
 
 @dataclass
@@ -156,6 +159,53 @@ class EntityCard:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def to_text(self, lang: str = "zh") -> str:
+        """The card as ``ecograph lookup`` prints it: labels, id, kinds, aliases, attributes,
+        the citations, then observations and relations out and in, each with its quotes."""
+        check_lang(lang)
+        lines = [
+            f"{self.label(lang)}  {self.labels.get(other_lang(lang), '')}".rstrip(),
+            f"  id: {self.id}  <{self.iri}>",
+        ]
+        kinds = ", ".join(
+            f"{pick_label(self.kind_labels.get(k, {}), lang)} ({k})" for k in self.kinds
+        )
+        lines.append(f"  kinds: {kinds}")
+        aliases = [a for values in self.alt_labels.values() for a in values]
+        if aliases:
+            lines.append(f"  aliases: {'; '.join(aliases)}")
+        if self.status:
+            lines.append(f"  status: {self.status}")
+        for name, values in self.attributes.items():
+            lines.append(f"  {name}: {'; '.join(values)}")
+        if self.definition:
+            lines.append(f"  definition: {pick_label(self.definition, lang)}")
+        if self.notes:
+            lines.append(f"  note: {pick_label(self.notes, lang)}")
+        lines += cite_lines(self.citations, lang, "  source: ")
+        if self.observations:
+            lines.append(f"Observations ({len(self.observations)}):")
+            for obs in self.observations:
+                when = obs.year or pick_label(obs.period, lang) or "?"
+                area = "" if obs.area == self.id else f" [{pick_label(obs.area_labels, lang)}]"
+                indicator = pick_label(obs.indicator_labels, lang)
+                lines.append(f"  {when}  {indicator}{area}: {obs.amount(lang)}")
+                lines += cite_lines(obs.citations, lang, "      ")
+        for title, relations, arrow in (
+            ("Relations out", self.outgoing, "→"),
+            ("Relations in", self.incoming, "←"),
+        ):
+            if not relations:
+                continue
+            lines.append(f"{title} ({len(relations)}):")
+            for rel in relations:
+                flags = rel.status + ("" if rel.basis == "explicit" else f", {rel.basis}")
+                predicate = pick_label(rel.predicate_labels, lang) or rel.predicate
+                other = f"{pick_label(rel.other_labels, lang)} ({rel.other})"
+                lines.append(f"  {arrow} {predicate} ({rel.predicate})  {other}  [{flags}]")
+                lines += cite_lines(rel.citations, lang, "      ")
+        return "\n".join(lines)
+
 
 @dataclass
 class LookupResult:
@@ -171,6 +221,25 @@ class LookupResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def to_text(self, lang: str = "zh") -> str:
+        """The card when found; else the candidates to choose from, or the closest names
+        (``ecograph lookup`` writes the ``not_found`` text to standard error)."""
+        check_lang(lang)
+        if self.status == "found" and self.card is not None:
+            return self.card.to_text(lang)
+        if self.status == "ambiguous":
+            lines = [
+                f"{self.query!r} matches {len(self.candidates)} entities; "
+                "choose one by its name or id:"
+            ]
+            lines += [f"  {n}. {m.to_text(lang)}" for n, m in enumerate(self.candidates, 1)]
+            return "\n".join(lines)
+        lines = [f"No entity is named {self.query!r}."]
+        if self.suggestions:
+            lines.append("Closest names:")
+            lines += [f"  {m.to_text(lang)}" for m in self.suggestions]
+        return "\n".join(lines)
 
 
 class AmbiguousNameError(NotFoundError):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .lookup import CitationView, Match, NameIndex, pick_label
+from .lookup import CitationView, Match, NameIndex
 from .namespaces import ECO_NS
+from .text import check_lang, cite_lines, pick_label
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -62,6 +63,19 @@ class EdgeView:
     basis: str
     citations: list[CitationView] = field(default_factory=list)
 
+    def to_text(self, lang: str = "zh") -> str:
+        """``source —predicate→ target  [status]``, then its quotes, one per indented line."""
+        predicate = pick_label(self.predicate_labels, lang) or self.predicate
+        source = pick_label(self.source_labels, lang) or self.source
+        target = pick_label(self.target_labels, lang) or self.target
+        flags = self.status + ("" if self.basis == "explicit" else f", {self.basis}")
+        head = f"{source} —{predicate}→ {target}  [{flags}]"
+        return "\n".join([head, *cite_lines(self.citations, lang, "    ")])
+
+
+def _indented(text: str, indent: str) -> list[str]:
+    return [indent + line for line in text.split("\n")]
+
 
 @dataclass
 class Neighbor:
@@ -82,6 +96,27 @@ class NeighborsResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def to_text(self, lang: str = "zh") -> str:
+        """The neighbours by depth, each with the relations that reach it and their quotes."""
+        check_lang(lang)
+        kinds_text = f" of kind {', '.join(self.kinds)}" if self.kinds else ""
+        lines = [
+            f"{self.center.label(lang)} ({self.center.id}): {len(self.neighbors)} neighbour(s)"
+            f"{kinds_text} within {self.depth} step(s)"
+        ]
+        for level in range(1, self.depth + 1):
+            items = [n for n in self.neighbors if n.depth == level]
+            if not items:
+                continue
+            lines.append(f"Depth {level}:")
+            for item in items:
+                lines.append(
+                    f"  {pick_label(item.labels, lang)} ({item.id}; {', '.join(item.kinds)})"
+                )
+                for edge in item.edges:
+                    lines += _indented(edge.to_text(lang), "      ")
+        return "\n".join(lines)
 
 
 @dataclass
@@ -114,6 +149,24 @@ class PathsResult:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def to_text(self, lang: str = "zh") -> str:
+        """The paths, step by step with each relation and its quotes; or one line saying there
+        is none (``ecograph path`` writes that to standard error and exits 1)."""
+        check_lang(lang)
+        head = f"{self.source.label(lang)} → {self.target.label(lang)}"
+        if not self.paths:
+            return f"{head}: no path of at most {self.max_length} steps."
+        kind = "path(s) up to" if self.all_paths else "shortest path(s) of"
+        length = self.max_length if self.all_paths else self.paths[0].length
+        shown = " (first 50 shown)" if self.truncated else ""
+        lines = [f"{head}: {len(self.paths)} {kind} {length} step(s){shown}"]
+        for number, found in enumerate(self.paths, 1):
+            lines.append(f"Path {number} ({found.length} steps):")
+            for step in found.steps:
+                for edge in step.edges:
+                    lines += _indented(edge.to_text(lang), "  ")
+        return "\n".join(lines)
 
 
 class Projection:

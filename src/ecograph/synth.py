@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -109,6 +109,20 @@ class SynthResult:
     relations: int
     observations: int
     files: list[str] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)  # bytes of each file
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_text(self, lang: str = "zh") -> str:
+        """The counts written, then each file with its size."""
+        lines = [
+            f"Wrote {self.entities:,} entities, {self.relations:,} relations and "
+            f"{self.observations:,} observations ({self.format}) to {self.folder}:"
+        ]
+        for file, size in zip(self.files, self.sizes, strict=True):
+            lines.append(f"  {file}  ({size:,} bytes)")
+        return "\n".join(lines)
 
 
 @dataclass
@@ -227,13 +241,18 @@ def synthesize(
     :func:`ecograph.provenance.dataset_quads`, ontology included): ``synth.nq`` and ``synth.nt``
     are the bytes ``ecograph export --format nquads`` and ``--format ntriples`` write for the
     ``yaml`` folder of the same arguments, without writing or reading the YAML."""
-    from .errors import OutputError
+    from .errors import UsageError
     from .output import write_many_atomic
 
     if entities < 20:
-        raise OutputError("synth needs at least 20 entities (one of each kind)")
+        raise UsageError(
+            f"a synthetic dataset needs at least 20 entities (one of each kind), not {entities}",
+            param="entities",
+        )
     if fmt not in ("yaml", "nquads", "ntriples"):
-        raise OutputError(f"unknown synth format {fmt!r}; use yaml, nquads or ntriples")
+        raise UsageError(
+            f"unknown synth format {fmt!r}; use yaml, nquads or ntriples", param="fmt"
+        )
     out = Path(out)
     items, sections = _entities(entities, seed, per_section=200)
     observations = list(_observations(items, seed))
@@ -265,6 +284,7 @@ def synthesize(
         relations,
         len(records[_OBSERVATIONS]),
         [str(p) for p in written],
+        [len(text.encode("utf-8")) for text in files.values()],
     )
 
 

@@ -36,6 +36,18 @@ class ValidationReport:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def to_text(self, lang: str = "zh") -> str:
+        """``OK: …`` with what was checked, or ``INVALID: …``; then one line per finding."""
+        from .text import count
+
+        if self.conforms:
+            checked = ", ".join(f"{v} {k}" for k, v in self.checked.items())
+            warned = f"; {count(len(self.findings), 'warning')}:" if self.findings else "."
+            head = f"OK: dataset {self.dataset} is valid ({checked}){warned}"
+        else:
+            head = f"INVALID: {len(self.findings)} finding(s) in dataset {self.dataset}:"
+        return "\n".join([head, *(f"  {finding}" for finding in self.findings)])
+
 
 def _shacl_findings(kg: Any) -> list[Finding]:
     import pyshacl
@@ -69,7 +81,7 @@ def _shacl_findings(kg: Any) -> list[Finding]:
             if isinstance(m, Literal)
         }
         message = " / ".join(
-            messages[lang] for lang in sorted(messages, key=lambda l: (l != "zh", str(l)))
+            messages[lang] for lang in sorted(messages, key=lambda tag: (tag != "zh", str(tag)))
         )
         if path is not None:
             message = f"{kg.dataset.namespace_manager.normalizeUri(path)}: {message}"

@@ -235,6 +235,11 @@ class ViewResult:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def to_text(self, lang: str = "zh") -> str:
+        from .text import view_text
+
+        return view_text(self)
+
 
 @dataclass
 class ViewModel:

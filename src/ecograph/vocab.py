@@ -104,14 +104,15 @@ def _cached(path: str, mtime: float, size: int) -> Vocabulary:
     return vocab
 
 
-def require_kinds(kinds: list[str] | tuple[str, ...]) -> None:
-    """Raise :class:`~ecograph.errors.NotFoundError` for the first name that is not a class."""
-    from .errors import NotFoundError
+def require_kinds(kinds: list[str] | tuple[str, ...], param: str = "kinds") -> None:
+    """Raise :class:`~ecograph.errors.UsageError` (about the argument ``param``) for the first
+    name that is not a class of the ontology."""
+    from .errors import UsageError
 
     known = vocabulary().classes
     for kind in kinds:
         if kind not in known:
-            raise NotFoundError(f"unknown kind {kind!r}")
+            raise UsageError(f"unknown kind {kind!r}", param=param)
 
 
 def vocabulary(path: Path | None = None) -> Vocabulary:

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import OutputError, QueryError
+from ..errors import OutputError, QueryError, UsageError
 from .protocol import (
     GRAPH_TYPES,
     RESULT_TYPES,
@@ -82,9 +82,10 @@ class Endpoint:
         self.kg = kg
         self.options = options
         if options.host in WILDCARD_HOSTS and not options.allow_hosts:
-            raise OutputError(
-                f"serving on every interface ({options.host or '*'}) needs --allow-host NAME, the host name "
-                "clients will use (the Host header is checked, against DNS rebinding)"
+            raise UsageError(
+                f"serving on every interface ({options.host or '*'}) needs the host names clients "
+                "will use as allowed hosts (the Host header is checked, against DNS rebinding)",
+                param="allow_hosts",
             )
         if options.host not in LOOPBACK_HOSTS:
             log.warning(
@@ -181,6 +182,13 @@ class Endpoint:
         return uvicorn.Server(config)
 
     # ------------------------------------------------------------------ serving
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"base": self.base, "sparql": f"{self.base}/sparql", "page": f"{self.base}/"}
+
+    def to_text(self, lang: str = "zh") -> str:
+        """Where it listens (``ecograph serve`` says it on standard error)."""
+        return f"SPARQL endpoint: {self.base}/sparql  (query page: {self.base}/)"
 
     def serve_forever(self) -> None:
         """Serve until ``shutdown()`` or Ctrl-C; always releases the workers and the socket."""
@@ -346,7 +354,8 @@ class Endpoint:
         if params.multi.get("default-graph-uri") or params.multi.get("named-graph-uri"):
             raise HttpError(
                 400,
-                "default-graph-uri and named-graph-uri are not supported: use FROM / FROM NAMED in the query",
+                "default-graph-uri and named-graph-uri are not supported: use FROM / FROM NAMED in "
+                "the query",
             )
         text = params.single["query"]
         from ..guard import QueryRefused
@@ -387,7 +396,8 @@ class Endpoint:
         except TooLarge as exc:
             raise HttpError(
                 413,
-                f"the result has {exc.size} {exc.unit}, over this server's limit of {self.options.max_rows}; add a LIMIT",
+                f"the result has {exc.size} {exc.unit}, over this server's limit of "
+                f"{self.options.max_rows}; add a LIMIT",
             ) from None
         except QueryError as exc:
             from ..guard import QueryRefused
@@ -420,7 +430,8 @@ class Endpoint:
         if triples is None:
             raise HttpError(
                 413,
-                f"the graph has more than {self.options.max_rows} triples, this server's limit; query it with LIMIT",
+                f"the graph has more than {self.options.max_rows} triples, this server's limit; "
+                "query it with LIMIT",
             )
         media = _choose(params, request, GRAPH_TYPES, "graph")
         body = b"" if request.method == "HEAD" else render_triples(triples, media)
@@ -478,7 +489,9 @@ class _Guard:
         host = _host_name(headers.get("host", ""))
         if host not in self.endpoint.allowed_hosts:
             await _plain(
-                send, 421, "this server does not answer for that Host (see serve --allow-host)\n"
+                send,
+                421,
+                "this server does not answer for that Host (it is not one of its allowed hosts)\n",
             )
             return
         origin = headers.get("origin")
@@ -579,7 +592,7 @@ def _bind(host: str, port: int) -> socket.socket:
     except OSError as exc:  # the port is taken, the host unknown or not this machine's
         sock.close()
         hint = (
-            " (another server runs there? --port 0 picks a free port)"
+            " (another server runs there? port 0 picks a free port)"
             if exc.errno == errno.EADDRINUSE
             else ""
         )

@@ -82,7 +82,8 @@ class _Worker:
                 [sys.executable, "-m", "ecograph.endpoint.worker", str(child.fileno())],
                 pass_fds=[child.fileno()],
                 stdin=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,  # an allocation failure prints a Rust backtrace; the parent logs one line
+                # an allocation failure prints a Rust backtrace; the parent logs one line
+                stderr=subprocess.DEVNULL,
                 env={**os.environ, "RUST_BACKTRACE": "0"},
                 close_fds=True,
             )
@@ -194,7 +195,8 @@ class QueryRunner:
             if until > time.monotonic():
                 raise Busy(
                     503,
-                    f"this query was stopped a moment ago (too slow or too big for this server); it is not run again for "
+                    "this query was stopped a moment ago (too slow or too big for this server); "
+                    "it is not run again for "
                     f"{self.limits.cooldown:g} s",
                     max(1, round(until - time.monotonic())),
                 )
@@ -202,7 +204,8 @@ class QueryRunner:
             if mine >= self.limits.per_client:
                 raise Busy(
                     429,
-                    f"you have {mine} queries waiting or running, the most one client may have here",
+                    f"you have {mine} queries waiting or running, the most one client may have "
+                    "here",
                     2,
                 )
             if self._waiting >= self.limits.queue:
@@ -219,7 +222,8 @@ class QueryRunner:
                     self._waiting -= 1
                     raise Busy(
                         503,
-                        f"no query worker was free within {self.limits.timeout:g} s; try again shortly",
+                        f"no query worker was free within {self.limits.timeout:g} s; try again "
+                        "shortly",
                         5,
                     )
         worker = ticket.worker
@@ -284,8 +288,10 @@ class QueryRunner:
             if worker.preempted:
                 raise Busy(
                     503,
-                    f"the query was stopped after {self.limits.slow_after:g} s because every worker was busy and other "
-                    "clients' queries were waiting; try again later, or give it a server with more --workers",
+                    f"the query was stopped after {self.limits.slow_after:g} s because every "
+                    "worker was busy and other "
+                    "clients' queries were waiting; try again later, or give it a server with more "
+                    "workers",
                     10,
                 ) from None
             try:
@@ -297,7 +303,8 @@ class QueryRunner:
             )
             raise Busy(
                 503,
-                f"the query needed more than {self.limits.memory_mb} MB (or crashed its worker) and was stopped",
+                f"the query needed more than {self.limits.memory_mb} MB (or crashed its worker) "
+                "and was stopped",
                 5,
             ) from None
         log.warning(

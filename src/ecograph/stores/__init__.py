@@ -47,7 +47,9 @@ def store_spec(spec: str | None) -> str:
     """The store to use: the argument, else ``$ECOGRAPH_STORE``, else the default."""
     spec = spec or os.environ.get(STORE_ENV) or DEFAULT_STORE
     if spec not in ("memory", "oxigraph") and not spec.startswith("oxigraph:"):
-        raise UsageError(f"unknown store {spec!r}; use memory, oxigraph or oxigraph:PATH")
+        raise UsageError(
+            f"unknown store {spec!r}; use memory, oxigraph or oxigraph:PATH", param="store"
+        )
     return spec
 
 

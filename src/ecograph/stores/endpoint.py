@@ -389,7 +389,8 @@ class EndpointStore(BaseStore):
             and result.variables == ["__ASK_RETVAL"]
             and query_form(text) == "ASK"
         ):
-            # Virtuoso 7 answers ASK as one column __ASK_RETVAL: a row "1" for true, "0" or none for false
+            # Virtuoso 7 answers ASK as one column __ASK_RETVAL: a row "1" for true, "0" or none
+            # for false
             truth = bool(result.rows) and result.rows[0].get("__ASK_RETVAL", {}).get(
                 "value"
             ) not in ("0", "false")
@@ -458,7 +459,8 @@ def read_capped(response: Any, url: str, deadline: float, limit: int = MAX_RESPO
             size += len(chunk)
             if size > limit:
                 raise EndpointError(
-                    f"{url} sent an answer over {limit // (1024 * 1024)} MB; add a LIMIT to the query"
+                    f"{url} sent an answer over {limit // (1024 * 1024)} MB; add a LIMIT to the "
+                    "query"
                 )
             chunks.append(chunk)
     except (http.client.IncompleteRead, http.client.HTTPException, OSError) as exc:
@@ -478,7 +480,8 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
         )
         if (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
             raise EndpointError(
-                f"{req.full_url} redirected to another server ({new.scheme}://{new.netloc}); not followed"
+                f"{req.full_url} redirected to another server ({new.scheme}://{new.netloc}); not "
+                "followed"
             )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
@@ -576,8 +579,9 @@ def _results_json(document: Any) -> QueryResult:
 
 
 def _normal(term: dict[str, str]) -> dict[str, str]:
-    """A SPARQL JSON term as ecograph's stores give it: no xsd:string datatype, no typed-literal,
-    the keys in one order (type, value, then xml:lang or datatype), so outputs are the same bytes."""
+    """A SPARQL JSON term as ecograph's stores give it: no xsd:string datatype, no
+    typed-literal, the keys in one order (type, value, then xml:lang or datatype), so outputs
+    are the same bytes."""
     kind = "literal" if term.get("type") == "typed-literal" else term["type"]
     out = {"type": kind, "value": term["value"]}
     if "xml:lang" in term:
@@ -602,19 +606,23 @@ def check_layout(store: EndpointStore, probe: str) -> None:
         if store.query(f"ASK {{ GRAPH ?g {{ {iri} a ?kind }} ?g a <{ECO_NS}Assertion> }}").boolean:
             return
         raise EndpointError(
-            f"{store.url} holds this dataset without the graph of each statement (pushed with "
-            "--graph?), and ecograph reads status, basis and quotes from them; push it again "
-            "without --graph"
+            f"{store.url} holds this dataset without the graph of each statement (pushed into "
+            "one graph?), and ecograph reads status, basis and quotes from them; push it again "
+            "without naming a graph"
         )
     if store.query(f"ASK {{ GRAPH ?g {{ {iri} a ?kind }} }}").boolean:
         raise EndpointError(
-            f"{store.url} holds this dataset, but its default graph is not the union of its graphs, so "
-            "every query would answer nothing; start Oxigraph with `oxigraph serve --union-default-graph` "
-            "(or add ?union-default-graph to the endpoint URL), set tdb2:unionDefaultGraph on a Fuseki "
+            f"{store.url} holds this dataset, but its default graph is not the union of its "
+            "graphs, so "
+            "every query would answer nothing; start Oxigraph with `oxigraph serve "
+            "--union-default-graph` "
+            "(or add ?union-default-graph to the endpoint URL), set tdb2:unionDefaultGraph on a "
+            "Fuseki "
             "dataset; Virtuoso and GraphDB query the union by default"
         )
     raise EndpointError(
-        f"{store.url} does not hold this dataset (nothing is known of {probe}); load it with `ecograph push`"
+        f"{store.url} does not hold this dataset (nothing is known of {probe}); push the build "
+        "there first"
     )
 
 
@@ -641,6 +649,26 @@ class PushResult:
         out = asdict(self)
         out.pop("graph_names")
         return out
+
+    def to_text(self, lang: str = "zh") -> str:
+        from ..text import count
+
+        stale = f", {count(self.deleted, 'stale graph')} deleted" if self.deleted else ""
+        return (
+            f"Pushed {count(self.quads, 'quad', grouped=True)} in "
+            f"{count(self.graphs, 'graph', grouped=True)} to {self.url} ({self.mode}{stale}; "
+            f"{count(self.requests, 'request')}, {self.seconds:.2f} s)."
+        )
+
+    @property
+    def notes(self) -> list[str]:
+        """Warnings about the copy pushed (``ecograph push`` writes them to standard error)."""
+        if not self.mode.endswith(", one graph"):
+            return []
+        return [
+            "Note: in one graph the statements lose the graphs their status and quotes hang on; "
+            "ecograph's commands refuse this copy."
+        ]
 
 
 class _Pusher:

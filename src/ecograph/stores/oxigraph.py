@@ -108,8 +108,9 @@ class OxigraphStore(BaseStore):
         except RuntimeError as exc:
             if "in its SELECT projection" in str(exc):
                 raise QueryError(
-                    f"{exc}: with the Oxigraph store a bound variable must be selected (SELECT ?var …); "
-                    "or use --store memory"
+                    f"{exc}: with the Oxigraph store a bound variable must be selected (SELECT "
+                    "?var …); "
+                    "or use the memory store"
                 ) from None
             raise QueryError(f"SPARQL evaluation error: {exc}") from None
         except OSError as exc:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import QueryError
+from ..errors import UsageError
 
 __all__ = ["Iri", "Literal", "QueryResult", "binding_parts", "parse_binding"]
 
@@ -42,7 +42,9 @@ def binding_parts(value: Any) -> tuple[str, str, str | None, str | None]:
         return "iri", str(value), None, None
     if isinstance(value, Literal):
         if value.language and value.datatype:
-            raise QueryError("a literal has a language tag or a datatype, not both")
+            raise UsageError(
+                "a literal has a language tag or a datatype, not both", param="bindings"
+            )
         return "literal", value.value, value.language or None, value.datatype or None
     if isinstance(value, bool):
         return "literal", "true" if value else "false", None, XSD + "boolean"
@@ -52,7 +54,9 @@ def binding_parts(value: Any) -> tuple[str, str, str | None, str | None]:
         return "literal", repr(value), None, XSD + "double"
     if isinstance(value, str):
         return "literal", value, None, None
-    raise QueryError(f"cannot bind a {type(value).__name__}; use a str, Iri or Literal")
+    raise UsageError(
+        f"cannot bind a {type(value).__name__}; use a str, Iri or Literal", param="bindings"
+    )
 
 
 @dataclass
@@ -72,6 +76,46 @@ class QueryResult:
     boolean: bool | None = None
     turtle: str | None = None
     triples: int = 0
+    #: the namespace of the dataset's entities, shown as ``data:`` in :meth:`to_text` (set by
+    #: :meth:`ecograph.KnowledgeGraph.query`)
+    data_prefix: str = field(default="", compare=False, repr=False)
+
+    @property
+    def document(self) -> str | None:
+        """CONSTRUCT and DESCRIBE: the Turtle, which is the answer in every format."""
+        return self.turtle if self.kind in ("construct", "describe") else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The SPARQL 1.1 Query Results JSON document (see :meth:`to_sparql_json`)."""
+        return self.to_sparql_json()
+
+    def to_text(self, lang: str = "zh") -> str:
+        """SELECT: an aligned table (entities as ``data:slug``, known namespaces as prefixes)
+        and the row count; ASK: ``true`` or ``false``; CONSTRUCT and DESCRIBE: the Turtle."""
+        from ..text import count, short_term, table
+
+        if self.document is not None:
+            return self.document
+        if self.kind == "ask":
+            return "true" if self.boolean else "false"
+        rows = [
+            tuple(short_term(r[v], self.data_prefix) if v in r else "" for v in self.variables)
+            for r in self.rows
+        ]
+        return f"{table(rows, tuple(self.variables))}\n({count(len(rows), 'row')})"
+
+    def to_csv(self, lang: str = "zh", *, excel: bool = False) -> str:
+        """SPARQL 1.1 CSV with formula-like cells neutralised (``excel``: with the byte-order
+        mark); ASK: ``true`` or ``false`` on a line."""
+        if self.kind == "ask":
+            return self.to_text() + "\n"
+        return self.to_delimited(",", spreadsheet=True, excel=excel)
+
+    def to_tsv(self) -> str:
+        """SPARQL 1.1 TSV (terms in N-Triples syntax); ASK: ``true`` or ``false`` on a line."""
+        if self.kind == "ask":
+            return self.to_text() + "\n"
+        return self.to_delimited("\t")
 
     def to_sparql_json(self) -> dict[str, Any]:
         """The W3C SPARQL 1.1 Query Results JSON document (SELECT and ASK)."""
@@ -132,11 +176,11 @@ def parse_binding(text: str, base: str) -> tuple[str, Iri | str]:
     """``NAME=VALUE`` → (name, value). ``<iri>`` is an IRI, ``data:slug`` an entity of the
     dataset, anything else a plain literal. The value is never pasted into query text."""
     if "=" not in text:
-        raise QueryError(f"a binding must look like NAME=VALUE, not {text!r}")
+        raise UsageError(f"a binding must look like NAME=VALUE, not {text!r}", param="bindings")
     name, value = text.split("=", 1)
     name = name.strip().lstrip("?$")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise QueryError(f"{name!r} is not a SPARQL variable name")
+        raise UsageError(f"{name!r} is not a SPARQL variable name", param="bindings")
     if value.startswith("<") and value.endswith(">"):
         iri = value[1:-1]
     elif value.startswith("data:"):
@@ -146,5 +190,7 @@ def parse_binding(text: str, base: str) -> tuple[str, Iri | str]:
     from ..namespaces import is_iri
 
     if not is_iri(iri):
-        raise QueryError(f"{value!r} is not an IRI (write <https://…> or data:SLUG)")
+        raise UsageError(
+            f"{value!r} is not an IRI (write <https://…> or data:SLUG)", param="bindings"
+        )
     return name, Iri(iri)
