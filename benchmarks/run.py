@@ -283,7 +283,7 @@ def analytics(nquads_path: str) -> dict:
         )
         return out
     try:
-        from ecograph.view import build_view
+        from ecograph.viewer import build_view
 
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()

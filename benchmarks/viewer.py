@@ -1,4 +1,4 @@
-"""Benchmark of the HTML viewer (ecograph.view) on synthetic entity networks.
+"""Benchmark of the HTML viewer (ecograph.viewer) on synthetic entity networks.
 
 For each size it builds a fake projection with the attributes the viewer reads (a networkx
 MultiDiGraph whose nodes carry ``kinds`` and ``labels`` and whose edges carry ``predicate``,
@@ -31,7 +31,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from ecograph.view import CHROMIUM, CHROMIUM_ARGS
+from ecograph.viewer import CHROMIUM, CHROMIUM_ARGS
 
 KINDS = ["Laboratory", "University", "Field", "ResearchProject", "PolicyDocument", "Person",
          "GovernmentBody", "Programme", "TechnologyAchievement", "PilotPlatform"]  # fmt: skip
@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from ecograph.view import SEED_LAYOUT_ABOVE, build_view, compute_layout
+    from ecograph.viewer import SEED_LAYOUT_ABOVE, build_view, compute_layout
 
     out = args.out or Path(tempfile.mkdtemp(prefix="ecograph-viewer-bench-"))
     out.mkdir(parents=True, exist_ok=True)

@@ -115,7 +115,7 @@ def test_labels_cannot_command_the_terminal(runner) -> None:
 
 
 def test_the_viewer_neutralises_bidi_controls(tmp_path) -> None:
-    from ecograph.view import build_view
+    from ecograph.viewer import build_view
 
     kg = ecograph.load(XSS)
     page = tmp_path / "xss.html"

@@ -1,4 +1,4 @@
-"""The interactive HTML viewer (ecograph.view): one offline file, escaped data, and the page's
+"""The interactive HTML viewer (ecograph.viewer): one offline file, escaped data, and the page's
 behaviour checked in a real headless Chromium (search, kind filter, highlight, tooltips, and
 the injection payloads of tests/data/xss staying inert).
 
@@ -20,9 +20,9 @@ import networkx as nx
 import pytest
 
 import ecograph
-import ecograph.view as view_module
+import ecograph.viewer as view_module
 from ecograph.errors import NotFoundError
-from ecograph.view import build_view, compute_layout, prepare_view, render_html, script_json
+from ecograph.viewer import build_view, compute_layout, prepare_view, render_html, script_json
 
 from .conftest import TESTS
 
@@ -205,7 +205,7 @@ def test_same_bytes_from_either_store_and_any_hash_seed(tmp_path: Path) -> None:
                 ecograph.load(folder, store="oxigraph")
             )
     code = (
-        "import hashlib, ecograph, tests.test_view as t; from ecograph.view import render_html; "
+        "import hashlib, ecograph, tests.test_view as t; from ecograph.viewer import render_html; "
         "print(hashlib.sha256((render_html(ecograph.load()) + render_html(t.synthetic_projection(1200))).encode()).hexdigest())"
     )
     digests = set()

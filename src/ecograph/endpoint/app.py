@@ -605,7 +605,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _view_html(kg: Any) -> bytes:
-    from ..view import render_html
+    from ..viewer import render_html
 
     return render_html(kg).encode("utf-8")
 
