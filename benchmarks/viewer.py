@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from ecograph.viewer import SEED_LAYOUT_ABOVE, build_view, compute_layout
+    from ecograph.viewer import SEED_LAYOUT_ABOVE, ViewSource, build_view, compute_layout
 
     out = args.out or Path(tempfile.mkdtemp(prefix="ecograph-viewer-bench-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -119,12 +119,14 @@ def main(argv: list[str] | None = None) -> int:
             )
     rows = []
     try:
-        build_view(synthetic_projection(50), out / "warm-up.html")  # imports, vocabulary, assets
+        build_view(
+            ViewSource(projection=synthetic_projection(50)), out / "warm-up.html"
+        )  # imports, vocabulary, assets
         for n in args.sizes:
             projection = synthetic_projection(n)
             graph = projection.graph
             started = time.perf_counter()
-            result = build_view(projection, out / f"synthetic-{n}.html")
+            result = build_view(ViewSource(projection=projection), out / f"synthetic-{n}.html")
             generation = time.perf_counter() - started
             layout = ""
             if not result.physics or result.nodes > SEED_LAYOUT_ABOVE:

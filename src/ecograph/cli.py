@@ -1180,10 +1180,7 @@ def view(
       ecograph view -o lab.html --focus 鄂尔多斯实验室 --depth 2
       ecograph view -o platforms.html --type Laboratory --type PilotPlatform --lang en
     """
-    from ecograph.viewer import build_view
-
-    result = build_view(
-        _load(data),
+    result = _load(data).view(
         output,
         focus=focus,
         depth=depth,

@@ -163,11 +163,15 @@ class KnowledgeGraph:
         >>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?x a eco:Academician }").values("n")  # doctest: +SKIP
         ['5']
         """
+        return self._ensure_store().query(text, bindings)
+
+    def _ensure_store(self) -> Any:
+        """The store, an rdflib store over :attr:`dataset` made on first use if none was set."""
         if self.store is None:
             from .store import RdflibStore
 
             self.store = RdflibStore(self.dataset)
-        return self.store.query(text, bindings)
+        return self.store
 
     # ------------------------------------------------------------------ names and relations
 
@@ -221,6 +225,32 @@ class KnowledgeGraph:
         return self.network().paths(
             index.resolve(source), index.resolve(target), max_length, all_paths
         )
+
+    # ------------------------------------------------------------------ the viewer
+
+    def _view_source(self):
+        from .viewer import ViewSource
+
+        return ViewSource(
+            store=self._ensure_store(),
+            names=self.names(),
+            projection=self.network(),
+            title=dict(self.meta.title or {}),
+        )
+
+    def view(self, out: str | Path, **options: Any):
+        """Write the interactive HTML viewer to ``out`` (see :func:`ecograph.viewer.build_view`
+        for ``focus``, ``depth``, ``kinds``, ``size_by``, ``lang``, ``physics_threshold``);
+        returns a :class:`~ecograph.viewer.ViewResult`."""
+        from .viewer import build_view
+
+        return build_view(self._view_source(), out, **options)
+
+    def render_view(self, **options: Any) -> str:
+        """The viewer page as a string (same options as :meth:`view`; nothing is written)."""
+        from .viewer import render_html
+
+        return render_html(self._view_source(), **options)
 
     # ------------------------------------------------------------------ network analysis
 

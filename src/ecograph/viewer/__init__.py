@@ -2,6 +2,11 @@
 
 The package has one module per concern:
 
+The viewer never sees a knowledge graph: it takes the parts it reads as a :class:`ViewSource`
+(a store to query, the name index, the network projection, the dataset title);
+``KnowledgeGraph.view(out)`` and ``KnowledgeGraph.render_view()`` build one and call
+:func:`build_view` / :func:`render_html`.
+
 * :mod:`.model`: :func:`prepare_view` selects, sizes, colours and lays out what the page
   shows (a :class:`ViewModel`), with the details read from the store in bulk;
 * :mod:`.layout`: :func:`compute_layout`, positions for graphs above the physics threshold;
@@ -26,6 +31,7 @@ from .model import (
     STABILIZATION_BUDGET,
     ViewModel,
     ViewResult,
+    ViewSource,
     prepare_view,
 )
 from .page import CHROMIUM, CHROMIUM_ARGS, build_view, render_html, script_json, vis_assets
@@ -41,6 +47,7 @@ __all__ = [
     "STABILIZATION_BUDGET",
     "ViewModel",
     "ViewResult",
+    "ViewSource",
     "build_view",
     "compute_layout",
     "prepare_view",

@@ -10,7 +10,8 @@ import json
 import math
 import zlib
 from collections import Counter
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..errors import NotFoundError
@@ -25,6 +26,7 @@ __all__ = [
     "STABILIZATION_BUDGET",
     "ViewModel",
     "ViewResult",
+    "ViewSource",
     "prepare_view",
 ]
 
@@ -99,6 +101,31 @@ _PALETTE = (
 _SHAPES = ("dot", "square", "diamond", "triangle", "triangleDown", "star", "hexagon")
 
 
+# --------------------------------------------------------------------------- input and results
+
+
+@dataclass(frozen=True, kw_only=True)
+class ViewSource:
+    """The parts of a knowledge graph the viewer reads, and nothing else.
+
+    ``projection``: the entity network (``graph``, a networkx MultiDiGraph with ``kinds`` and
+    ``labels`` on nodes and ``predicate``, ``status``, ``basis``, ``citations`` on edges; and
+    ``predicate_labels``), as :meth:`KnowledgeGraph.network` gives it. ``store``: anything
+    with ``.query(text, bindings)`` returning a result whose ``.rows`` are SPARQL-JSON cells
+    (observations, an entity's own quotes and status are read from it). ``names``: the name
+    index (:meth:`KnowledgeGraph.names`), for ``focus``, aliases and search rows. ``title``:
+    the dataset title by language. Without a store or a name index the page shows what the
+    projection carries (a synthetic network, say).
+
+    ``KnowledgeGraph.view`` and ``KnowledgeGraph.render_view`` build one from the graph.
+    """
+
+    projection: Any
+    store: Any = None
+    names: Any = None
+    title: Mapping[str, str] = field(default_factory=dict)
+
+
 # --------------------------------------------------------------------------- results
 
 
@@ -142,7 +169,7 @@ class ViewModel:
 
 
 def prepare_view(
-    kg: Any,
+    source: ViewSource,
     *,
     focus: str | None = None,
     depth: int = 1,
@@ -162,7 +189,7 @@ def prepare_view(
         raise NotFoundError(f"unknown language {lang!r}; choose zh or en")
     if depth < 1:
         raise NotFoundError("depth must be at least 1")
-    projection = kg.network() if hasattr(kg, "network") else kg
+    projection = source.projection
     graph = projection.graph
     vocab = _vocabulary()
     wanted = list(dict.fromkeys(kinds or []))
@@ -174,7 +201,7 @@ def prepare_view(
     # which nodes
     focus_id: str | None = None
     if focus is not None:
-        index = getattr(projection, "index", None)
+        index = source.names
         if index is None:
             raise NotFoundError("--focus needs a knowledge graph with a name index")
         center = index.resolve(focus, lang)
@@ -200,7 +227,7 @@ def prepare_view(
     sized = scores[size_by]
 
     # kinds, labels, details
-    details = _Details.read(kg, projection)
+    details = _Details.read(source)
     main_kind = {n: _main_kind(graph.nodes[n]["kinds"], vocab) for n in node_ids}
     counts = Counter(main_kind.values())
     kind_order = sorted(counts, key=lambda k: (-counts[k], k))
@@ -429,18 +456,15 @@ class _Details:
         self.status: dict[str, str] = {}
 
     @classmethod
-    def read(cls, kg: Any, projection: Any) -> _Details:
+    def read(cls, source: ViewSource) -> _Details:
         from ..loader import printed_number
         from ..lookup import amount_text, pick_label
 
         details = cls()
-        details.index = getattr(projection, "index", None)
-        meta = getattr(kg, "meta", None)
-        if meta is not None:
-            details.title = {
-                k: v for k, v in dict(getattr(meta, "title", {}) or {}).items() if k in LANGS
-            }
-        if not hasattr(kg, "query") or details.index is None:
+        details.index = source.names
+        details.title = {k: v for k, v in dict(source.title or {}).items() if k in LANGS}
+        store = source.store
+        if store is None or details.index is None:
             return details
         base = details.index.base
 
@@ -448,9 +472,9 @@ class _Details:
             value = (cell or {}).get("value", "")
             return value[len(base) :] if value.startswith(base) else value
 
-        graph = projection.graph
+        graph = source.projection.graph
         seen: dict[tuple[str, str], dict[str, Any]] = {}
-        for row in kg.query(_OBSERVATIONS_QUERY).rows:
+        for row in store.query(_OBSERVATIONS_QUERY, None).rows:
             entity, obs_id = local(row.get("e")), local(row.get("obs"))
             if entity not in graph:
                 continue
@@ -506,7 +530,7 @@ class _Details:
                 )
             )
         own: dict[str, set[tuple[str, str]]] = {}
-        for row in kg.query(_ENTITY_CITATIONS_QUERY).rows:
+        for row in store.query(_ENTITY_CITATIONS_QUERY, None).rows:
             entity = local(row.get("e"))
             if entity in graph:
                 own.setdefault(entity, set()).add((row["quote"]["value"], local(row["section"])))
@@ -515,7 +539,7 @@ class _Details:
                 {"quote": quote, "section": details.labels(section) or {"en": section}}
                 for quote, section in sorted(pairs)
             ]
-        for row in kg.query(_STATUS_QUERY).rows:
+        for row in store.query(_STATUS_QUERY, None).rows:
             entity = local(row.get("e"))
             status = row["status"]["value"].rsplit("#", 1)[-1]
             if entity in graph and status != "done":

@@ -28,7 +28,7 @@ from typing import Any
 
 from ..errors import OutputError
 from ._files import asset_text, ui_strings
-from .model import FONT_STACK, ViewModel, ViewResult, prepare_view
+from .model import FONT_STACK, ViewModel, ViewResult, ViewSource, prepare_view
 
 __all__ = [
     "CHROMIUM",
@@ -55,7 +55,7 @@ CHROMIUM_ARGS = (
 
 
 def build_view(
-    kg: Any,
+    source: ViewSource,
     out: str | Path,
     *,
     focus: str | None = None,
@@ -65,25 +65,25 @@ def build_view(
     lang: str = "zh",
     physics_threshold: int = 1000,
 ) -> ViewResult:
-    """Write the interactive viewer of ``kg`` (a :class:`~ecograph.KnowledgeGraph`, or a
-    projection with the same ``graph`` attributes) to ``out`` as one self-contained UTF-8 HTML
-    file, atomically.
+    """Write the interactive viewer of ``source`` (a :class:`~.model.ViewSource`: the store,
+    name index, projection and title of a knowledge graph; :meth:`KnowledgeGraph.view` builds
+    it) to ``out`` as one self-contained UTF-8 HTML file, atomically.
 
-    ``focus`` names an entity (any name :meth:`KnowledgeGraph.lookup` accepts) and keeps only its
+    ``focus`` names an entity (any name the name index resolves) and keeps only its
     neighbourhood within ``depth`` steps; ``kinds`` keeps only entities of those kinds (subclasses
     included; with ``focus``, the focus itself is always kept); ``size_by`` is ``pagerank``,
     ``degree`` or ``betweenness`` on the whole network; ``lang`` is the language of node and edge
     labels (the other one is the fallback, and tooltips show both). Above ``physics_threshold``
     nodes the layout is computed in Python and the page draws it with physics off.
 
-    >>> result = build_view(ecograph.load(), "ordos.html")        # doctest: +SKIP
+    >>> result = ecograph.load().view("ordos.html")                # doctest: +SKIP
     >>> result.nodes, result.top[0]                                # doctest: +SKIP
     """
     from ..output import write_atomic
 
     started = time.perf_counter()
     model = prepare_view(
-        kg,
+        source,
         focus=focus,
         depth=depth,
         kinds=kinds,
@@ -107,7 +107,7 @@ def build_view(
 
 
 def render_html(
-    kg: Any,
+    source: ViewSource,
     *,
     focus: str | None = None,
     depth: int = 1,
@@ -120,7 +120,7 @@ def render_html(
     The same data and arguments always give the same text."""
     return _render(
         prepare_view(
-            kg,
+            source,
             focus=focus,
             depth=depth,
             kinds=kinds,
