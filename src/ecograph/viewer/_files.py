@@ -5,9 +5,18 @@ from __future__ import annotations
 import json
 from functools import cache, lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
-__all__ = ["asset_text", "ui_strings"]
+__all__ = ["TEMPLATE", "asset_text", "assets_dir", "ui_strings"]
+
+#: the page's Jinja2 template, rendered by pyvis (see ecograph.viewer.page)
+TEMPLATE = "page.html"
+
+
+def assets_dir() -> Path:
+    """The folder of the asset files, as a path on disk (pyvis loads templates from a folder)."""
+    return Path(str(resources.files(__package__) / "assets"))
 
 
 @cache

@@ -1,9 +1,12 @@
 """The page: one self-contained, offline HTML file of a :class:`~.model.ViewModel`.
 
-The vis-network library that ships inside the pyvis package (JavaScript and CSS) is inlined,
-the nodes and edges are written as one JSON block, and the page script of our own
-(``assets/app.js``) builds the page: search, kind filter and legend, neighbourhood highlight,
-tooltips, a details panel with every relation in and out and the quote behind it.
+pyvis renders it: a :class:`pyvis.network.Network` is filled in bulk with the model's nodes and
+edges and renders our own Jinja2 template (``assets/page.html``) through its template
+mechanism (``set_template_dir``, ``generate_html``), never pyvis's default template, which
+links CDNs. The vis-network build that ships inside the pinned pyvis release (JavaScript and
+CSS) is inlined, the nodes and edges are written as one JSON block, and the page script of our
+own (``assets/app.js``) builds the page: search, kind filter and legend, neighbourhood
+highlight, tooltips, a details panel with every relation in and out and the quote behind it.
 
 Safety. Every string from the data travels only inside that JSON block, where ``<``, ``>``,
 ``&`` and U+2028/U+2029 are written as ``\\uXXXX`` escapes (:func:`script_json`), so nothing in
@@ -27,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
-from ._files import asset_text, ui_strings
+from ._files import TEMPLATE, asset_text, assets_dir, ui_strings
 from .model import FONT_STACK, ViewModel, ViewResult, ViewSource, prepare_view
 
 __all__ = [
@@ -202,50 +205,82 @@ def _csp(scripts: list[str]) -> str:
 
 
 def _render(model: ViewModel) -> str:
+    """The page, rendered by pyvis: a :class:`pyvis.network.Network` holding the model's
+    nodes and edges, with ``assets/page.html`` as its template."""
+    return _network(model).generate_html()
+
+
+def _network(model: ViewModel) -> Any:
+    """A pyvis Network filled with the page's nodes and edges, set to render our template.
+
+    The lists are handed over in bulk (``Network.add_node``/``add_edge`` look every id up in
+    a list, which is quadratic in the graph). pyvis passes them to the template as ``nodes``
+    and ``edges``; the rest of the page travels as the template environment's ``page``
+    global. The environment is the one ``set_template_dir`` makes for this Network alone,
+    so concurrent renders share nothing.
+    """
+    from pyvis.network import Network  # lazily: importing pyvis takes half a second
+
+    nodes, edges = model.payload["nodes"], model.payload["edges"]
+    net = Network(directed=True, cdn_resources="in_line")
+    net.nodes, net.edges = nodes, edges
+    net.node_ids = [n["id"] for n in nodes]
+    net.node_map = dict(zip(net.node_ids, nodes, strict=True))
+    net.set_template_dir(str(assets_dir()), TEMPLATE)
+    env = net.templateEnv
+    env.keep_trailing_newline = True  # the page ends with a newline, as it always has
+    env.bytecode_cache = _compiled_templates()  # compile page.html once per process, not per page
+    env.filters.update(html=html.escape, text=_text, script_json=script_json, merge=_merge)
+    env.globals["page"] = _page_values(model)
+    return net
+
+
+@lru_cache(maxsize=1)
+def _compiled_templates() -> Any:
+    """A Jinja2 bytecode cache in memory, shared by the per-Network environments (Jinja checks
+    the template source's checksum, so an edited page.html is compiled afresh)."""
+    from jinja2 import BytecodeCache
+
+    class InMemory(BytecodeCache):
+        def __init__(self) -> None:
+            self.code: dict[str, bytes] = {}
+
+        def load_bytecode(self, bucket: Any) -> None:
+            code = self.code.get(bucket.key)
+            if code is not None:
+                bucket.bytecode_from_string(code)
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            self.code[bucket.key] = bucket.bytecode_to_string()
+
+    return InMemory()
+
+
+def _page_values(model: ViewModel) -> dict[str, Any]:
+    """What ``page.html`` shows besides the nodes and edges."""
     from .._version import __version__
 
     vis_js, vis_css, vis_version = vis_assets()
-    data = script_json(model.payload)
-    ui = ui_strings()[model.lang]
     app_js = asset_text("app.js")
-    head_css = asset_text("app.css").replace("__FONT_STACK__", FONT_STACK)
-    esc = html.escape
-    parts = [
-        "<!DOCTYPE html>\n",
-        f'<html lang="{"zh-CN" if model.lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n',
-        f'<meta http-equiv="Content-Security-Policy" content="{esc(_csp([vis_js, app_js]), quote=False)}">\n',
-        '<meta name="referrer" content="no-referrer">\n',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
-        f'<meta name="generator" content="ecograph {esc(__version__)}; vis-network {esc(vis_version)}">\n',
-        f"<title>{esc(model.title)}</title>\n",
-        "<style>\n", vis_css, "\n</style>\n",
-        "<style>\n", head_css, "</style>\n",
-        "</head>\n<body>\n",
-        _BODY.replace("__NOSCRIPT__", esc(ui["noscript"])),
-        '<script type="application/json" id="ecograph-data">', data, "</script>\n",
-        "<script>", vis_js, "</script>\n",
-        "<script>", app_js, "</script>\n",
-        "</body>\n</html>\n",
-    ]  # fmt: skip
-    return "".join(parts)
+    return {
+        "html_lang": "zh-CN" if model.lang == "zh" else "en",
+        "csp": _csp([vis_js, app_js]),
+        "version": __version__,
+        "vis_version": vis_version,
+        "title": model.title,
+        "vis_css": vis_css,
+        "app_css": asset_text("app.css").replace("__FONT_STACK__", FONT_STACK),
+        "noscript": ui_strings()[model.lang]["noscript"],
+        "data": {k: v for k, v in model.payload.items() if k not in ("nodes", "edges")},
+        "vis_js": vis_js,
+        "app_js": app_js,
+    }
 
 
-_BODY = """<div id="ecograph-app">
-<aside id="ecograph-side">
-<header id="ecograph-header"></header>
-<section id="ecograph-search-box">
-<label id="ecograph-search-label" for="ecograph-search"></label>
-<input id="ecograph-search" type="search" autocomplete="off" spellcheck="false">
-<ul id="ecograph-results" hidden></ul>
-</section>
-<section id="ecograph-details"></section>
-<section id="ecograph-legend"></section>
-</aside>
-<main id="ecograph-main">
-<div id="ecograph-graph"></div>
-<div id="ecograph-tooltip" role="tooltip" hidden></div>
-<button id="ecograph-reset" type="button"></button>
-</main>
-</div>
-<noscript><p>__NOSCRIPT__</p></noscript>
-"""
+def _text(value: str) -> str:
+    """html.escape for text and attribute values in double quotes that may keep ``'``."""
+    return html.escape(value, quote=False)
+
+
+def _merge(data: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {**data, **more}
