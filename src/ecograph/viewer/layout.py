@@ -56,7 +56,8 @@ def compute_layout(
         if len(part) == 1:
             return {root: (0.0, 0.0)}
         # the core: grown from the biggest hub, best-connected first
-        core, heap, seen = [], [(-degree[root], root)], {root}
+        core: list[str] = []
+        heap, seen = [(-degree[root], root)], {root}
         while heap and len(core) < BACKBONE:
             _, x = heapq.heappop(heap)
             core.append(x)
