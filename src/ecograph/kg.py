@@ -241,10 +241,16 @@ class KnowledgeGraph:
     def view(self, out: str | Path, **options: Any):
         """Write the interactive HTML viewer to ``out`` (see :func:`ecograph.viewer.build_view`
         for ``focus``, ``depth``, ``kinds``, ``size_by``, ``lang``, ``physics_threshold``);
-        returns a :class:`~ecograph.viewer.ViewResult`."""
+        returns a :class:`~ecograph.viewer.ViewResult`, whose ``seconds`` include building the
+        network and name index (as they did when the viewer built them itself)."""
+        import time
+
         from .viewer import build_view
 
-        return build_view(self._view_source(), out, **options)
+        started = time.perf_counter()
+        result = build_view(self._view_source(), out, **options)
+        result.seconds = round(time.perf_counter() - started, 3)
+        return result
 
     def render_view(self, **options: Any) -> str:
         """The viewer page as a string (same options as :meth:`view`; nothing is written)."""
