@@ -285,11 +285,9 @@ def analytics(nquads_path: str) -> dict:
         )
         return out
     try:
-        from ecograph.view import build_view
-
         with tempfile.TemporaryDirectory() as tmp:
             start = time.perf_counter()
-            build_view(kg, Path(tmp) / "view.html")
+            kg.view(Path(tmp) / "view.html")
             out["viewer generation"] = time.perf_counter() - start
             out["viewer MB"] = (Path(tmp) / "view.html").stat().st_size / 1e6
     except Exception as exc:  # the viewer may be missing or refuse a size; say so

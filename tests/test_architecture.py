@@ -87,7 +87,15 @@ def test_no_import_cycle() -> None:
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
 
 
-PARTS = ["ecograph.lookup", "ecograph.network", "ecograph.analysis", "ecograph.stores"]
+PARTS = [
+    "ecograph.lookup",
+    "ecograph.network",
+    "ecograph.analysis",
+    "ecograph.stores",
+    "ecograph.viewer",
+    "ecograph.provenance",
+    "ecograph.text",
+]
 
 
 @pytest.mark.parametrize("part", PARTS)

@@ -30,6 +30,10 @@ def test_wheel_installs_and_runs_stats_in_a_fresh_venv(tmp_path: Path) -> None:
     assert "ecograph/_data/ontology/shapes.ttl" in names
     assert "ecograph/_data/graph_data/ordos/dataset.yaml" in names
     assert "ecograph/py.typed" in names
+    # the viewer's page script, stylesheet, template and UI strings are package data
+    for asset in ("app.js", "app.css", "page.html", "ui.json"):
+        assert f"ecograph/viewer/assets/{asset}" in names, asset
+    assert "ecograph/view.py" not in names  # moved into the viewer package, no shim left
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
@@ -50,6 +54,15 @@ def test_wheel_installs_and_runs_stats_in_a_fresh_venv(tmp_path: Path) -> None:
         cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert str(env_dir) in where.stdout and "_data" in where.stdout
+    # the installed viewer reads its assets from the wheel and renders a page
+    page = tmp_path / "ordos.html"
+    subprocess.run(
+        [str(env_dir / "bin" / "ecograph"), "view", "-o", str(page)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert (REPO / "src/ecograph/viewer/assets/app.js").read_text(
+        encoding="utf-8"
+    ) in page.read_text(encoding="utf-8")
 
 
 def _loaded_modules(code: str) -> set[str]:

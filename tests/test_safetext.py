@@ -115,11 +115,9 @@ def test_labels_cannot_command_the_terminal(runner) -> None:
 
 
 def test_the_viewer_neutralises_bidi_controls(tmp_path) -> None:
-    from ecograph.view import build_view
-
     kg = ecograph.load(XSS)
     page = tmp_path / "xss.html"
-    build_view(kg, page)
+    kg.view(page)
     html = page.read_text(encoding="utf-8")
     assert not any(c in html for c in BIDI_CONTROLS)
     assert "Zhuru \ufffdtxet desrever\ufffd" in html

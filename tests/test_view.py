@@ -1,4 +1,4 @@
-"""The interactive HTML viewer (ecograph.view): one offline file, escaped data, and the page's
+"""The interactive HTML viewer (ecograph.viewer): one offline file, escaped data, and the page's
 behaviour checked in a real headless Chromium (search, kind filter, highlight, tooltips, and
 the injection payloads of tests/data/xss staying inert).
 
@@ -20,9 +20,16 @@ import networkx as nx
 import pytest
 
 import ecograph
-import ecograph.view as view_module
-from ecograph.errors import NotFoundError
-from ecograph.view import build_view, compute_layout, prepare_view, render_html, script_json
+import ecograph.viewer as view_module
+from ecograph.errors import NotFoundError, UsageError
+from ecograph.viewer import (
+    ViewSource,
+    build_view,
+    compute_layout,
+    prepare_view,
+    render_html,
+    script_json,
+)
 
 from .conftest import TESTS
 
@@ -92,12 +99,24 @@ def synthetic_projection(n: int, seed: int = 7) -> FakeProjection:
     return FakeProjection(graph)
 
 
+def fake_source(n: int, seed: int = 7) -> ViewSource:
+    """What the viewer reads of :func:`synthetic_projection`: no store, no name index."""
+    return ViewSource(projection=synthetic_projection(n, seed))
+
+
+def parts(kg: ecograph.KnowledgeGraph) -> ViewSource:
+    """The parts of a knowledge graph the viewer takes (what ``kg.view`` hands it)."""
+    return ViewSource(
+        store=kg.store, names=kg.names(), projection=kg.network(), title=kg.meta.title
+    )
+
+
 # --------------------------------------------------------------------------- page without a browser
 
 
 @pytest.fixture(scope="module")
 def ordos_html(ordos_kg: ecograph.KnowledgeGraph) -> str:
-    return render_html(ordos_kg)
+    return ordos_kg.render_view()
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +194,7 @@ def test_content_security_policy_pins_the_scripts(ordos_html: str) -> None:
 
 def test_written_as_utf8_atomically(ordos_kg: ecograph.KnowledgeGraph, tmp_path: Path) -> None:
     out = tmp_path / "sub" / "ordos.html"
-    result = build_view(ordos_kg, out)
+    result = ordos_kg.view(out)
     raw = out.read_bytes()
     text = raw.decode("utf-8")  # strict: fails on anything that is not UTF-8
     assert text.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in text
@@ -185,15 +204,15 @@ def test_written_as_utf8_atomically(ordos_kg: ecograph.KnowledgeGraph, tmp_path:
 
 
 def test_deterministic(ordos_kg: ecograph.KnowledgeGraph, ordos_html: str, tmp_path: Path) -> None:
-    build_view(ordos_kg, tmp_path / "a.html")
-    build_view(ecograph.load(), tmp_path / "b.html")
+    ordos_kg.view(tmp_path / "a.html")
+    ecograph.load().view(tmp_path / "b.html")
     assert (
         (tmp_path / "a.html").read_bytes()
         == (tmp_path / "b.html").read_bytes()
         == ordos_html.encode("utf-8")
     )
     big = synthetic_projection(1200)
-    assert render_html(big) == render_html(synthetic_projection(1200))
+    assert render_html(ViewSource(projection=big)) == render_html(fake_source(1200))
 
 
 @pytest.mark.slow
@@ -205,12 +224,13 @@ def test_same_bytes_from_either_store_and_any_hash_seed(tmp_path: Path) -> None:
 
     if "store" in inspect.signature(ecograph.load).parameters:
         for folder in (None, XSS):
-            assert render_html(ecograph.load(folder, store="memory")) == render_html(
-                ecograph.load(folder, store="oxigraph")
+            assert (
+                ecograph.load(folder, store="memory").render_view()
+                == ecograph.load(folder, store="oxigraph").render_view()
             )
     code = (
-        "import hashlib, ecograph, tests.test_view as t; from ecograph.view import render_html; "
-        "print(hashlib.sha256((render_html(ecograph.load()) + render_html(t.synthetic_projection(1200))).encode()).hexdigest())"
+        "import hashlib, ecograph, tests.test_view as t; from ecograph.viewer import render_html; "
+        "print(hashlib.sha256((ecograph.load().render_view() + render_html(t.fake_source(1200))).encode()).hexdigest())"
     )
     digests = set()
     for seed in ("1", "2"):
@@ -231,7 +251,7 @@ def test_directory_as_output_is_an_error(shili_kg: ecograph.KnowledgeGraph, tmp_
     from ecograph.errors import OutputError
 
     with pytest.raises(OutputError):
-        build_view(shili_kg, tmp_path)
+        shili_kg.view(tmp_path)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -239,7 +259,7 @@ def test_summary(ordos_kg: ecograph.KnowledgeGraph, tmp_path: Path) -> None:
     from ecograph.analysis import analysis_view, measures
 
     projection = ordos_kg.network()
-    result = build_view(ordos_kg, tmp_path / "o.html")
+    result = ordos_kg.view(tmp_path / "o.html")
     assert result.nodes == projection.graph.number_of_nodes()
     assert result.edges == projection.graph.number_of_edges()
     assert sum(result.counts_by_kind.values()) == result.nodes
@@ -291,7 +311,7 @@ def test_focus_and_depth_use_the_neighbourhood(ordos_kg: ecograph.KnowledgeGraph
     projection = ordos_kg.network()
     center = ordos_kg.names().resolve("鄂尔多斯实验室")
     for depth in (1, 2):
-        model = prepare_view(ordos_kg, focus="鄂尔多斯实验室", depth=depth)
+        model = prepare_view(parts(ordos_kg), focus="鄂尔多斯实验室", depth=depth)
         expected = {center.id} | {n.id for n in projection.neighbors(center, depth).neighbors}
         assert {n["id"] for n in model.payload["nodes"]} == expected
         assert (
@@ -300,58 +320,59 @@ def test_focus_and_depth_use_the_neighbourhood(ordos_kg: ecograph.KnowledgeGraph
         )
         for edge in model.payload["edges"]:
             assert edge["from"] in expected and edge["to"] in expected
-    assert len(prepare_view(ordos_kg, focus="ordos-laboratory", depth=2).payload["nodes"]) > len(
-        prepare_view(ordos_kg, focus="ordos-laboratory", depth=1).payload["nodes"]
-    )
+    assert len(
+        prepare_view(parts(ordos_kg), focus="ordos-laboratory", depth=2).payload["nodes"]
+    ) > len(prepare_view(parts(ordos_kg), focus="ordos-laboratory", depth=1).payload["nodes"])
     with pytest.raises(NotFoundError):
-        prepare_view(ordos_kg, focus="没有这个机构的名字")
+        prepare_view(parts(ordos_kg), focus="没有这个机构的名字")
 
 
 def test_type_restricts_kinds(ordos_kg: ecograph.KnowledgeGraph) -> None:
     from ecograph.vocab import vocabulary
 
     vocab = vocabulary()
-    model = prepare_view(ordos_kg, kinds=["Laboratory", "University"])
+    model = prepare_view(parts(ordos_kg), kinds=["Laboratory", "University"])
     ids = {n["id"] for n in model.payload["nodes"]}
     assert "ordos-laboratory" in ids and "tsinghua-university" in ids
     for node in model.payload["nodes"]:
         assert any(vocab.is_a(k, w) for k in node["kinds"] for w in ("Laboratory", "University"))
     # a superclass takes in its subclasses
     platforms = {
-        n["id"] for n in prepare_view(ordos_kg, kinds=["InnovationPlatform"]).payload["nodes"]
+        n["id"]
+        for n in prepare_view(parts(ordos_kg), kinds=["InnovationPlatform"]).payload["nodes"]
     }
     assert "ordos-laboratory" in platforms and "ordos-talent-centre" in platforms
     # with a focus: the focus and its neighbours of that kind
-    focused = prepare_view(ordos_kg, focus="鄂尔多斯实验室", depth=2, kinds=["Laboratory"])
+    focused = prepare_view(parts(ordos_kg), focus="鄂尔多斯实验室", depth=2, kinds=["Laboratory"])
     assert {n["id"] for n in focused.payload["nodes"]} == {
         "ordos-laboratory",
         "tsinghua-skl-ordos-base",
         "inner-mongolia-key-laboratory",
     }
-    with pytest.raises(NotFoundError, match="Labratory"):
-        prepare_view(ordos_kg, kinds=["Labratory"])
-    with pytest.raises(NotFoundError):
-        prepare_view(ordos_kg, size_by="closeness")
+    with pytest.raises(UsageError, match="Labratory"):
+        prepare_view(parts(ordos_kg), kinds=["Labratory"])
+    with pytest.raises(UsageError):
+        prepare_view(parts(ordos_kg), size_by="closeness")
 
 
 def test_size_by_and_language(ordos_kg: ecograph.KnowledgeGraph) -> None:
     for measure in ("degree", "betweenness"):
-        model = prepare_view(ordos_kg, size_by=measure)
+        model = prepare_view(parts(ordos_kg), size_by=measure)
         best = max(model.payload["nodes"], key=lambda n: n["score"][measure])
         assert max(n["size"] for n in model.payload["nodes"]) == best["size"] == 40.0
-    english = prepare_view(ordos_kg, lang="en")
+    english = prepare_view(parts(ordos_kg), lang="en")
     assert english.payload["meta"]["ui"]["search"].startswith("Search")
     assert english.top[0][1] == "Ordos"
 
 
 def test_large_graph_turns_physics_off() -> None:
     projection = synthetic_projection(1500)
-    model = prepare_view(projection)
+    model = prepare_view(ViewSource(projection=projection))
     assert model.physics is False and model.payload["meta"]["physics"] is False
     assert all("x" in n and "y" in n for n in model.payload["nodes"])
-    small = prepare_view(synthetic_projection(300))
+    small = prepare_view(fake_source(300))
     assert small.physics is True and not any("x" in n for n in small.payload["nodes"])
-    assert prepare_view(synthetic_projection(300), physics_threshold=100).physics is False
+    assert prepare_view(fake_source(300), physics_threshold=100).physics is False
 
 
 def test_layout_places_every_node() -> None:
@@ -375,7 +396,7 @@ def test_script_json_cannot_close_the_script() -> None:
 
 
 def test_xss_dataset_is_escaped_in_the_file(xss_kg: ecograph.KnowledgeGraph) -> None:
-    text = render_html(xss_kg)
+    text = xss_kg.render_view()
     for payload in PAYLOADS[:2] + FLAG_PAYLOADS:
         assert payload not in text
     assert (
@@ -459,7 +480,7 @@ class Page:
 
 @pytest.fixture(scope="module")
 def ordos_file(ordos_kg: ecograph.KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return Path(build_view(ordos_kg, tmp_path_factory.mktemp("view") / "ordos.html").path)
+    return Path(ordos_kg.view(tmp_path_factory.mktemp("view") / "ordos.html").path)
 
 
 @pytest.fixture
@@ -701,9 +722,7 @@ def test_screenshot(ordos_page: Page, tmp_path: Path) -> None:
 def test_focus_page_starts_on_the_focus(
     browser: Any, ordos_kg: ecograph.KnowledgeGraph, tmp_path: Path
 ) -> None:
-    out = build_view(
-        ordos_kg, tmp_path / "focus.html", focus="鄂尔多斯实验室", depth=2, lang="en"
-    ).path
+    out = ordos_kg.view(tmp_path / "focus.html", focus="鄂尔多斯实验室", depth=2, lang="en").path
     page = Page(browser, Path(out))
     try:
         assert page.js("window.ecographView.network.getSelectedNodes()") == ["ordos-laboratory"]
@@ -715,7 +734,7 @@ def test_focus_page_starts_on_the_focus(
 
 def test_large_graph_draws_with_physics_off(browser: Any, tmp_path: Path) -> None:
     projection = synthetic_projection(1500)
-    result = build_view(projection, tmp_path / "big.html")
+    result = build_view(ViewSource(projection=projection), tmp_path / "big.html")
     assert result.physics is False
     page = Page(browser, Path(result.path))
     try:
@@ -733,7 +752,7 @@ def test_xss_dataset_stays_inert(
     """With the page's Content-Security-Policy and without it (so the escaping alone is tested):
     hover and click every node and edge, search for the payloads; no dialog, no flag set, the
     payloads shown as text."""
-    path = Path(build_view(xss_kg, tmp_path / "xss.html").path)
+    path = Path(xss_kg.view(tmp_path / "xss.html").path)
     page = Page(browser, path, bypass_csp=bypass_csp)
     try:
         view_nodes = page.js("window.ecographView.nodes.getIds()")

@@ -35,7 +35,6 @@ if TYPE_CHECKING:
     from .stores.endpoint import EndpointStore, PushResult, push
     from .synth import SynthResult, synthesize
     from .validation import Finding, ValidationReport, validate
-    from .view import build_view
 
 __all__ = [
     "BuildResult",
@@ -59,7 +58,6 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "build",
-    "build_view",
     "load",
     "make_endpoint",
     "push",
@@ -95,7 +93,6 @@ _LAZY = {
     "SynthResult": "synth",
     "make_endpoint": "endpoint",
     # the viewer is being moved into a package (ecograph.viewer); this name stays
-    "build_view": "view",
 }
 
 

@@ -870,8 +870,7 @@ def view(
       ecograph view -o lab.html --focus 鄂尔多斯实验室 --depth 2
       ecograph view -o platforms.html --type Laboratory --type PilotPlatform --lang en
     """
-    result = ecograph.build_view(
-        _load(data),
+    result = _load(data).view(
         output,
         focus=focus,
         depth=depth,

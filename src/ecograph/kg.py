@@ -364,6 +364,38 @@ class KnowledgeGraph:
             index.resolve(source), index.resolve(target), max_length, all_paths
         )
 
+    # ------------------------------------------------------------------ the viewer
+
+    def _view_source(self):
+        from .viewer import ViewSource
+
+        return ViewSource(
+            store=self._store,
+            names=self.names(),
+            projection=self.network(),
+            title=dict(self.meta.title or {}),
+        )
+
+    def view(self, out: str | Path, **options: Any):
+        """Write the interactive HTML viewer to ``out`` (see :func:`ecograph.viewer.build_view`
+        for ``focus``, ``depth``, ``kinds``, ``size_by``, ``lang``, ``physics_threshold``);
+        returns a :class:`~ecograph.viewer.ViewResult`, whose ``seconds`` include building the
+        network and name index (as they did when the viewer built them itself)."""
+        import time
+
+        from .viewer import build_view
+
+        started = time.perf_counter()
+        result = build_view(self._view_source(), out, **options)
+        result.seconds = round(time.perf_counter() - started, 3)
+        return result
+
+    def render_view(self, **options: Any) -> str:
+        """The viewer page as a string (same options as :meth:`view`; nothing is written)."""
+        from .viewer import render_html
+
+        return render_html(self._view_source(), **options)
+
     # ------------------------------------------------------------------ network analysis
 
     def rank(

@@ -101,7 +101,7 @@ def short_term(cell: dict[str, str], data_prefix: str = "") -> str:
 
 
 def view_text(result: Any) -> str:
-    """What the viewer wrote (a :class:`ecograph.view.ViewResult`): size, counts per kind, the
+    """What the viewer wrote (a :class:`ecograph.viewer.ViewResult`): size, counts per kind, the
     five entities of highest PageRank and the file's address."""
     from pathlib import Path
 

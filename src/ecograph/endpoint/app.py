@@ -602,9 +602,7 @@ def _bind(host: str, port: int) -> socket.socket:
 
 
 def _view_html(kg: Any) -> bytes:
-    from ..view import render_html
-
-    return render_html(kg).encode("utf-8")
+    return kg.render_view().encode("utf-8")
 
 
 def make_endpoint(kg: Any, **options: Any) -> Endpoint:

@@ -40,7 +40,7 @@ pick.addEventListener('change', () => {
 
 def query_page(title: str) -> tuple[str, str]:
     """The HTML query page and its Content-Security-Policy. Everything is inline and escaped."""
-    from ..view import script_json
+    from ..viewer import script_json
 
     saved = gallery()
     data = script_json(
