@@ -250,9 +250,7 @@ def synthesize(
             param="entities",
         )
     if fmt not in ("yaml", "nquads", "ntriples"):
-        raise UsageError(
-            f"unknown synth format {fmt!r}; use yaml, nquads or ntriples", param="fmt"
-        )
+        raise UsageError(f"unknown synth format {fmt!r}; use yaml, nquads or ntriples", param="fmt")
     out = Path(out)
     items, sections = _entities(entities, seed, per_section=200)
     observations = list(_observations(items, seed))

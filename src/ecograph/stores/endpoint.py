@@ -66,6 +66,8 @@ RESULTS_ACCEPT = f"application/sparql-results+json, {GRAPH_ACCEPT}"
 
 _LANG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
 _VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 class EndpointError(EcographError):
     """A remote endpoint cannot be reached or answers with an error."""
 
