@@ -254,7 +254,7 @@ class _Client:
         scheme, _, rest = self._challenge.partition(" ")
         if scheme.lower() == "digest" and self._digest is not None:
             challenge = urllib.request.parse_keqv_list(
-                filter(None, urllib.request.parse_http_list(rest))
+                [item for item in urllib.request.parse_http_list(rest) if item]
             )
             answer = self._digest.get_authorization(request, challenge)
             if answer:
