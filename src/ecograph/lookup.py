@@ -416,7 +416,7 @@ class NameIndex:
                             label,
                         )
                     )
-                for lang, labels in entry.alt_labels.items():
+                for labels in entry.alt_labels.values():
                     for label in labels:
                         table.append((normalize_name(label), "alias", entry.id, label))
                 for identifier in entry.identifiers:
@@ -449,7 +449,7 @@ class NameIndex:
         if self._pinyin is None:
             table = []
             for entry in self.entries.values():
-                names = [entry.labels.get("zh", "")] + entry.alt_labels.get("zh", [])
+                names = [entry.labels.get("zh", ""), *entry.alt_labels.get("zh", [])]
                 for name in names:
                     if name and _has_cjk(name):
                         for key in pinyin_keys(name):
@@ -701,7 +701,7 @@ def build_card(store: Store, index: NameIndex, entity_id: str) -> EntityCard:
                 area_labels=index.labels(area),
             )
         elif row["role"]["value"] not in obs_view.role.split("+"):
-            obs_view.role = "+".join(sorted(obs_view.role.split("+") + [row["role"]["value"]]))
+            obs_view.role = "+".join(sorted([*obs_view.role.split("+"), row["role"]["value"]]))
         for cite in citation(
             row.get("quote", {}).get("value"), row.get("section", {}).get("value")
         ):
