@@ -626,7 +626,8 @@ def structural_holes(graph: Any, nodes: list[Any]) -> tuple[dict[Any, float], di
     took 9.6 minutes on a 5,000-entity network with hubs; here every edge costs one intersection of
     two neighbour sets. With degree d and p_ij = 1/d_i for a neighbour j:
 
-    * constraint c_i = sum over neighbours j of (1/d_i * (1 + sum over common neighbours q of 1/d_q))²;
+    * constraint c_i = sum over neighbours j of
+      (1/d_i * (1 + sum over common neighbours q of 1/d_q))²;
     * effective size = d_i - 2 t_i / d_i, where t_i is the number of ties among i's neighbours
       (Borgatti's form, which networkx uses for unweighted undirected graphs).
     """

@@ -582,13 +582,16 @@ SELECT ?e ?dir ?p ?other ?status ?basis ?quote ?section WHERE {
 _OBSERVATIONS_QUERY = """
 SELECT ?e ?obs ?role ?ind ?value ?unit ?area ?year ?periodZh ?periodEn ?qual ?quote ?section WHERE {
   { ?obs eco:refArea ?e BIND("area" AS ?role) } UNION { ?obs eco:about ?e BIND("about" AS ?role) }
-  UNION { ?obs eco:scope ?e BIND("scope" AS ?role) } UNION { ?obs eco:indicator ?e BIND("indicator" AS ?role) }
-  ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit ; eco:refArea ?area .
+  UNION { ?obs eco:scope ?e BIND("scope" AS ?role) } \
+UNION { ?obs eco:indicator ?e BIND("indicator" AS ?role) }
+  ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit ; \
+eco:refArea ?area .
   OPTIONAL { ?obs eco:year ?year }
   OPTIONAL { ?obs eco:periodNote ?periodZh FILTER(lang(?periodZh) = "zh") }
   OPTIONAL { ?obs eco:periodNote ?periodEn FILTER(lang(?periodEn) = "en") }
   OPTIONAL { ?obs eco:qualifier ?qual }
-  OPTIONAL { ?g eco:assertionAbout ?obs ; eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section }
+  OPTIONAL { ?g eco:assertionAbout ?obs ; eco:citation ?c . \
+?c oa:exact ?quote ; eco:section ?section }
 }"""
 
 

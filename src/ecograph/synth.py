@@ -48,11 +48,16 @@ KIND_SHARES: dict[str, tuple[float, str, str]] = {
     "AdministrativeArea": (0.03, "市", "City"),
     "GovernmentBody": (0.03, "科学技术局", "Science and Technology Bureau"),
 }
-_SYLLABLES = "华 中 东 西 南 北 新 安 宁 泰 兴 盛 嘉 和 平 远 明 光 德 信 达 丰 源 瑞 恒 通 科 创 智 能".split()
+_SYLLABLES = (
+    "华 中 东 西 南 北 新 安 宁 泰 兴 盛 嘉 和 平 远 明 光 德 信 达 丰 源 瑞 恒 通 科 创 智 能"
+).split()
 _PINYIN = dict(
     zip(
         _SYLLABLES,
-        "hua zhong dong xi nan bei xin an ning tai xing sheng jia he ping yuan ming guang de xin da feng yuan rui heng tong ke chuang zhi neng".split(),
+        (
+            "hua zhong dong xi nan bei xin an ning tai xing sheng jia he ping "
+            "yuan ming guang de xin da feng yuan rui heng tong ke chuang zhi neng"
+        ).split(),
         strict=True,
     )
 )
