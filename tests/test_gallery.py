@@ -106,7 +106,7 @@ def test_cli_lists_every_query_with_both_titles(runner) -> None:
     assert result.exit_code == 0, result.output
     for name, query in GALLERY.items():
         line = next(
-            (l for l in result.output.splitlines() if l.split() and l.split()[0] == name), None
+            (ln for ln in result.output.splitlines() if ln.split() and ln.split()[0] == name), None
         )
         assert line is not None, f"{name} missing from `ecograph query --list`"
         assert query.title["zh"] in line and query.title["en"] in line
