@@ -244,7 +244,7 @@ def test_cors_only_for_the_origins_asked(kg) -> None:
         running.stop()
 
 
-# --------------------------------------------------------------------------- the protocol as clients use it
+# ------------------------------------------------------------------- the protocol as clients use it
 
 
 def test_accept_wins_over_format_and_format_may_repeat(server) -> None:

@@ -264,7 +264,7 @@ def test_a_folder_without_dataset_yaml_is_refused_before_anything_is_read(
     )
 
 
-# ------------------------------------------------------------------ hostile input (issue 14, item 6)
+# ----------------------------------------------------------------- hostile input (issue 14, item 6)
 
 
 def _problems(folder) -> list[str]:

@@ -338,7 +338,7 @@ def test_every_citation_quote_is_verbatim(ordos_kg, g) -> None:
     assert len(set(g.subjects(RDF.type, ECO.Citation))) == len(quotes)
 
 
-# --------------------------------------------------------------------------- status, basis, kinds, names
+# ---------------------------------------------------------------------- status, basis, kinds, names
 
 
 def rels(ordos_kg, rid: str) -> dict[tuple[str, str], object]:

@@ -419,7 +419,7 @@ def test_sparqlwrapper_queries_ecograph_serve(tmp_path: Path) -> None:
         process.wait(timeout=10)
 
 
-# --------------------------------------------------------------------------- bindings sent to an endpoint
+# --------------------------------------------------------------------- bindings sent to an endpoint
 # (the real servers, Oxigraph and Virtuoso, are in tests/test_triplestores.py)
 
 
@@ -543,7 +543,7 @@ def test_a_malformed_answer_from_an_endpoint_is_an_error(
     )
 
 
-# --------------------------------------------------------------------------- clients that distrust servers
+# -------------------------------------------------------------------- clients that distrust servers
 
 
 class _Hostile(http.server.BaseHTTPRequestHandler):

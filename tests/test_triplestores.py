@@ -285,7 +285,7 @@ def test_the_values_block_opens_the_outermost_group() -> None:
     assert bind_query("SELECT * { ?s ?p ?o }", {}) == "SELECT * { ?s ?p ?o }"
 
 
-# --------------------------------------------------------------------------- methods and credentials
+# -------------------------------------------------------------------------- methods and credentials
 
 
 def test_methods(server: Server) -> None:
@@ -474,7 +474,7 @@ def test_push_replaces_the_dataset_and_merge_keeps_what_was_there(
     )
 
 
-# --------------------------------------------------------------------------- a store commands cannot read
+# --------------------------------------------------------------------- a store commands cannot read
 
 
 def test_a_store_without_a_union_default_graph_is_an_error_that_says_how_to_fix_it(local) -> None:
