@@ -1,6 +1,6 @@
 """The SPARQL endpoint (``ecograph.serve``) speaks the SPARQL 1.1 Protocol, is read-only, answers
-every error with the right status and keeps serving; ``ecograph.stores.endpoint`` gives the local store's
-answers through a real Oxigraph server."""
+every error with the right status and keeps serving; ``ecograph.stores.endpoint`` gives the local
+store's answers through a real Oxigraph server."""
 
 from __future__ import annotations
 
@@ -511,17 +511,20 @@ JSON = "application/sparql-results+json"
         (JSON, b'{"boolean": "yes"}', "'boolean' is not true or false"),
         (
             JSON,
-            b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "weird", "value": 1}}]}}',
+            b'{"head": {"vars": ["x"]}, '
+            b'"results": {"bindings": [{"x": {"type": "weird", "value": 1}}]}}',
             "no valid 'type' and 'value'",
         ),
         (
             JSON,
-            b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"y": {"type": "uri", "value": "urn:y"}}]}}',
+            b'{"head": {"vars": ["x"]}, '
+            b'"results": {"bindings": [{"y": {"type": "uri", "value": "urn:y"}}]}}',
             "not among the variables",
         ),
         (
             JSON,
-            b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": "urn:x"}}]}}',
+            b'{"head": {"vars": ["x"]}, '
+            b'"results": {"bindings": [{"x": {"type": "uri", "value": "urn:x"}}]}}',
             "variables the query does not have: x",
         ),
         ("application/n-triples", b"<a> <b> <c> .", "not valid application/n-triples"),

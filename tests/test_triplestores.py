@@ -403,13 +403,17 @@ def _drop_a_relation(folder: Path) -> None:
     """The Shili build without the implied ``locatedIn`` of 示例研究院."""
     path = folder / "organizations.yaml"
     text = path.read_text(encoding="utf-8")
-    cut = "    - p: locatedIn\n      o: shili\n      basis: implied\n      cite: {section: briefing-s1, quote: 示例大学与示例市合作共建示例研究院}\n"
+    cut = (
+        "    - p: locatedIn\n      o: shili\n      basis: implied\n"
+        "      cite: {section: briefing-s1, quote: 示例大学与示例市合作共建示例研究院}\n"
+    )
     assert cut in text
     path.write_text(text.replace(cut, ""), encoding="utf-8")
 
 
 def _dataset_quads(remote: EndpointStore, base: str) -> int:
-    """The quads of the dataset at ``base`` on the server: its statement graphs and its provenance."""
+    """The quads of the dataset at ``base`` on the server: its statement graphs and its
+    provenance."""
     text = (
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?base)) }"
     )
