@@ -151,10 +151,12 @@ def report(samples: list[Sample], seconds: float, clients: int) -> str:
     total = len(samples)
     latencies = [s.seconds for s in samples]
     lines.append(
-        f"{total} requests from {clients} clients in {seconds:.1f} s: {total / seconds:.1f} requests/s"
+        f"{total} requests from {clients} clients in {seconds:.1f} s: "
+        f"{total / seconds:.1f} requests/s"
     )
     lines.append(
-        f"latency p50 {percentile(latencies, 50) * 1000:.1f} ms, p99 {percentile(latencies, 99) * 1000:.1f} ms"
+        f"latency p50 {percentile(latencies, 50) * 1000:.1f} ms, "
+        f"p99 {percentile(latencies, 99) * 1000:.1f} ms"
     )
     lines.append(
         "by status: "
@@ -179,7 +181,8 @@ def report(samples: list[Sample], seconds: float, clients: int) -> str:
             if status != EXPECTED[kind] and status not in ALSO[kind]
         )
         lines.append(
-            f"{kind:<10} {len(group):>8} {percentile(times, 50) * 1000:>8.1f} {percentile(times, 99) * 1000:>8.1f}  "
+            f"{kind:<10} {len(group):>8} {percentile(times, 50) * 1000:>8.1f} "
+            f"{percentile(times, 99) * 1000:>8.1f}  "
             + ", ".join(f"{status or 'none'}: {n}" for status, n in sorted(statuses.items()))
             + f"  ({EXPECTED[kind]})"
         )

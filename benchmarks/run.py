@@ -65,8 +65,10 @@ QUERIES = {
     "2-hop": """SELECT DISTINCT ?name ?e ?far WHERE {
         ?e skos:prefLabel ?name . ?e ?p1 ?near . ?near ?p2 ?far . ?far skos:prefLabel ?l
         FILTER(?far != ?e && lang(?l) = "zh") }""",
-    "group-by count": """SELECT ?kind (COUNT(?x) AS ?n) WHERE { ?x a ?kind } GROUP BY ?kind ORDER BY DESC(?n) ?kind""",
-    "label search": """SELECT ?x ?l WHERE { ?x skos:prefLabel ?l FILTER(CONTAINS(STR(?l), "科创中心")) } ORDER BY ?x LIMIT 50""",
+    "group-by count": """SELECT ?kind (COUNT(?x) AS ?n) WHERE { ?x a ?kind } \
+GROUP BY ?kind ORDER BY DESC(?n) ?kind""",
+    "label search": """SELECT ?x ?l WHERE { ?x skos:prefLabel ?l \
+FILTER(CONTAINS(STR(?l), "科创中心")) } ORDER BY ?x LIMIT 50""",
 }
 REPEAT = 7  # at least this many timed runs of each measure ...
 BUDGET = 1.0  # ... and more while they fit in this many seconds ...
@@ -128,7 +130,7 @@ def worker(kind: str, nquads_path: str, label: str) -> dict:
             subs = {ox.Variable("name"): name} if "?name" in text else None
             # run the query and read every term of every solution, as any caller must
             result[qname] = _p50(
-                lambda: [
+                lambda text=text, subs=subs: [
                     tuple(s)
                     for s in store.query(
                         PREFIXES + text, use_default_graph_as_union=True, substitutions=subs
@@ -151,8 +153,8 @@ def worker(kind: str, nquads_path: str, label: str) -> dict:
                     if bindings else None
                 )  # fmt: skip
                 result[qname], result[f"{qname} (raw, paired)"] = _p50_paired(
-                    lambda: kg.query(PREFIXES + text, bindings),
-                    lambda: [
+                    lambda text=text, bindings=bindings: kg.query(PREFIXES + text, bindings),
+                    lambda store=store, text=text, subs=subs: [
                         tuple(s)
                         for s in store.query(
                             PREFIXES + text, use_default_graph_as_union=True, substitutions=subs
@@ -163,8 +165,8 @@ def worker(kind: str, nquads_path: str, label: str) -> dict:
                 # value, and a literal's language and datatype
                 result[f"{qname} (second run)"], result[f"{qname} (raw reading values, paired)"] = (
                     _p50_paired(
-                        lambda: kg.query(PREFIXES + text, bindings),
-                        lambda: [
+                        lambda text=text, bindings=bindings: kg.query(PREFIXES + text, bindings),
+                        lambda store=store, text=text, subs=subs: [
                             [
                                 (t.value, t.language, t.datatype)
                                 if type(t) is ox.Literal
@@ -178,7 +180,9 @@ def worker(kind: str, nquads_path: str, label: str) -> dict:
                     )
                 )
             else:
-                result[qname] = _p50(lambda: kg.query(PREFIXES + text, bindings))
+                result[qname] = _p50(
+                    lambda text=text, bindings=bindings: kg.query(PREFIXES + text, bindings)
+                )
         start = time.perf_counter()
         kg.lookup(label)
         result["lookup (first, builds the name index)"] = time.perf_counter() - start
@@ -391,7 +395,8 @@ def main() -> None:
     parser.add_argument(
         "--network-entities",
         default="",
-        help="comma-separated entity counts for extra analytics-only rows (e.g. 100000: the 100k-node targets)",
+        help="comma-separated entity counts for extra analytics-only rows "
+        "(e.g. 100000: the 100k-node targets)",
     )
     parser.add_argument("--json", dest="json_out", help="also write the results as JSON")
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
@@ -439,8 +444,8 @@ def main() -> None:
         }
         results["sizes"][triples] = {"stores": per_store, "analytics": engines, "ratios": ratios}
         metrics = [
-            "load", "peak MB", *QUERIES, "lookup (first, builds the name index)", "lookup", "network projection", "path",
-            "export trig+turtle+jsonld", "export peak MB",
+            "load", "peak MB", *QUERIES, "lookup (first, builds the name index)", "lookup",
+            "network projection", "path", "export trig+turtle+jsonld", "export peak MB",
         ]  # fmt: skip
         for metric in metrics:
             cells = []
@@ -475,11 +480,11 @@ def main() -> None:
         "networkx",
         "fast engine",
     )
-    widths = [max(len(str(r[i])) for r in rows + [headers]) for i in range(len(headers))]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
+    widths = [max(len(str(r[i])) for r in [*rows, headers]) for i in range(len(headers))]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     print("  ".join("-" * w for w in widths))
     for row in rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
     print()
     for triples, size in results["sizes"].items():
         ratios = size["ratios"]
@@ -489,10 +494,12 @@ def main() -> None:
             f"{q} {ratios[q]['ecograph / raw reading values (paired)']:.2f}×" for q in QUERIES
         )
         print(
-            f"{triples:,} triples: ecograph / raw pyoxigraph: load {ratios['load']['ecograph / raw']:.2f}×, {paired}"
+            f"{triples:,} triples: ecograph / raw pyoxigraph: "
+            f"load {ratios['load']['ecograph / raw']:.2f}×, {paired}"
         )
         print(
-            f"{triples:,} triples: ecograph / raw pyoxigraph reading each term's value, language, datatype: {values}"
+            f"{triples:,} triples: ecograph / raw pyoxigraph reading each term's value, "
+            f"language, datatype: {values}"
         )
         print(f"{triples:,} triples: rdflib / ecograph: {faster}")
     print()

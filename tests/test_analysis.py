@@ -37,7 +37,8 @@ def FakeProjection(edges: list[tuple[str, str]], kinds: dict[str, str] | None = 
         graph.add_node(node, kinds=[kind], labels={"zh": f"节点{node}", "en": f"node {node}"})
     for source, target in edges:
         graph.add_edge(
-            source, target, key="collaboratesWith", predicate="collaboratesWith", status="done", basis="explicit",
+            source, target, key="collaboratesWith", predicate="collaboratesWith", status="done",
+            basis="explicit",
             citations=[CitationView(f"{source}与{target}合作", "s1", {"zh": "一", "en": "1"})],
         )  # fmt: skip
     return Projection(graph, None, vocabulary())
@@ -153,7 +154,7 @@ def test_projection_has_no_sections_observations_or_literals(ordos_kg) -> None:
 def test_invariants_on_the_ordos_network(ordos_kg) -> None:
     result = ordos_kg.rank("all", top=None, exclude=[])
     assert sum(r.scores["pagerank"] for r in result.rows) == pytest.approx(1.0, abs=1e-6)
-    directed, undirected = analysis_view(ordos_kg.network(), exclude=())
+    _directed, undirected = analysis_view(ordos_kg.network(), exclude=())
     leaves = [n for n in undirected if undirected.degree(n) == 1]
     by_id = {r.id: r for r in result.rows}
     assert leaves and all(by_id[n].scores["betweenness"] == 0.0 for n in leaves)
@@ -183,8 +184,9 @@ def test_gaps_on_ordos(ordos_kg) -> None:
 
 @pytest.mark.parametrize("command", [
     ["rank"], ["rank", "--measure", "all", "--format", "csv"], ["rank", "--format", "json"],
-    ["rank", "--exclude-type", "none", "--top", "3"], ["communities"], ["communities", "--format", "csv"],
-    ["brokers"], ["brokers", "--format", "json"], ["gaps"], ["gaps", "--format", "csv"], ["gaps", "--format", "json", "--lang", "en"],
+    ["rank", "--exclude-type", "none", "--top", "3"], ["communities"],
+    ["communities", "--format", "csv"], ["brokers"], ["brokers", "--format", "json"], ["gaps"],
+    ["gaps", "--format", "csv"], ["gaps", "--format", "json", "--lang", "en"],
 ])  # fmt: skip
 def test_analysis_commands(runner, command: list[str]) -> None:
     result = runner.invoke(main, command, catch_exceptions=False)

@@ -35,7 +35,7 @@ def test_benchmark_script_reports_every_measure(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     results = json.loads(out.read_text(encoding="utf-8"))
-    ((triples, size),) = results["sizes"].items()
+    ((_triples, size),) = results["sizes"].items()
     queries = ("entity+relations", "2-hop", "group-by count", "label search")
     for store in ("rdflib", "oxigraph-raw", "oxigraph"):
         assert size["stores"][store]["load"] > 0 and size["stores"][store]["peak MB"] > 0

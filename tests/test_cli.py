@@ -73,7 +73,8 @@ def test_build_is_deterministic_across_processes(tmp_path: Path) -> None:
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run(
-            [sys.executable, "-m", "ecograph.cli", "build", "--data", str(SHILI), "--out", str(out)],
+            [sys.executable, "-m", "ecograph.cli", "build", "--data", str(SHILI),
+             "--out", str(out)],
             env=env, check=True, capture_output=True,
         )  # fmt: skip
         outputs.append({p.name: p.read_bytes() for p in out.iterdir()})

@@ -166,7 +166,10 @@ def test_a_client_that_trickles_its_headers_is_cut_off(server) -> None:
 def test_a_body_sent_too_slowly_is_408(server) -> None:
     parts = urllib.parse.urlsplit(server.base)
     with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
-        head = f"POST /sparql HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\n"
+        head = (
+            f"POST /sparql HTTP/1.1\r\nHost: {parts.netloc}\r\n"
+            "Content-Type: application/sparql-query\r\nContent-Length: 100\r\n\r\n"
+        )
         sock.sendall(head.encode())
         sock.sendall(b"ASK {")
         answer = sock.recv(65536)
@@ -241,7 +244,7 @@ def test_cors_only_for_the_origins_asked(kg) -> None:
         running.stop()
 
 
-# --------------------------------------------------------------------------- the protocol as clients use it
+# ------------------------------------------------------------------- the protocol as clients use it
 
 
 def test_accept_wins_over_format_and_format_may_repeat(server) -> None:

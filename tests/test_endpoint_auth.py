@@ -8,6 +8,7 @@ import hashlib
 import threading
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 from urllib.request import parse_http_list, parse_keqv_list
 
 import pytest
@@ -25,7 +26,7 @@ def _md5(text: str) -> str:
 class DigestOnly(BaseHTTPRequestHandler):
     """Asks for Digest credentials; without them answers 401 at once, reading nothing."""
 
-    received: list[tuple[str, bool, int]] = []
+    received: ClassVar[list[tuple[str, bool, int]]] = []
 
     def log_message(self, *args: object) -> None:
         pass

@@ -106,7 +106,7 @@ def test_cli_lists_every_query_with_both_titles(runner) -> None:
     assert result.exit_code == 0, result.output
     for name, query in GALLERY.items():
         line = next(
-            (l for l in result.output.splitlines() if l.split() and l.split()[0] == name), None
+            (ln for ln in result.output.splitlines() if ln.split() and ln.split()[0] == name), None
         )
         assert line is not None, f"{name} missing from `ecograph query --list`"
         assert query.title["zh"] in line and query.title["en"] in line
@@ -158,7 +158,10 @@ def test_cli_unknown_name_suggests_a_close_one(runner) -> None:
 
 # ------------------------------------------------------------------ lookups
 
-CLUSTER_SENTENCE = "全面构筑鄂尔多斯市实验室、北京大学鄂尔多斯能源研究院、中国矿业大学(北京)内蒙古研究院、辽宁工程技术大学鄂尔多斯研究院等新型研发机构集群"
+CLUSTER_SENTENCE = (
+    "全面构筑鄂尔多斯市实验室、北京大学鄂尔多斯能源研究院、中国矿业大学(北京)内蒙古研究院、"
+    "辽宁工程技术大学鄂尔多斯研究院等新型研发机构集群"
+)
 
 
 def test_new_type_rd_institutions(ordos_kg) -> None:
@@ -199,7 +202,8 @@ def test_policy_documents_with_numbers_as_printed(ordos_kg) -> None:
 
 def test_academicians_in_ordos(ordos_kg) -> None:
     r = run(ordos_kg, "academicians-in-ordos")
-    # 引进金之钧、武强、李根生、欧阳明高、朴哲范等院士在鄂尔多斯市常期开展创新活动 (ordered by pinyin)
+    # 引进金之钧、武强、李根生、欧阳明高、朴哲范等院士在鄂尔多斯市常期开展创新活动
+    # (ordered by pinyin)
     assert table(r, "academician", "academician_en", "active_in") == [
         ("金之钧", "Jin Zhijun", "鄂尔多斯市"),
         ("李根生", "Li Gensheng", "鄂尔多斯市"),
@@ -244,7 +248,8 @@ def test_technology_achievements_and_their_assessment(ordos_kg) -> None:
 
 def test_fields_of_the_breakthrough_focal_points(ordos_kg) -> None:
     r = run(ordos_kg, "breakthrough-point-fields")
-    # 紧密围绕“四个世界级产业”和氢能、储能、新型化工、新型能源、低空经济、“人工智能+”等领域,布局科技“突围”点位
+    # 紧密围绕“四个世界级产业”和氢能、储能、新型化工、新型能源、低空经济、“人工智能+”等领域,
+    # 布局科技“突围”点位
     planned_fields = [
         "“四个世界级产业”",
         "氢能",
@@ -265,7 +270,8 @@ def test_fields_of_the_breakthrough_focal_points(ordos_kg) -> None:
 
 def test_planned_platforms_and_bases(ordos_kg) -> None:
     r = run(ordos_kg, "planned-platforms-and-bases")
-    # 推动建设清华全国重点实验室鄂尔多斯基地、乌审旗现代煤化工创新技术中试基地、鄂尔多斯实验室准格尔中试基地; 持续申建大科学装置
+    # 推动建设清华全国重点实验室鄂尔多斯基地、乌审旗现代煤化工创新技术中试基地、
+    # 鄂尔多斯实验室准格尔中试基地; 持续申建大科学装置
     assert sorted(table(r, "platform", "kind", "parent", "located_in")) == sorted(
         [
             ("清华全国重点实验室鄂尔多斯基地", "实验室", "清华全国重点实验室", "鄂尔多斯市"),
@@ -323,14 +329,16 @@ def test_designations_and_candidacies(ordos_kg) -> None:
             PLANNED,
         ),  # 推动呼包鄂国家自主创新示范区获批
     }
-    # 国家创新型城市 and 人才友好型城市 are what the “双城” co-building targets, not titles applied for
+    # 国家创新型城市 and 人才友好型城市 are what the “双城” co-building targets, not titles
+    # applied for
     assert len(r.rows) == 9
 
 
 def test_collaboration_partners(ordos_kg) -> None:
     r = run(ordos_kg, "collaboration-partners")
     # 与清华大学、北京大学、中科院等大院大所建立了持久务实的合作机制
-    # 持续加强与大学大院大所合作 … 中国矿业大学(北京)内蒙古研究院、辽宁工程技术大学鄂尔多斯研究院 (implied)
+    # 持续加强与大学大院大所合作 … 中国矿业大学(北京)内蒙古研究院、辽宁工程技术大学鄂尔多斯研究院
+    # (implied)
     assert sorted(table(r, "partner", "kind")) == sorted(
         [
             ("清华大学", "高等院校"),
@@ -406,11 +414,13 @@ def test_programmes_and_their_projects(ordos_kg) -> None:
             DONE,
             EXPLICIT,
         ),  # 我市氢能点位纳入自治区科技突围工程
-        # 积极融入自治区科技“突围”工程点位任务: the city's points join the region's tasks (read, not said)
+        # 积极融入自治区科技“突围”工程点位任务: the city's points join the region's tasks
+        # (read, not said)
         ("自治区科技突围工程", part, "科技“突围”点位", PLANNED, IMPLIED),
         ("科技“突围”工程", part, "科技“突围”点位", PLANNED, EXPLICIT),
         ("科技“突围”工程", part, "重大创新任务", PLANNED, IMPLIED),
-        # 一是深入实施科技“突围”工程力争点位突破 … 实施重大科技示范项目 (read from the place of the sentence)
+        # 一是深入实施科技“突围”工程力争点位突破 … 实施重大科技示范项目
+        # (read from the place of the sentence)
         ("科技“突围”工程", part, "重大科技示范项目", PLANNED, IMPLIED),
         (
             "企业家与科学家“握手”行动",
@@ -425,7 +435,8 @@ def test_programmes_and_their_projects(ordos_kg) -> None:
 
 def test_demonstration_projects_to_be_sped_up(ordos_kg) -> None:
     r = run(ordos_kg, "demonstration-projects")
-    # 加快零碳机场、深部煤层气勘探、CO2(二氧化碳)/合成气一步法制芳烃技术、合成气一步法制烯烃、硅碳负极材料、
+    # 加快零碳机场、深部煤层气勘探、CO2(二氧化碳)/合成气一步法制芳烃技术、合成气一步法制烯烃、
+    # 硅碳负极材料、
     # 工业热储能示范项目建设: no subject, so the city builds them; only 工业热储能 names its field
     city = "鄂尔多斯市"
     assert sorted(table(r, "demo_project", "status", "implementer", "field")) == sorted(
@@ -438,7 +449,8 @@ def test_demonstration_projects_to_be_sped_up(ordos_kg) -> None:
             ("工业热储能示范项目", ONGOING, city, "储能"),
         ]
     )
-    # the letter does not tie these projects to the achievements of section 5, and the data does not either
+    # the letter does not tie these projects to the achievements of section 5, and the data does
+    # not either
     linked = ordos_kg.query(
         "ASK { ?d a eco:ResearchProject ; eco:develops ?a . ?a a eco:TechnologyAchievement }"
     )
@@ -451,48 +463,47 @@ def test_demonstration_projects_to_be_sped_up(ordos_kg) -> None:
 def test_entities_per_kind(ordos_kg) -> None:
     r = run(ordos_kg, "entities-per-kind")
     counts = {kind: int(n) for kind, n in table(r, "kind", "entities")}
-    assert (
-        counts
-        == {
-            "指标": 27,
-            "计划、工程与行动": 19,
-            "文献章节": 16,
-            "领域与产业": 15,
-            "科研项目": 14,
-            "称号与资质": 13,  # 科技副总 and 产业教授 are two records now; 国家创新型城市/人才友好型城市 stay
-            "行政区": 9,  # 准格尔 is a place, not an area; 旗区 is the area of the six banners and districts
-            "机制与制度": 9,
-            "科技成果": 9,
-            "计量单位": 8,
-            "院士": 5,  # 金之钧、武强、李根生、欧阳明高、朴哲范
-            "人才科创中心": 5,  # the centre and its four branch centres
-            "创新区与示范区": 4,
-            "实验室": 4,  # 鄂尔多斯实验室, 清华全国重点实验室 and its base, 自治区重点实验室
-            "新型研发机构": 4,  # the four institutions of the cluster
-            "政策文件": 4,
-            "区域": 4,
-            "高等院校": 4,  # 清华大学, 北京大学, 中国矿业大学(北京), 辽宁工程技术大学
-            "政协组织": 3,  # 市政协, 市政协办公室, 市政协提案委员会
-            "机构集群与网络": 3,
-            "党政机关": 3,
-            "中试平台与基地": 3,
-            "人物": 2,
-            "院士专家工作站": 1,
-            "奖项": 1,
-            "民主党派与政治团体": 1,
-            "文献": 1,
-            "企业": 1,  # 自治区科技创新标杆企业 (an aggregate record)
-            "基金": 1,
-            "目标": 1,  # “十四五”倍增目标
-            "人员群体": 1,  # 我市科技顾问 (15 academicians engaged as advisers)
-            "创新平台": 1,  # 自治区级以上研发机构 (an aggregate record)
-            "会议与活动": 1,
-            "地点": 1,  # 准格尔
-            "提案与建议": 1,
-            "科研设施": 1,
-            "科研院所": 1,
-        }
-    )
+    assert counts == {
+        "指标": 27,
+        "计划、工程与行动": 19,
+        "文献章节": 16,
+        "领域与产业": 15,
+        "科研项目": 14,
+        # 科技副总 and 产业教授 are two records now; 国家创新型城市/人才友好型城市 stay
+        "称号与资质": 13,
+        # 准格尔 is a place, not an area; 旗区 is the area of the six banners and districts
+        "行政区": 9,
+        "机制与制度": 9,
+        "科技成果": 9,
+        "计量单位": 8,
+        "院士": 5,  # 金之钧、武强、李根生、欧阳明高、朴哲范
+        "人才科创中心": 5,  # the centre and its four branch centres
+        "创新区与示范区": 4,
+        "实验室": 4,  # 鄂尔多斯实验室, 清华全国重点实验室 and its base, 自治区重点实验室
+        "新型研发机构": 4,  # the four institutions of the cluster
+        "政策文件": 4,
+        "区域": 4,
+        "高等院校": 4,  # 清华大学, 北京大学, 中国矿业大学(北京), 辽宁工程技术大学
+        "政协组织": 3,  # 市政协, 市政协办公室, 市政协提案委员会
+        "机构集群与网络": 3,
+        "党政机关": 3,
+        "中试平台与基地": 3,
+        "人物": 2,
+        "院士专家工作站": 1,
+        "奖项": 1,
+        "民主党派与政治团体": 1,
+        "文献": 1,
+        "企业": 1,  # 自治区科技创新标杆企业 (an aggregate record)
+        "基金": 1,
+        "目标": 1,  # “十四五”倍增目标
+        "人员群体": 1,  # 我市科技顾问 (15 academicians engaged as advisers)
+        "创新平台": 1,  # 自治区级以上研发机构 (an aggregate record)
+        "会议与活动": 1,
+        "地点": 1,  # 准格尔
+        "提案与建议": 1,
+        "科研设施": 1,
+        "科研院所": 1,
+    }
     assert [int(n) for n in column(r, "entities")] == sorted(
         (int(n) for n in column(r, "entities")), reverse=True
     )
@@ -512,8 +523,9 @@ def test_relations_per_status(ordos_kg) -> None:
 
 def test_observations_per_section(ordos_kg) -> None:
     r = run(ordos_kg, "observations-per-section")
-    # s1: 2023/2024 百强, 第33位, 第62位, 第15位, 前20名; s2: 13, 4, 273; s3: 77, 279, 132, 111, 330, 701, 千家;
-    # s4: 15位, 百余次, 百余项, 超9亿元; s5: 4个, 45项, 首位; s6: 10亿元, 600余个, 24.82, 2.2%, 53.2, 48.9%, 首位, 6个, 第一
+    # s1: 2023/2024 百强, 第33位, 第62位, 第15位, 前20名; s2: 13, 4, 273;
+    # s3: 77, 279, 132, 111, 330, 701, 千家; s4: 15位, 百余次, 百余项, 超9亿元; s5: 4个, 45项, 首位;
+    # s6: 10亿元, 600余个, 24.82, 2.2%, 53.2, 48.9%, 首位, 6个, 第一
     assert [(s, int(n)) for s, n in table(r, "section", "observations")] == [
         ("一、科技创新指数大幅攀升", 6),
         ("二、重大创新平台快速发展", 3),
@@ -646,7 +658,8 @@ def test_measures_launched_first_in_the_region(ordos_kg) -> None:
 def test_enterprise_growth_before_and_after(ordos_kg) -> None:
     r = run(ordos_kg, "enterprise-growth")
     rows = table(r, "indicator", "base_period", "base_value", "year", "value", "increase", "ratio")
-    # 全市“三清零”企业从2021年初77家增长至279家，国家高新技术企业、科技型中小企业由132家、111家，增长到330家、701家
+    # 全市“三清零”企业从2021年初77家增长至279家，国家高新技术企业、科技型中小企业由132家、111家，
+    # 增长到330家、701家
     assert [row[:6] for row in rows] == [
         ("“三清零”企业数量", "2021年初", "77", "2024", "279", "202"),
         ("国家高新技术企业数量", NS, "132", "2024", "330", "198"),
@@ -825,27 +838,26 @@ def test_innovation_zones_status(ordos_kg) -> None:
 
 def test_why_the_beijing_centre_is_a_branch(ordos_kg) -> None:
     r = run(ordos_kg, "why-beijing-branch")
-    assert (
-        table(r, "branch", "relation", "centre", "section", "quote", "basis", "status")
-        == [
-            (
-                "北京人才科创分中心",
-                "分支机构",
-                "鄂尔多斯人才科创中心",
-                "四、科技创新人才纷至沓来",
-                "先后建成鄂尔多斯人才科创中心和北京、深圳、上海、雄安等人才科创分中心",
-                IMPLIED,  # 分中心 (sub-centre) names the tie; the sentence lists the centres side by side
-                DONE,
-            )
-        ]
-    )
+    assert table(r, "branch", "relation", "centre", "section", "quote", "basis", "status") == [
+        (
+            "北京人才科创分中心",
+            "分支机构",
+            "鄂尔多斯人才科创中心",
+            "四、科技创新人才纷至沓来",
+            "先后建成鄂尔多斯人才科创中心和北京、深圳、上海、雄安等人才科创分中心",
+            # 分中心 (sub-centre) names the tie; the sentence lists the centres side by side
+            IMPLIED,
+            DONE,
+        )
+    ]
 
 
 def test_relation_provenance(ordos_kg) -> None:
     r = run(ordos_kg, "relation-provenance")
     rows = table(r, "subject", "relation", "object", "basis", "status", "section", "quote")
-    # 244 relations; twelve cite two sentences (the letter's issuer, the proposal it answers, the proposal's
-    # submitter, and nine the letter states in two places, e.g. the city carrying out 科技“突围”工程)
+    # 244 relations; twelve cite two sentences (the letter's issuer, the proposal it answers, the
+    # proposal's submitter, and nine the letter states in two places, e.g. the city carrying out
+    # 科技“突围”工程)
     assert len(rows) == 256
     assert len({row[:3] for row in rows}) == 244
     assert (
@@ -899,7 +911,8 @@ def test_source_sentence_of_every_figure_in_section_6(ordos_kg) -> None:
     # the whole sentence, with the policy the figure is about
     assert (
         quotes["惠及各类创新主体数量"]
-        == "在自治区率先推出“科技新政30条”并迭代至2.0版,累计兑付奖励资金达10亿元,惠及各类创新主体600余个"
+        == "在自治区率先推出“科技新政30条”并迭代至2.0版,累计兑付奖励资金达10亿元,"
+        "惠及各类创新主体600余个"
     )
     section_6 = SQUASHED_SOURCE[
         SQUASHED_SOURCE.index("六、创新生态持续优化") : SQUASHED_SOURCE.index("下一步")

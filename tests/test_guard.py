@@ -71,16 +71,19 @@ def corpus(port: int, tmp: Path) -> list[str]:
         f"select * where {{ service silent <{url}> {pattern} }}",
         f"SELECT * WHERE {{ SeRvIcE <{url}> {pattern} }}",
         # the old token scan read the rest of the line after \# as a comment
-        f"PREFIX ex: <http://x/> SELECT * WHERE {{ VALUES ?q {{ ex:a\\# }} SERVICE <{url}> {pattern} }}",
+        f"PREFIX ex: <http://x/> SELECT * WHERE {{ VALUES ?q {{ ex:a\\# }} "
+        f"SERVICE <{url}> {pattern} }}",
         f"SELECT * WHERE {{ \\u0053ERVICE <{url}> {pattern} }}",
         f"SELECT * WHERE {{ \\U00000053\\U00000045RVICE <{url}> {pattern} }}",
         f"SELECT * WHERE {{ SERVIC\\u0045 <{url}> {pattern} }}",
         f"SELECT * WHERE {{ ?s ?p ?o # SERVICE\n SERVICE <{url}> {pattern} }}",
         f"SELECT * WHERE {{ ?s ?p 'x' . \n# comment\r SERVICE <{url}> {pattern} }}",
-        # Oxigraph ends a comment at CR, rdflib's parser at LF: the check must see what the engine sees
+        # Oxigraph ends a comment at CR, rdflib's parser at LF: the check must see what the engine
+        # sees
         f"SELECT * WHERE {{ # x\r SERVICE <{url}> {pattern} \n}}",
         f"SELECT * WHERE {{ # x\r\n SERVICE <{url}> {pattern} }}",
-        f"SELECT * WHERE {{ {{ {{ ?a ?b ?c }} UNION {{ OPTIONAL {{ SERVICE <{url}> {pattern} }} }} }} }}",
+        f"SELECT * WHERE {{ {{ {{ ?a ?b ?c }} UNION "
+        f"{{ OPTIONAL {{ SERVICE <{url}> {pattern} }} }} }} }}",
         f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {pattern} }} }}",
         f"SELECT * WHERE {{ ?s ?p ?o MINUS {{ SERVICE <{url}> {pattern} }} }}",
         f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}> {pattern} }} }} }}",

@@ -169,7 +169,8 @@ def test_relation_to_wrong_kind_is_an_error(shili_copy: Path) -> None:
     )
     with pytest.raises(
         ecograph.DataError,
-        match=r"wrong.yaml:6: \[wrong-branch\] branchOf 'shili' is of kind AdministrativeArea, expected Organization",
+        match=r"wrong.yaml:6: \[wrong-branch\] branchOf 'shili' is of kind AdministrativeArea, "
+        r"expected Organization",
     ):
         ecograph.load(shili_copy)
 
@@ -186,16 +187,19 @@ def _tiny_city(folder: Path, *, heading_section: bool) -> Path:
         encoding="utf-8",
     )
     header = (
-        "- id: report-header\n  type: DocumentSection\n  label: {zh: 文头, en: Heading}\n  order: 0\n"
+        "- id: report-header\n  type: DocumentSection\n  label: {zh: 文头, en: Heading}\n"
+        "  order: 0\n"
         "  start: 示例市科技局工作报告\n  relations: [{p: partOf, o: report}]\n"
         if heading_section
         else ""
     )
     (folder / "documents.yaml").write_text(
         "- id: report\n  type: Document\n  label: {zh: 示例市科技局工作报告, en: Report}\n"
-        f"  cite: {{section: {'report-header' if heading_section else 'report-s1'}, quote: 示例市科技局工作报告}}\n"
+        f"  cite: {{section: {'report-header' if heading_section else 'report-s1'}, "
+        "quote: 示例市科技局工作报告}\n"
         # no cite: a section is cited by the text it starts with
-        "- id: report-s1\n  type: DocumentSection\n  label: {zh: 一、平台建设, en: 1. Platforms}\n  order: 1\n"
+        "- id: report-s1\n  type: DocumentSection\n  label: {zh: 一、平台建设, en: 1. Platforms}\n"
+        "  order: 1\n"
         "  relations: [{p: partOf, o: report}]\n" + header,
         encoding="utf-8",
     )
@@ -264,7 +268,7 @@ def test_a_folder_without_dataset_yaml_is_refused_before_anything_is_read(
     )
 
 
-# ------------------------------------------------------------------ hostile input (issue 14, item 6)
+# ----------------------------------------------------------------- hostile input (issue 14, item 6)
 
 
 def _problems(folder) -> list[str]:

@@ -150,7 +150,8 @@ def test_neighbors_of_the_talent_centre(ordos_kg) -> None:
 
 def test_paths_between_branch_centre_and_laboratory(ordos_kg) -> None:
     result = ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室")
-    # 先后建成…人才科创分中心 and 鄂尔多斯实验室 (located in the city, from its name): two steps through the city
+    # 先后建成…人才科创分中心 and 鄂尔多斯实验室 (located in the city, from its name): two steps
+    # through the city
     assert result.paths and all(p.length == 2 for p in result.paths)
     assert all(p.nodes[1] == "ordos" for p in result.paths)
     first = result.paths[0]

@@ -25,10 +25,10 @@ TERMS = sorted(
 def test_ontology_has_the_terms_of_the_source() -> None:
     local = {str(t)[len(str(ECO)) :] for t in TERMS}
     for name in (
-        "GovernmentBody", "University", "NewTypeRDInstitution", "Laboratory", "ExpertWorkstation", "PilotPlatform",
-        "TalentInnovationCentre", "Academician", "PolicyDocument", "Programme", "ResearchProject",
-        "TechnologyAchievement", "Field", "Place", "InnovationZone", "Observation", "DocumentSection",
-        "branchOf", "docNumber", "qualifier", "status", "planned",
+        "GovernmentBody", "University", "NewTypeRDInstitution", "Laboratory", "ExpertWorkstation",
+        "PilotPlatform", "TalentInnovationCentre", "Academician", "PolicyDocument", "Programme",
+        "ResearchProject", "TechnologyAchievement", "Field", "Place", "InnovationZone",
+        "Observation", "DocumentSection", "branchOf", "docNumber", "qualifier", "status", "planned",
     ):  # fmt: skip
         assert name in local
     assert len(TERMS) > 80

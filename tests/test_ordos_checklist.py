@@ -338,7 +338,7 @@ def test_every_citation_quote_is_verbatim(ordos_kg, g) -> None:
     assert len(set(g.subjects(RDF.type, ECO.Citation))) == len(quotes)
 
 
-# --------------------------------------------------------------------------- status, basis, kinds, names
+# ---------------------------------------------------------------------- status, basis, kinds, names
 
 
 def rels(ordos_kg, rid: str) -> dict[tuple[str, str], object]:
@@ -386,8 +386,10 @@ def test_section_5_achievements_are_the_citys(ordos_kg) -> None:
     family = {"achievedBy", "appliedBy", "commercialisedBy", "exportedBy"}
     achievements = [r for r in ordos_kg.data.records.values() if "TechnologyAchievement" in r.types]
     assert len(achievements) == 9
-    expected = {"zero-carbon-airport-system": "appliedBy", "advanced-hydrogen-production-system": "exportedBy",
-                "silicon-carbon-anode-material": "commercialisedBy", "kuanghong-operating-system": "commercialisedBy",
+    expected = {"zero-carbon-airport-system": "appliedBy",
+                "advanced-hydrogen-production-system": "exportedBy",
+                "silicon-carbon-anode-material": "commercialisedBy",
+                "kuanghong-operating-system": "commercialisedBy",
                 "syngas-to-aromatics-olefins": "commercialisedBy"}  # fmt: skip
     for record in achievements:
         links = [r for r in record.relations if r.prop in family and r.target == "ordos"]
@@ -477,12 +479,16 @@ def test_the_subject_convention_covers_the_next_steps(ordos_kg) -> None:
     }
     tied |= {t for (p, t) in rels(ordos_kg, "ordos") if p in ("develops", "implements")}
     for rid in (
-        "dual-city-co-building", "dual-zone-co-creation", "dual-wheel-drive", "st-system-reform", "technology-transfer-industrialisation",
-        "achievement-rights-reform", "st-investment-promotion", "university-platform-enterprise-chain-pairing", "innovation-consortium",
-        "investment-first-equity-later", "approval-first-subsidy-later", "enterprise-question-research-mechanism", "two-way-empowerment",
-        "budget-negative-list-system", "rd-investment-drive", "st-management-reform", "major-st-demonstration-projects",
-        "zero-carbon-airport-demo", "deep-coalbed-methane-exploration-demo", "co2-syngas-to-aromatics-demo", "syngas-to-olefins-demo",
-        "silicon-carbon-anode-demo", "industrial-thermal-storage-demo", "inner-mongolia-st-innovation-benchmark-enterprise",
-        "st-talent-integration", "tech-vp-industry-professor-mechanism", "jiebang-guashuai",
+        "dual-city-co-building", "dual-zone-co-creation", "dual-wheel-drive", "st-system-reform",
+        "technology-transfer-industrialisation", "achievement-rights-reform",
+        "st-investment-promotion", "university-platform-enterprise-chain-pairing",
+        "innovation-consortium", "investment-first-equity-later", "approval-first-subsidy-later",
+        "enterprise-question-research-mechanism", "two-way-empowerment",
+        "budget-negative-list-system", "rd-investment-drive", "st-management-reform",
+        "major-st-demonstration-projects", "zero-carbon-airport-demo",
+        "deep-coalbed-methane-exploration-demo", "co2-syngas-to-aromatics-demo",
+        "syngas-to-olefins-demo", "silicon-carbon-anode-demo", "industrial-thermal-storage-demo",
+        "inner-mongolia-st-innovation-benchmark-enterprise", "st-talent-integration",
+        "tech-vp-industry-professor-mechanism", "jiebang-guashuai",
     ):  # fmt: skip
         assert rid in tied, rid

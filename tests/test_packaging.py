@@ -19,7 +19,8 @@ from .conftest import REPO
 def test_wheel_installs_and_runs_stats_in_a_fresh_venv(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist),
+         str(REPO)],
         check=True, capture_output=True, text=True,
     )  # fmt: skip
     [wheel] = list(dist.glob("ecograph-*.whl"))
@@ -83,7 +84,8 @@ def test_cli_import_loads_no_heavy_library() -> None:
 
 def test_lookup_on_cached_data_needs_no_heavy_library() -> None:
     code = (
-        "import sys; from ecograph.cli import main; sys.argv = ['ecograph', 'lookup', '鄂尔多斯实验室']\n"
+        "import sys; from ecograph.cli import main; "
+        "sys.argv = ['ecograph', 'lookup', '鄂尔多斯实验室']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
     )
     subprocess.run(

@@ -26,7 +26,8 @@ def test_golden_turtle_of_the_test_city(shili_kg, update_golden: bool) -> None:
         _, only_actual, only_expected = graph_diff(to_isomorphic(actual), to_isomorphic(expected))
         raise AssertionError(
             "graph differs from tests/golden/shili.ttl (rerun with --update-golden if intended)\n"
-            f"only in actual:\n{only_actual.serialize(format='nt')}\nonly in golden:\n{only_expected.serialize(format='nt')}"
+            f"only in actual:\n{only_actual.serialize(format='nt')}\n"
+            f"only in golden:\n{only_expected.serialize(format='nt')}"
         )
 
 
@@ -68,7 +69,8 @@ def test_planned_status_and_implied_basis(shili_kg) -> None:
     query = (
         PREFIX_TEXT
         + """
-    SELECT ?label WHERE { ?x eco:status eco:planned ; skos:prefLabel ?label FILTER(lang(?label)="zh") }"""
+    SELECT ?label WHERE { ?x eco:status eco:planned ; skos:prefLabel ?label \
+FILTER(lang(?label)="zh") }"""
     )
     assert [str(r.label) for r in shili_kg.dataset.query(query)] == ["示例中试基地"]
     query = PREFIX_TEXT + "SELECT (COUNT(?g) AS ?n) WHERE { ?g eco:basis eco:implied }"

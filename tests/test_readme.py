@@ -224,7 +224,7 @@ def test_readme_python_examples_run_and_print_what_the_readme_shows(workdir: Pat
     blocks = re.findall(r"```(python|text)\n(.*?)```", section, re.S)
     assert [kind for kind, _ in blocks].count("python") >= 2
     namespace: dict = {}
-    for (kind, code), following in zip(blocks, [*blocks[1:], ("", "")]):
+    for (kind, code), following in zip(blocks, [*blocks[1:], ("", "")], strict=True):
         if kind != "python":
             continue
         printed = io.StringIO()

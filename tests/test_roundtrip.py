@@ -82,18 +82,24 @@ def _write(folder: Path, records, quotes, value, year) -> None:
     (folder / "sources").mkdir()
     text = "测试标题\n" + "。\n".join(quotes) + f"。\n数值{value}亿元。\n"
     (folder / "sources" / "s.txt").write_text(text, encoding="utf-8")
-    meta = {"id": "prop", "base": "https://example.org/prop/", "title": {"zh": "测试", "en": "Test"},
+    meta = {"id": "prop", "base": "https://example.org/prop/",
+            "title": {"zh": "测试", "en": "Test"},
             "sources": [{"document": "doc", "file": "sources/s.txt"}]}  # fmt: skip
     (folder / "dataset.yaml").write_text(yaml.safe_dump(meta, allow_unicode=True), encoding="utf-8")
     fixed = [
-        {"id": "doc", "type": "Document", "label": {"zh": "测试标题", "en": "Test"}, "cite": {"section": "sec", "quote": "测试标题"}},
-        {"id": "sec", "type": "DocumentSection", "label": {"zh": "测试标题", "en": "All"}, "order": "1",
-         "cite": {"section": "sec", "quote": "测试标题"}, "relations": [{"p": "partOf", "o": "doc"}]},
-        {"id": "place", "type": "AdministrativeArea", "label": {"zh": "测试标题", "en": "Place"}, "cite": {"section": "sec", "quote": "测试标题"}},
-        {"id": "ind", "type": "Indicator", "label": {"zh": "数值", "en": "Value"}, "cite": {"section": "sec", "quote": "数值"}},
-        {"id": "unit", "type": "Unit", "label": {"zh": "亿元", "en": "100 million yuan"}, "cite": {"section": "sec", "quote": "亿元"}},
-        {"id": "obs", "type": "Observation", "indicator": "ind", "area": "place", "unit": "unit", "value": value,
-         "year": year, "cite": {"section": "sec", "quote": f"数值{value}亿元"}},
+        {"id": "doc", "type": "Document", "label": {"zh": "测试标题", "en": "Test"},
+         "cite": {"section": "sec", "quote": "测试标题"}},
+        {"id": "sec", "type": "DocumentSection", "label": {"zh": "测试标题", "en": "All"},
+         "order": "1", "cite": {"section": "sec", "quote": "测试标题"},
+         "relations": [{"p": "partOf", "o": "doc"}]},
+        {"id": "place", "type": "AdministrativeArea", "label": {"zh": "测试标题", "en": "Place"},
+         "cite": {"section": "sec", "quote": "测试标题"}},
+        {"id": "ind", "type": "Indicator", "label": {"zh": "数值", "en": "Value"},
+         "cite": {"section": "sec", "quote": "数值"}},
+        {"id": "unit", "type": "Unit", "label": {"zh": "亿元", "en": "100 million yuan"},
+         "cite": {"section": "sec", "quote": "亿元"}},
+        {"id": "obs", "type": "Observation", "indicator": "ind", "area": "place", "unit": "unit",
+         "value": value, "year": year, "cite": {"section": "sec", "quote": f"数值{value}亿元"}},
     ]  # fmt: skip
     (folder / "fixed.yaml").write_text(yaml.safe_dump(fixed, allow_unicode=True), encoding="utf-8")
     (folder / "records.yaml").write_text(

@@ -285,7 +285,7 @@ def test_the_values_block_opens_the_outermost_group() -> None:
     assert bind_query("SELECT * { ?s ?p ?o }", {}) == "SELECT * { ?s ?p ?o }"
 
 
-# --------------------------------------------------------------------------- methods and credentials
+# -------------------------------------------------------------------------- methods and credentials
 
 
 def test_methods(server: Server) -> None:
@@ -403,13 +403,17 @@ def _drop_a_relation(folder: Path) -> None:
     """The Shili build without the implied ``locatedIn`` of 示例研究院."""
     path = folder / "organizations.yaml"
     text = path.read_text(encoding="utf-8")
-    cut = "    - p: locatedIn\n      o: shili\n      basis: implied\n      cite: {section: briefing-s1, quote: 示例大学与示例市合作共建示例研究院}\n"
+    cut = (
+        "    - p: locatedIn\n      o: shili\n      basis: implied\n"
+        "      cite: {section: briefing-s1, quote: 示例大学与示例市合作共建示例研究院}\n"
+    )
     assert cut in text
     path.write_text(text.replace(cut, ""), encoding="utf-8")
 
 
 def _dataset_quads(remote: EndpointStore, base: str) -> int:
-    """The quads of the dataset at ``base`` on the server: its statement graphs and its provenance."""
+    """The quads of the dataset at ``base`` on the server: its statement graphs and its
+    provenance."""
     text = (
         "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), ?base)) }"
     )
@@ -474,7 +478,7 @@ def test_push_replaces_the_dataset_and_merge_keeps_what_was_there(
     )
 
 
-# --------------------------------------------------------------------------- a store commands cannot read
+# --------------------------------------------------------------------- a store commands cannot read
 
 
 def test_a_store_without_a_union_default_graph_is_an_error_that_says_how_to_fix_it(local) -> None:

@@ -95,7 +95,9 @@ def synthetic_projection(n: int, seed: int = 7) -> FakeProjection:
         a, b = (f"n{max(u, v):05d}", f"n{min(u, v):05d}")
         p = ("memberOf", "locatedIn", "focusesOn")[rng.randrange(3)]
         graph.add_edge(a, b, key=p, predicate=p, status=rng.choice(statuses), basis="explicit",
-                       citations=[{"quote": f"机构{a}与机构{b}", "section": "s1", "section_labels": {"zh": "一、概况", "en": "1. Overview"}}])  # fmt: skip
+                       citations=[{"quote": f"机构{a}与机构{b}", "section": "s1",
+                                   "section_labels": {"zh": "一、概况",
+                                                      "en": "1. Overview"}}])  # fmt: skip
     return FakeProjection(graph)
 
 
@@ -230,7 +232,8 @@ def test_same_bytes_from_either_store_and_any_hash_seed(tmp_path: Path) -> None:
             )
     code = (
         "import hashlib, ecograph, tests.test_view as t; from ecograph.viewer import render_html; "
-        "print(hashlib.sha256((ecograph.load().render_view() + render_html(t.fake_source(1200))).encode()).hexdigest())"
+        "print(hashlib.sha256((ecograph.load().render_view() "
+        "+ render_html(t.fake_source(1200))).encode()).hexdigest())"
     )
     digests = set()
     for seed in ("1", "2"):
@@ -666,7 +669,8 @@ def test_click_highlights_the_neighbourhood(
     x, y = ordos_page.node_point(node)
     assert (
         ordos_page.js(
-            "([x, y]) => { const b = document.getElementById('ecograph-graph').getBoundingClientRect();"
+            "([x, y]) => { "
+            "const b = document.getElementById('ecograph-graph').getBoundingClientRect();"
             " return window.ecographView.network.getNodeAt({x: x - b.left, y: y - b.top}); }",
             [x, y],
         )
@@ -774,10 +778,12 @@ def test_xss_dataset_stays_inert(
             seen_text.append(tip + page.page.inner_text("#ecograph-details"))
         for u, v in graph.edges():
             mid = page.js(
-                """([u, v]) => { const net = window.ecographView.network; const p = net.getPositions([u, v]);
+                """([u, v]) => { const net = window.ecographView.network; \
+const p = net.getPositions([u, v]);
                    const c = {x: (p[u].x + p[v].x) / 2, y: (p[u].y + p[v].y) / 2};
                    net.moveTo({position: c, scale: 1.5, animation: false}); net.redraw();
-                   const d = net.canvasToDOM(c); const b = document.getElementById('ecograph-graph').getBoundingClientRect();
+                   const d = net.canvasToDOM(c); \
+const b = document.getElementById('ecograph-graph').getBoundingClientRect();
                    return [b.left + d.x, b.top + d.y]; }""",
                 [u, v],
             )
@@ -802,7 +808,8 @@ def test_xss_dataset_stays_inert(
         assert page.js("document.querySelectorAll('script').length") == 3
         assert (
             page.js(
-                "[...document.querySelectorAll('*')].filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length"
+                "[...document.querySelectorAll('*')]"
+                ".filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length"
             )
             == 0
         )
@@ -835,8 +842,8 @@ def test_view_command(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     focused = tmp_path / "focus.html"
     result = runner.invoke(
         main,
-        ["view", "-o", str(focused), "--data", str(SHILI), "--focus", "示例研究院", "--type", "University",
-         "--size-by", "degree", "--lang", "en", "--open"],
+        ["view", "-o", str(focused), "--data", str(SHILI), "--focus", "示例研究院",
+         "--type", "University", "--size-by", "degree", "--lang", "en", "--open"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert opened == [focused.resolve().as_uri()]

@@ -216,12 +216,17 @@ def _igraph_measure(
     n = len(undirected)
     if name == "pagerank":
         graph, nodes = _to_igraph(directed, directed=True)
-        return dict(zip(nodes, graph.pagerank(directed=True, damping=0.85))) if n else {}
+        return (
+            dict(zip(nodes, graph.pagerank(directed=True, damping=0.85), strict=True)) if n else {}
+        )
     graph, nodes = _to_igraph(undirected, directed=False)
     if name == "eigenvector":
         return _igraph_eigenvector(graph, nodes)
     if name == "degree":
-        return {node: d / (n - 1) if n > 1 else 0.0 for node, d in zip(nodes, graph.degree())}
+        return {
+            node: d / (n - 1) if n > 1 else 0.0
+            for node, d in zip(nodes, graph.degree(), strict=True)
+        }
     if name == "closeness":
         # networkx (Wasserman-Faust): (r - 1) / sum of distances, times (r - 1) / (n - 1),
         # where r is the size of the node's component
@@ -243,13 +248,15 @@ def _igraph_measure(
     if sample and sample < n:
         import random
 
-        sources = random.Random(seed).sample(range(n), sample)
+        # a seeded sample of sources, for a reproducible estimate: not a secret
+        sources = random.Random(seed).sample(range(n), sample)  # noqa: S311
         raw = graph.betweenness(directed=False, sources=sources)
         factor = n / sample
         # each sampled source contributes its paths to every target, as networkx's k-sample
         # estimate does; scaled by n/k (measured against exact values in the tests)
-        return {node: value * factor * scale for node, value in zip(nodes, raw)}
-    return {node: value * scale for node, value in zip(nodes, graph.betweenness(directed=False))}
+        return {node: value * factor * scale for node, value in zip(nodes, raw, strict=True)}
+    betweenness = graph.betweenness(directed=False)
+    return {node: value * scale for node, value in zip(nodes, betweenness, strict=True)}
 
 
 def _eigenvector(graph: nx.Graph) -> dict[str, float]:
@@ -274,7 +281,9 @@ def _igraph_eigenvector(graph: Any, nodes: list[str]) -> dict[str, float]:
         if len(component) < 2:
             continue
         part = graph.induced_subgraph(component)
-        scores = dict(zip((nodes[i] for i in part.vs["_index"]), part.eigenvector_centrality()))
+        scores = dict(
+            zip((nodes[i] for i in part.vs["_index"]), part.eigenvector_centrality(), strict=True)
+        )
         values.update(_component_share(scores, len(nodes)))
     return values
 
@@ -475,7 +484,8 @@ def communities(
 
         connected = undirected.subgraph([n for n, d in degree.items() if d > 0])
         graph, nodes = _to_igraph(connected, directed=False)
-        igraph.set_random_number_generator(random.Random(seed))
+        # seeded for reproducible communities, not for anything secret
+        igraph.set_random_number_generator(random.Random(seed))  # noqa: S311
         clustering = graph.community_multilevel(resolution=resolution)
         parts = [{nodes[i] for i in members} for members in clustering]
         modularity = graph.modularity(clustering.membership, resolution=resolution)
@@ -616,7 +626,8 @@ def structural_holes(graph: Any, nodes: list[Any]) -> tuple[dict[Any, float], di
     took 9.6 minutes on a 5,000-entity network with hubs; here every edge costs one intersection of
     two neighbour sets. With degree d and p_ij = 1/d_i for a neighbour j:
 
-    * constraint c_i = sum over neighbours j of (1/d_i * (1 + sum over common neighbours q of 1/d_q))²;
+    * constraint c_i = sum over neighbours j of
+      (1/d_i * (1 + sum over common neighbours q of 1/d_q))²;
     * effective size = d_i - 2 t_i / d_i, where t_i is the number of ties among i's neighbours
       (Borgatti's form, which networkx uses for unweighted undirected graphs).
     """

@@ -66,7 +66,8 @@ def expand_escapes(text: str) -> str:
     expanded = _ESCAPE.sub(expand, text)
     if expanded is not text and _ESCAPE.search(expanded):
         raise QueryRefused(
-            "an escape that spells another escape (\\u005C…) is not allowed: write the character itself"
+            "an escape that spells another escape (\\u005C…) is not allowed: "
+            "write the character itself"
         )
     return expanded
 
@@ -95,8 +96,8 @@ def check_query(text: str, prefixes: dict[str, str], is_graph: Callable[[str], b
     for iri in (*plan.from_default, *plan.from_named):
         if not is_graph(iri):
             raise QueryRefused(
-                f"FROM <{_short(iri)}> is not a graph of this dataset; the store never fetches graphs "
-                "from elsewhere (leave FROM out to query every graph)"
+                f"FROM <{_short(iri)}> is not a graph of this dataset; the store never fetches "
+                "graphs from elsewhere (leave FROM out to query every graph)"
             )
     return plan
 
@@ -149,7 +150,8 @@ def _plan_parsed(
     prologue, query = parsed[0], parsed[1]
     if _contains(query, "ServiceGraphPattern"):
         raise QueryRefused(
-            "SERVICE (federated query) is not allowed: ecograph never sends requests to other servers"
+            "SERVICE (federated query) is not allowed: ecograph never sends requests to "
+            "other servers"
         )
     declared = dict(prefixes)
     base = None

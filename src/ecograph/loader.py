@@ -140,7 +140,8 @@ class Record:
     status: str | None = None
     #: why a record with no relation is meant to stand alone ({lang: text}); reported as a warning
     isolated: dict[str, str] = field(default_factory=dict)
-    #: why the zh label is not the source's own wording ({lang: text}): a name composed by the curator
+    #: why the zh label is not the source's own wording ({lang: text}): a name composed by the
+    #: curator
     constructed: dict[str, str] = field(default_factory=dict)
     cites: list[Citation] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
@@ -208,7 +209,10 @@ def _source_problem(folder: Path, name: str) -> str | None:
     except (OSError, RuntimeError):
         return f"source file not found: {shown}"
     if not resolved.is_relative_to(root):
-        return f"source file {shown} lies outside the dataset folder; copy it into the folder (e.g. sources/)"
+        return (
+            f"source file {shown} lies outside the dataset folder; "
+            "copy it into the folder (e.g. sources/)"
+        )
     try:
         mode = os.stat(resolved).st_mode
     except OSError as exc:
@@ -374,7 +378,10 @@ def _check_literal(datatype: str, value: Any) -> str | None:
         except ValueError:
             return f"{_shown(value)} is not a date (expected YYYY-MM-DD)"
     if datatype == "decimal" and not re.fullmatch(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)", value):
-        return f"{_shown(value)} is not a number (write it as printed, digits and one dot, e.g. '24.82')"
+        return (
+            f"{_shown(value)} is not a number "
+            "(write it as printed, digits and one dot, e.g. '24.82')"
+        )
     if datatype == "integer" and not re.fullmatch(r"[+-]?[0-9]+", value):
         return f"{_shown(value)} is not a whole number"
     return None
@@ -425,7 +432,8 @@ def _read_meta(folder: Path) -> DatasetMeta:
             METADATA_FILE,
             raw.line,
             where[2],
-            f"'license' must be an IRI (e.g. https://creativecommons.org/licenses/by/4.0/), not {_shown(license_)}",
+            "'license' must be an IRI (e.g. https://creativecommons.org/licenses/by/4.0/), "
+            f"not {_shown(license_)}",
         )
     title = _lang_map(raw.get("title", {}), where, "title", out, required=("zh", "en"))
     description = _lang_map(raw.get("description", {}), where, "description", out)
@@ -747,7 +755,8 @@ def _closest(word: str, choices: Iterable[str]) -> str | None:
 
 
 def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = None) -> LoadedData:
-    """Read and check every record of a dataset folder; raise :class:`DataError` listing all problems.
+    """Read and check every record of a dataset folder; raise :class:`DataError` listing all
+    problems.
 
     ``progress``, if given, is called as ``progress(step, done, total)`` while files are read."""
     from .vocab import vocabulary
@@ -927,7 +936,8 @@ class _Span:
 
 
 def _section_start(record: Record) -> str:
-    """The verbatim text at which a section begins in its source: its ``start``, else its zh label."""
+    """The verbatim text at which a section begins in its source: its ``start``, else its zh
+    label."""
     return record.attributes.get("start") or record.labels.get("zh", "")
 
 
@@ -1011,7 +1021,10 @@ def _check_quotes(meta: DatasetMeta, records: dict[str, Record], out: _Collector
             elif span.text.find(quote) + len(quote) <= min(
                 s.start for s in spans.values() if s.document == span.document
             ):
-                where = " (it comes before the document's first section: add a section for the opening, starting at the top)"
+                where = (
+                    " (it comes before the document's first section: "
+                    "add a section for the opening, starting at the top)"
+                )
             else:
                 where = " (it spans two sections)"
             out.add(
@@ -1191,8 +1204,9 @@ def _check_labels_quoted(records: dict[str, Record], out: _Collector) -> None:
         if not any(name in quote for name in _zh_names(record) for quote in quotes):
             out.add(
                 record.file, record.line, record.id,
-                f"neither the zh label {_shown(record.labels.get('zh', ''))} nor a zh alias occurs in the record's "
-                "quotes; quote the source's own wording, or say why the name was composed with 'constructed:'",
+                f"neither the zh label {_shown(record.labels.get('zh', ''))} nor a zh alias "
+                "occurs in the record's quotes; quote the source's own wording, "
+                "or say why the name was composed with 'constructed:'",
             )  # fmt: skip
 
 
@@ -1217,8 +1231,8 @@ def _warn_unmentioned(
             if not any(name in quote for name in names for quote in quotes):
                 warnings.add(
                     record.file, rel.line, record.id,
-                    f"relation {rel.prop} → {rel.target}: its quote names neither end; quote the sentence that "
-                    "does, or mark the relation basis: implied",
+                    f"relation {rel.prop} → {rel.target}: its quote names neither end; "
+                    "quote the sentence that does, or mark the relation basis: implied",
                 )  # fmt: skip
 
 

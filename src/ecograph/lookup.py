@@ -416,7 +416,7 @@ class NameIndex:
                             label,
                         )
                     )
-                for lang, labels in entry.alt_labels.items():
+                for labels in entry.alt_labels.values():
                     for label in labels:
                         table.append((normalize_name(label), "alias", entry.id, label))
                 for identifier in entry.identifiers:
@@ -449,7 +449,7 @@ class NameIndex:
         if self._pinyin is None:
             table = []
             for entry in self.entries.values():
-                names = [entry.labels.get("zh", "")] + entry.alt_labels.get("zh", [])
+                names = [entry.labels.get("zh", ""), *entry.alt_labels.get("zh", [])]
                 for name in names:
                     if name and _has_cjk(name):
                         for key in pinyin_keys(name):
@@ -582,13 +582,16 @@ SELECT ?e ?dir ?p ?other ?status ?basis ?quote ?section WHERE {
 _OBSERVATIONS_QUERY = """
 SELECT ?e ?obs ?role ?ind ?value ?unit ?area ?year ?periodZh ?periodEn ?qual ?quote ?section WHERE {
   { ?obs eco:refArea ?e BIND("area" AS ?role) } UNION { ?obs eco:about ?e BIND("about" AS ?role) }
-  UNION { ?obs eco:scope ?e BIND("scope" AS ?role) } UNION { ?obs eco:indicator ?e BIND("indicator" AS ?role) }
-  ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit ; eco:refArea ?area .
+  UNION { ?obs eco:scope ?e BIND("scope" AS ?role) } \
+UNION { ?obs eco:indicator ?e BIND("indicator" AS ?role) }
+  ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit ; \
+eco:refArea ?area .
   OPTIONAL { ?obs eco:year ?year }
   OPTIONAL { ?obs eco:periodNote ?periodZh FILTER(lang(?periodZh) = "zh") }
   OPTIONAL { ?obs eco:periodNote ?periodEn FILTER(lang(?periodEn) = "en") }
   OPTIONAL { ?obs eco:qualifier ?qual }
-  OPTIONAL { ?g eco:assertionAbout ?obs ; eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section }
+  OPTIONAL { ?g eco:assertionAbout ?obs ; eco:citation ?c . \
+?c oa:exact ?quote ; eco:section ?section }
 }"""
 
 
@@ -701,7 +704,7 @@ def build_card(store: Store, index: NameIndex, entity_id: str) -> EntityCard:
                 area_labels=index.labels(area),
             )
         elif row["role"]["value"] not in obs_view.role.split("+"):
-            obs_view.role = "+".join(sorted(obs_view.role.split("+") + [row["role"]["value"]]))
+            obs_view.role = "+".join(sorted([*obs_view.role.split("+"), row["role"]["value"]]))
         for cite in citation(
             row.get("quote", {}).get("value"), row.get("section", {}).get("value")
         ):

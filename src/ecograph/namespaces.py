@@ -49,7 +49,8 @@ RDF_TYPE = PREFIX_IRIS["rdf"] + "type"
 
 
 def sparql_prologue() -> str:
-    """The predeclared prefixes as PREFIX lines, one per prefix, for text sent to a SPARQL parser."""
+    """The predeclared prefixes as PREFIX lines, one per prefix, for text sent to a SPARQL
+    parser."""
     return "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in SPARQL_PREFIX_IRIS.items())
 
 

@@ -8,6 +8,7 @@ document or a shared year). Each edge keeps its predicate, status, basis and cit
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from .lookup import CitationView, Match, NameIndex
@@ -343,7 +344,7 @@ class Projection:
         for nodes in node_lists[:limit]:
             steps = [
                 PathStep(a, self._labels(a), b, self._labels(b), self.edges_between(a, b))
-                for a, b in zip(nodes, nodes[1:])
+                for a, b in pairwise(nodes)
             ]
             result.paths.append(RelationPath(list(nodes), steps))
         return result

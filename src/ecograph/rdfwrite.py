@@ -33,7 +33,8 @@ def prefixes_for(base: str) -> dict[str, str]:
 
 
 def _term_key(term: Any) -> tuple[int, str, str]:
-    """Sort key of a term: IRIs, then blank nodes, then literals; by value, then language or datatype."""
+    """Sort key of a term: IRIs, then blank nodes, then literals; by value, then language or
+    datatype."""
     import pyoxigraph as ox
 
     kind = type(term)
@@ -56,7 +57,8 @@ def _direction(literal: Any) -> str:
 
 
 def sorted_quads(nquads: bytes) -> list[Any]:
-    """The statements of an N-Quads document as pyoxigraph quads, each once, in the writers' order."""
+    """The statements of an N-Quads document as pyoxigraph quads, each once, in the writers'
+    order."""
     import pyoxigraph as ox
 
     keys: dict[Any, tuple[int, str, str]] = {}
@@ -163,8 +165,8 @@ def to_jsonld(quads: list[Any], prefixes: dict[str, str]) -> str:
                 scheme = iri.split(":", 1)[0]
                 if scheme in prefixes:  # "data:…" would be read back as data: + "…"
                     raise OutputError(
-                        f"JSON-LD output cannot hold the IRI <{iri}>: its scheme {scheme}: is also a prefix of "
-                        "the context; export as trig, nquads or turtle instead"
+                        f"JSON-LD output cannot hold the IRI <{iri}>: its scheme {scheme}: "
+                        "is also a prefix of the context; export as trig, nquads or turtle instead"
                     )
             compacted[iri] = short
         return short

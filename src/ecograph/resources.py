@@ -20,7 +20,8 @@ _CANDIDATE_ROOTS = (
 
 
 def resource_path(*parts: str) -> Path:
-    """Return the path of a bundled resource such as ``resource_path("ontology", "ecograph.ttl")``."""
+    """Return the path of a bundled resource such as
+    ``resource_path("ontology", "ecograph.ttl")``."""
     for root in _CANDIDATE_ROOTS:
         candidate = root.joinpath(*parts)
         if candidate.exists():

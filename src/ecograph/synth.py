@@ -48,17 +48,24 @@ KIND_SHARES: dict[str, tuple[float, str, str]] = {
     "AdministrativeArea": (0.03, "市", "City"),
     "GovernmentBody": (0.03, "科学技术局", "Science and Technology Bureau"),
 }
-_SYLLABLES = "华 中 东 西 南 北 新 安 宁 泰 兴 盛 嘉 和 平 远 明 光 德 信 达 丰 源 瑞 恒 通 科 创 智 能".split()
+_SYLLABLES = (
+    "华 中 东 西 南 北 新 安 宁 泰 兴 盛 嘉 和 平 远 明 光 德 信 达 丰 源 瑞 恒 通 科 创 智 能"
+).split()
 _PINYIN = dict(
     zip(
         _SYLLABLES,
-        "hua zhong dong xi nan bei xin an ning tai xing sheng jia he ping yuan ming guang de xin da feng yuan rui heng tong ke chuang zhi neng".split(),
+        (
+            "hua zhong dong xi nan bei xin an ning tai xing sheng jia he ping "
+            "yuan ming guang de xin da feng yuan rui heng tong ke chuang zhi neng"
+        ).split(),
+        strict=True,
     )
 )
 _SURNAMES = list(
     zip(
         "王 李 张 刘 陈 杨 赵 黄 周 吴".split(),
         "Wang Li Zhang Liu Chen Yang Zhao Huang Zhou Wu".split(),
+        strict=True,
     )
 )
 #: which relation a kind makes, to which kind
@@ -151,7 +158,7 @@ def _name(rng: random.Random, kind: str, number: int) -> tuple[str, str]:
 
 
 def _entities(n: int, seed: int, per_section: int) -> tuple[list[_Entity], list[str]]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - seeded synthetic data, reproducible, not secret
     counts = {kind: max(1, round(share * n)) for kind, (share, _, _) in KIND_SHARES.items()}
     entities: list[_Entity] = []
     by_kind: dict[str, list[int]] = {kind: [] for kind in KIND_SHARES}
@@ -194,7 +201,7 @@ def _entities(n: int, seed: int, per_section: int) -> tuple[list[_Entity], list[
 
 
 def _observations(entities: list[_Entity], seed: int) -> Iterator[tuple[str, _Entity, str, str]]:
-    rng = random.Random(seed + 1)
+    rng = random.Random(seed + 1)  # noqa: S311 - seeded synthetic data, not secret
     for entity in entities:
         if entity.kind in ("AdministrativeArea", "Enterprise") and rng.random() < 0.5:
             for year in (2023, 2024):
@@ -250,9 +257,7 @@ def synthesize(
             param="entities",
         )
     if fmt not in ("yaml", "nquads", "ntriples"):
-        raise UsageError(
-            f"unknown synth format {fmt!r}; use yaml, nquads or ntriples", param="fmt"
-        )
+        raise UsageError(f"unknown synth format {fmt!r}; use yaml, nquads or ntriples", param="fmt")
     out = Path(out)
     items, sections = _entities(entities, seed, per_section=200)
     observations = list(_observations(items, seed))

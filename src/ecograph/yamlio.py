@@ -78,7 +78,8 @@ def _refuse_anchors(text: str, name: str) -> None:
                             name,
                             token.start_mark.line + 1,
                             "",
-                            f"YAML {what} '{str(token.value)[:40]}' is not allowed: write the value out",
+                            f"YAML {what} '{str(token.value)[:40]}' is not allowed: "
+                            "write the value out",
                         )
                     ]
                 )

@@ -5,7 +5,10 @@ and ``docs/security.md``. Names are imported lazily, so that a worker process
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .app import Endpoint, EndpointOptions, make_endpoint
 
 __all__ = ["Endpoint", "EndpointOptions", "make_endpoint"]
 

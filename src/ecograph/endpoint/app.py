@@ -47,7 +47,8 @@ __all__ = ["Endpoint", "EndpointOptions", "make_endpoint"]
 log = logging.getLogger("ecograph.serve")
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+# compared against, to tell a bind to every interface (which the user asked for) from loopback
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")  # noqa: S104
 _ALLOWED = "GET, HEAD, POST, OPTIONS"
 _UPDATE_FORBIDDEN = "SPARQL Update is not allowed: this endpoint is read-only"
 
@@ -521,7 +522,7 @@ class _Guard:
             log.exception("internal error on %s %s", scope.get("method"), scope.get("path"))
             try:
                 await _plain(send, 500, "internal server error\n")
-            except Exception:
+            except Exception:  # noqa: S110 - the client is gone; the error is logged above
                 pass
 
 

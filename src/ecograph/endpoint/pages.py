@@ -23,7 +23,8 @@ def service_description(endpoint: str) -> str:
         "  sd:supportedLanguage sd:SPARQL11Query ;\n"
         f"  sd:resultFormat {results} ;\n"
         "  sd:feature sd:UnionDefaultGraph ;\n"
-        '  dcterms:description "ecograph knowledge graph, read-only: the default graph is the union of all graphs; '
+        '  dcterms:description "ecograph knowledge graph, read-only: the default graph is '
+        "the union of all graphs; "
         'SPARQL Update, SERVICE and FROM on graphs outside the dataset are refused." .\n'
     )
 
@@ -80,7 +81,8 @@ graphs; the ontology's prefixes are predeclared. <a href="/view">Network viewer<
 {options}
 </select></label></p>
 <p><textarea id="query" name="query">{html.escape(first)}</textarea></p>
-<p><label>Format: <select name="format">{formats}</select></label> <button type="submit">Run</button></p>
+<p><label>Format: <select name="format">{formats}</select></label> \
+<button type="submit">Run</button></p>
 </form>
 <script type="application/json" id="examples">{data}</script>
 <script>{_PAGE_SCRIPT}</script>

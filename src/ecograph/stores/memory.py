@@ -94,7 +94,8 @@ def _parse(text: str, prefixes: dict[str, str] | None = None) -> Any:
         refuse_update(text)
         if isinstance(exc, ParseException):
             raise QueryError(
-                f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}\n  {exc.line}"
+                f"SPARQL syntax error at line {exc.lineno}, column {exc.col}: "
+                f"{exc.msg}\n  {exc.line}"
             ) from None
         raise QueryError(f"SPARQL error: {exc}") from None
     _lazy_joins(prepared.algebra)

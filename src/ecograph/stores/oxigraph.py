@@ -226,7 +226,7 @@ def solutions_to_rows(solutions: Any, variables: Sequence[str]) -> list[dict[str
     append = rows.append
     for solution in solutions:
         row = {}
-        for name, term in zip(variables, solution):
+        for name, term in zip(variables, solution, strict=True):
             if term is None:
                 continue
             kind = type(term)

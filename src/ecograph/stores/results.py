@@ -167,9 +167,7 @@ def _term_to_ntriples(cell: dict[str, str]) -> str:
         return f"<{value}>"
     if cell["type"] == "bnode":
         return f"_:{value}"
-    return ntriples_literal(
-        value, cell.get("xml:lang"), cell.get("datatype"), escape_controls=True
-    )
+    return ntriples_literal(value, cell.get("xml:lang"), cell.get("datatype"), escape_controls=True)
 
 
 def parse_binding(text: str, base: str) -> tuple[str, Iri | str]:
