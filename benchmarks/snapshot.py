@@ -5,7 +5,10 @@ compare the folders byte for byte:
 
     python benchmarks/snapshot.py /tmp/before        # on the old commit
     python benchmarks/snapshot.py /tmp/after         # on the new one
-    diff -r /tmp/before /tmp/after && echo identical
+    python benchmarks/snapshot.py --compare /tmp/before /tmp/after
+
+``--compare`` lists the files that differ, with each folder's own path (it appears in file
+names and in what build, view and synth print) replaced by one token; exit 1 when any does.
 
 Each command's standard output goes to its own file (named after the command line), files it
 writes go beside it, and MANIFEST lists the SHA-256 of every file. Commands run through the
@@ -153,7 +156,30 @@ def slug(cmd: list[str]) -> str:
     return text[:150]
 
 
+def _normalised(root: Path) -> dict[str, bytes]:
+    """Every file of a snapshot but MANIFEST, with ``root`` itself written as ``<OUT>``."""
+    tag = slug([str(root)])
+    files = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.name != "MANIFEST"):
+        name = path.relative_to(root).as_posix().replace(tag, "<OUT>")
+        files[name] = path.read_bytes().replace(str(root).encode(), b"<OUT>")
+    return files
+
+
+def compare(before: Path, after: Path) -> list[str]:
+    """The files that differ between two snapshots (or are in one only), as lines to print."""
+    old, new = _normalised(before), _normalised(after)
+    lines = [f"only in {before}: {name}" for name in sorted(set(old) - set(new))]
+    lines += [f"only in {after}: {name}" for name in sorted(set(new) - set(old))]
+    lines += [f"differs: {name}" for name in sorted(set(old) & set(new)) if old[name] != new[name]]
+    return lines
+
+
 def main(argv: list[str]) -> int:
+    if len(argv) == 4 and argv[1] == "--compare":
+        lines = compare(Path(argv[2]), Path(argv[3]))
+        print("\n".join(lines) if lines else "identical")
+        return 1 if lines else 0
     if len(argv) != 2:
         print(__doc__)
         return 2

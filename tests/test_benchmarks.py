@@ -71,3 +71,26 @@ def test_benchmark_script_reports_every_measure(tmp_path: Path) -> None:
     ):
         assert measure in table
     assert "ecograph / raw pyoxigraph" in table and "rdflib / ecograph" in table
+
+
+def test_snapshot_compare_sees_through_folder_names(tmp_path: Path) -> None:
+    """benchmarks/snapshot.py --compare: the same outputs written into two folders are the same
+    (each folder's path is in file names and texts), and one changed byte is a difference."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("snapshot", REPO / "benchmarks/snapshot.py")
+    snapshot = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(snapshot)
+    for name in ("before", "after"):
+        folder = tmp_path / name
+        out = folder / "build-oxigraph"
+        out.mkdir(parents=True)
+        stdout = f"Wrote {out}/ecograph.trig\n".encode()
+        (folder / f"build_--out_{snapshot.slug([str(out)])}.stdout").write_bytes(stdout)
+        (out / "ecograph.trig").write_bytes(b"<a> <b> <c> .\n")
+        (folder / "MANIFEST").write_text(name, encoding="utf-8")
+    assert snapshot.compare(tmp_path / "before", tmp_path / "after") == []
+    (tmp_path / "after/build-oxigraph/ecograph.trig").write_bytes(b"<a> <b> <d> .\n")
+    assert snapshot.compare(tmp_path / "before", tmp_path / "after") == [
+        "differs: build-oxigraph/ecograph.trig"
+    ]
