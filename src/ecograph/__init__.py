@@ -29,6 +29,7 @@ from .errors import (
 if TYPE_CHECKING:
     from .endpoint import make_endpoint
     from .gallery import Gallery, SavedQuery, saved_queries, saved_query
+    from .ingest.inbox import list_inbox, read_inbox, reject_candidates
     from .kg import BuildResult, ExportResult, KnowledgeGraph, Stats, build, load
     from .safetext import terminal_text
     from .stores import QueryResult
@@ -58,9 +59,12 @@ __all__ = [
     "ValidationReport",
     "__version__",
     "build",
+    "list_inbox",
     "load",
     "make_endpoint",
     "push",
+    "read_inbox",
+    "reject_candidates",
     "saved_queries",
     "saved_query",
     "synthesize",
@@ -77,6 +81,9 @@ _LAZY = {
     "BuildResult": "kg",
     "ExportResult": "kg",
     "validate": "validation",
+    "list_inbox": "ingest.inbox",
+    "read_inbox": "ingest.inbox",
+    "reject_candidates": "ingest.inbox",
     "ValidationReport": "validation",
     "Finding": "validation",
     # not "gallery": importing the submodule ecograph.gallery would overwrite such a name

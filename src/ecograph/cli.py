@@ -1050,5 +1050,64 @@ def push(url: str, merge: bool, graph: str | None, data: Path | None) -> None:
     emit(ecograph.push(_load(data), url, graph, merge=merge))
 
 
+def _dataset_folder(func: Any) -> Any:
+    """``--data DIR`` for the inbox: a dataset folder of the user's (the bundled one is not
+    written to)."""
+    return click.option(
+        "--data",
+        "data",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        required=True,
+        help="The dataset folder whose inbox to use.",
+    )(func)
+
+
+@main.group(cls=EcographGroup)
+def inbox() -> None:
+    """Candidate records waiting for a curator: what `ecograph ingest` proposed, one folder per
+    document under DIR/inbox/ (never read as curated data).
+
+    \b
+    Examples:
+      ecograph inbox list --data my-city/
+      ecograph inbox show shili-notice --data my-city/
+      ecograph inbox reject shili-notice rel-3fa2c1d0e9 --data my-city/ --reason "not stated"
+    """
+
+
+@inbox.command("list")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_dataset_folder
+def inbox_list(fmt: str, data: Path) -> None:
+    """The documents waiting in the inbox, with their candidates counted by kind."""
+    emit(ecograph.list_inbox(data), fmt)
+
+
+@inbox.command("show")
+@click.argument("doc_id")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_lang_option
+@_dataset_folder
+def inbox_show(doc_id: str, fmt: str, lang: str, data: Path) -> None:
+    """Every candidate of DOC_ID: its id (cid), kind, what it proposes, why (rule, confidence)
+    and the verbatim quote and section behind it."""
+    emit(ecograph.read_inbox(data, doc_id), fmt, lang=lang)
+
+
+@inbox.command("reject")
+@click.argument("doc_id")
+@click.argument("cids", nargs=-1, required=True)
+@click.option("--reason", default="", help="Why, remembered with the rejection.")
+@_dataset_folder
+def inbox_reject(doc_id: str, cids: tuple[str, ...], reason: str, data: Path) -> None:
+    """Set candidates of DOC_ID aside for good: ingesting the document again will not propose
+    them again (they are kept, with the reason, in DIR/inbox/DOC_ID/rejected.yaml)."""
+    emit(ecograph.reject_candidates(data, doc_id, list(cids), reason=reason))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

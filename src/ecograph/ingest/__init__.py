@@ -1,0 +1,1 @@
+"""Documents in: reading, structure and candidate extraction."""
