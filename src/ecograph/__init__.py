@@ -29,6 +29,7 @@ from .errors import (
 if TYPE_CHECKING:
     from .endpoint import make_endpoint
     from .gallery import Gallery, SavedQuery, saved_queries, saved_query
+    from .ingest.accept import AcceptResult, accept_candidates
     from .ingest.inbox import list_inbox, read_inbox, reject_candidates
     from .kg import BuildResult, ExportResult, KnowledgeGraph, Stats, build, load
     from .safetext import terminal_text
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from .validation import Finding, ValidationReport, validate
 
 __all__ = [
+    "AcceptResult",
     "BuildResult",
     "DataError",
     "EcographError",
@@ -58,6 +60,7 @@ __all__ = [
     "UsageError",
     "ValidationReport",
     "__version__",
+    "accept_candidates",
     "build",
     "list_inbox",
     "load",
@@ -82,6 +85,8 @@ _LAZY = {
     "ExportResult": "kg",
     "validate": "validation",
     "list_inbox": "ingest.inbox",
+    "accept_candidates": "ingest.accept",
+    "AcceptResult": "ingest.accept",
     "read_inbox": "ingest.inbox",
     "reject_candidates": "ingest.inbox",
     "ValidationReport": "validation",

@@ -1098,6 +1098,43 @@ def inbox_show(doc_id: str, fmt: str, lang: str, data: Path) -> None:
     emit(ecograph.read_inbox(data, doc_id), fmt, lang=lang)
 
 
+@inbox.command("accept")
+@click.argument("doc_id")
+@click.argument("cids", nargs=-1, required=True)
+@click.option(
+    "--en",
+    "english",
+    multiple=True,
+    metavar="CID=LABEL",
+    help="The English label of a document, section or new entity you accept (yours to write; "
+    "never made up); repeatable.",
+)
+@click.option(
+    "--into", default=None, metavar="FILE.yaml", help="The dataset file new entities go to."
+)
+@_dataset_folder
+def inbox_accept(
+    doc_id: str, cids: tuple[str, ...], english: tuple[str, ...], into: str | None, data: Path
+) -> None:
+    """Write candidates of DOC_ID into the curated YAML: a document, its sections, entities
+    (new, or a citation more for one the dataset has), observations and relations, each with
+    its quote. The edit is validated first; what would not validate is refused and nothing is
+    written. Comments and layout of the curated files are kept.
+
+    \b
+    Examples:
+      ecograph inbox accept shili-notice ent-1a2b3c4d5e --en "ent-1a2b3c4d5e=Shili Laboratory" \\
+        --data my-city/
+    """
+    labels = {}
+    for pair in english:
+        cid, sep, label = pair.partition("=")
+        if not sep or not label.strip():
+            raise click.BadParameter(f"{pair!r} is not CID=LABEL", param_hint="'--en'")
+        labels[cid.strip()] = label.strip()
+    emit(ecograph.accept_candidates(data, doc_id, list(cids), english=labels, into=into))
+
+
 @inbox.command("reject")
 @click.argument("doc_id")
 @click.argument("cids", nargs=-1, required=True)
