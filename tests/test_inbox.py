@@ -154,3 +154,14 @@ def test_the_inbox_commands(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "no inbox" in missing.output
     listed = runner.invoke(main, ["inbox", "list", "--data", str(tmp_path), "--format", "json"])
     assert '"rejected": 1' in listed.output
+
+
+def test_series_prints_each_point_with_its_source() -> None:
+    import ecograph
+
+    result = ecograph.load().series("national-high-tech-enterprise-count")
+    assert [(p.year, p.value, p.conflict) for p in result.points] == [
+        ("2024", "330", False),
+        (None, "132", False),
+    ]
+    assert all(p.sources and p.sources[0].document == "reply-2025-185" for p in result.points)

@@ -1050,6 +1050,36 @@ def push(url: str, merge: bool, graph: str | None, data: Path | None) -> None:
     emit(ecograph.push(_load(data), url, graph, merge=merge))
 
 
+@main.command()
+@click.argument("indicator")
+@click.option("--area", default=None, metavar="ID", help="Only the points of this area.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@excel_option
+@_lang_option
+@data_option
+@endpoint_option
+def series(
+    indicator: str, area: str | None, fmt: str, excel: bool, lang: str, data: Path | None
+) -> None:
+    """An indicator across years and documents, each point with the document, section and
+    quote behind it. Two sources that give one area and year different values are both shown,
+    marked as a conflict.
+
+    \b
+    Examples:
+      ecograph series national-high-tech-enterprise-count
+      ecograph series 国家高新技术企业数量 --format csv --excel
+    """
+    emit(_load(data).series(indicator, area), fmt, lang=lang, excel=excel)
+
+
 def _dataset_folder(func: Any) -> Any:
     """``--data DIR`` for the inbox: a dataset folder of the user's (the bundled one is not
     written to)."""

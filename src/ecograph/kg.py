@@ -396,6 +396,14 @@ class KnowledgeGraph:
 
         return render_html(self._view_source(), **options)
 
+    def series(self, indicator: str, area: str | None = None):
+        """One indicator across years and documents (:func:`ecograph.series.series`): every
+        point with the quote, section and document behind it; points of one area and year that
+        disagree are kept and marked as conflicts."""
+        from .series import series
+
+        return series(self._store, self.names(), indicator, area)
+
     # ------------------------------------------------------------------ network analysis
 
     def rank(
