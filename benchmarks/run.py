@@ -223,11 +223,11 @@ def _knowledge_graph(kind: str, data: bytes, result: dict):
     from ecograph.synth import BASE
 
     meta = DatasetMeta("synth", BASE, {"zh": "合成", "en": "synthetic"}, {}, None, {}, Path("."))
-    from ecograph.kg import _dataset_from_nquads
+    from ecograph.provenance import to_dataset
 
     start = time.perf_counter()
     if kind == "rdflib":
-        store = RdflibStore(_dataset_from_nquads(data, BASE))
+        store = RdflibStore(to_dataset(data, BASE))
     else:
         store = OxigraphStore()
         store.load_nquads(data)

@@ -143,7 +143,9 @@ class KnowledgeGraph:
     def dataset(self) -> Dataset:
         """The rdflib ``Dataset`` (built on first use when the graph came from the cache)."""
         if self._dataset is None:
-            self._dataset = _dataset_from_nquads(self._nquads or b"", self.meta.base)
+            from .provenance import to_dataset
+
+            self._dataset = to_dataset(self.nquads(), self.meta.base)
         return self._dataset
 
     def nquads(self) -> bytes:
@@ -597,7 +599,6 @@ def load(
             [Problem(str(exc.filename or folder), 0, "", f"cannot read: {exc.strerror}")]
         ) from None
     entry = build_cache.get("dataset", key) if cache else None
-    dataset: Dataset | None = None
     if (
         entry is not None
         and isinstance(entry.get("data"), LoadedData)
@@ -614,28 +615,23 @@ def load(
         hit = False
         if cache:
             build_cache.put("dataset", key, {"data": data, "nquads": nquads})
-    backend: Store
     if endpoint is not None:
         from .stores.endpoint import EndpointStore, check_layout
 
-        backend = endpoint if isinstance(endpoint, EndpointStore) else EndpointStore(str(endpoint))
+        remote = endpoint if isinstance(endpoint, EndpointStore) else EndpointStore(str(endpoint))
+        kg = KnowledgeGraph(data, remote, nquads=nquads, key=key)
+        if data.records:
+            check_layout(remote, kg.iri(min(data.records)))
     else:
         if progress:
             progress(f"loading the {spec} store", 1, 1)
-        if spec == "memory" and dataset is None:
-            dataset = _dataset_from_nquads(nquads, data.meta.base)
+        from .provenance import to_dataset
+
+        dataset = to_dataset(nquads, data.meta.base) if spec == "memory" else None
         backend = open_store(spec, None if spec == "memory" else nquads, key, lambda: dataset)
-    kg = KnowledgeGraph(data, backend, dataset=dataset, nquads=nquads, key=key)
+        kg = KnowledgeGraph(data, backend, dataset=dataset, nquads=nquads, key=key)
     kg.cache_hit = hit
-    if endpoint is not None and data.records:
-        check_layout(backend, kg.iri(min(data.records)))  # type: ignore[arg-type]
     return kg
-
-
-def _dataset_from_nquads(nquads: bytes, base: str) -> Dataset:
-    from .provenance import to_dataset
-
-    return to_dataset(nquads, base)
 
 
 @dataclass

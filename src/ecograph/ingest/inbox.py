@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DataError, NotFoundError, Problem, UsageError
+from ..text import pick_label
 
 __all__ = [
     "INBOX",
@@ -152,8 +153,7 @@ class InboxDocument:
         counts = ", ".join(f"{n} {kind}" for kind, n in self.counts().items() if n)
         lines = [f"{self.doc_id}: {counts or 'no candidates'} ({self.rejected} rejected earlier)"]
         for candidate in self.candidates:
-            label = candidate.get("label") or {}
-            name = label.get(lang) or label.get("zh") or label.get("en") if label else ""
+            name = pick_label(candidate.get("label") or {}, lang)
             if candidate.get("kind") == "relation":
                 name = f"{candidate.get('s')} —{candidate.get('p')}→ {candidate.get('o')}"
             elif candidate.get("kind") == "observation":
@@ -182,14 +182,16 @@ def write_inbox(
     folder = _folder(dataset, doc_id)
     rejected = _rejected(folder)
     kept: dict[str, dict[str, Any]] = {}
+    left_out = 0
     for candidate in candidates:
         cid = candidate_id(candidate)
-        if cid not in rejected:
+        if cid in rejected:
+            left_out += 1
+        else:
             kept[cid] = {"cid": cid, **{k: v for k, v in candidate.items() if k != "cid"}}
     ordered = sorted(kept.values(), key=_order)
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / CANDIDATES, _HEADER.format(doc=doc_id) + _dump(ordered))
-    left_out = sum(1 for c in candidates if candidate_id(c) in rejected)
     return InboxDocument(doc_id, str(folder), ordered, left_out)
 
 
