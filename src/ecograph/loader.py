@@ -65,7 +65,7 @@ _ENTITY_KEYS = {
 }
 _OBSERVATION_KEYS = {
     "id", "type", "indicator", "area", "scope", "about", "year", "period", "value", "unit",
-    "qualifier", "note", "cite",
+    "qualifier", "note", "cite", "status",
 }  # fmt: skip
 _RELATION_KEYS = {"p", "o", "status", "basis", "cite", "note"}
 _CITE_KEYS = {"section", "quote"}
@@ -439,7 +439,9 @@ def _read_meta(folder: Path) -> DatasetMeta:
     description = _lang_map(raw.get("description", {}), where, "description", out)
     sources: dict[str, Path] = {}
     raw_sources = raw.get("sources")
-    if not isinstance(raw_sources, list) or not raw_sources:
+    if raw_sources is None:
+        raw_sources = []  # a new dataset (`ecograph init`) before its first document
+    if not isinstance(raw_sources, list):
         out.add(METADATA_FILE, raw.line, where[2], "'sources' must list the source documents")
         raw_sources = []
     for item in raw_sources:
@@ -735,6 +737,13 @@ def _read_observation(
         obs["period"] = _lang_map(raw["period"], where, "period", out, required=("zh",))
     if "year" not in raw and "period" not in raw:
         out.add(file, line, rid, "observation needs a 'year' or a 'period' note")
+    if "status" in raw:  # a target (力争到2027年…) is planned; a reported figure is done
+        if raw["status"] not in STATUSES:
+            out.add(
+                file, line, rid, f"bad status {_shown(raw['status'])} (use {', '.join(STATUSES)})"
+            )
+        else:
+            record.status = raw["status"]
     if "qualifier" in raw:
         if raw["qualifier"] not in QUALIFIERS:
             out.add(

@@ -24,6 +24,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,8 @@ class _Files:
 
     def append_record(self, name: str, block: list[str]) -> None:
         lines = self.lines.setdefault(name, [])
+        # a file made by `ecograph init` holds an empty list (`[]`) until its first record
+        lines[:] = [line for line in lines if line.strip() != "[]"]
         while lines and not lines[-1].strip():
             lines.pop()
         if lines:
@@ -128,9 +131,15 @@ class _Files:
             lines[last:last] = [f"    - {item}"]
         self.changed.add(name)
 
-    def add_source(self, document: str, file: str) -> None:
+    def add_source(
+        self, document: str, file: str, *, original: Any = None, sha256: Any = None
+    ) -> None:
         lines = self.lines["dataset.yaml"]
         entry = [f"  - document: {document}", f"    file: {file}"]
+        if original:
+            entry.append(f"    original: {_q(original)}")
+        if sha256:
+            entry.append(f"    sha256: {sha256}")
         at = next((i for i, line in enumerate(lines) if line.startswith("sources:")), None)
         if at is None:
             lines.extend(["sources:", *entry])
@@ -170,11 +179,19 @@ def _record(candidate: dict[str, Any], kind: str, english: dict[str, str]) -> li
         f"  type: {kind}",
         f"  label: {_flow({'zh': zh, 'en': _english(candidate, english)})}",
     ]
+    if kind in ("Document", "PolicyDocument", "Proposal"):
+        if candidate.get("docNumber"):
+            lines.append(f"  docNumber: {_q(candidate['docNumber'])}")
+        if candidate.get("dateIssued"):
+            lines.append(f"  dateIssued: {candidate['dateIssued']}")
     if kind == "DocumentSection":
         if candidate.get("order") is not None:
             lines.append(f"  order: {int(candidate['order'])}")
         if candidate.get("start"):
             lines.append(f"  start: {_q(candidate['start'])}")
+    constructed = candidate.get("constructed")
+    if isinstance(constructed, dict) and constructed:
+        lines.append(f"  constructed: {_flow(constructed)}")
     lines += ["  cite:", f"    - {_flow(_cite(candidate))}"]
     if kind == "DocumentSection" and candidate.get("partOf"):
         lines += ["  relations:", f"    - {_flow({'p': 'partOf', 'o': candidate['partOf']})}"]
@@ -195,6 +212,8 @@ def _observation(candidate: dict[str, Any]) -> list[str]:
         lines.append(f"  {key}: {candidate[key]}")
     if year:
         lines.append(f"  year: {_q(year)}")
+    else:  # the source gives no year: say so, guess nothing
+        lines.append('  period: {zh: 未说明年份, en: "year not stated"}')
     lines += [f"  value: {_q(candidate['value'])}", f"  unit: {candidate['unit']}"]
     if candidate.get("qualifier"):
         lines.append(f"  qualifier: {_q(candidate['qualifier'])}")
@@ -215,6 +234,34 @@ def _relation(candidate: dict[str, Any]) -> str:
         item["status"] = candidate["status"]
     cite = _flow(_cite(candidate))
     return "{" + ", ".join(f"{k}: {_q(v)}" for k, v in item.items()) + f", cite: {cite}" + "}"
+
+
+def _decimal(candidate: dict[str, Any]) -> Decimal | None:
+    try:
+        return Decimal(str(candidate.get("value")))
+    except InvalidOperation:
+        return None
+
+
+def _fact_key(candidate: dict[str, Any]) -> tuple[str, str, str, str]:
+    return tuple(  # type: ignore[return-value]
+        str(candidate.get(k) or "") for k in ("indicator", "area", "year", "unit")
+    )
+
+
+def _observations(folder: Path) -> dict[tuple[str, str, str, str], list[tuple[str, Any]]]:
+    """The dataset's observations by (indicator, area, year, unit), with their values."""
+    from ..loader import read_dataset
+
+    found: dict[tuple[str, str, str, str], list[tuple[str, Any]]] = {}
+    for record in read_dataset(folder).records.values():
+        if record.is_observation:
+            fields = record.observation
+            key = _fact_key(fields)
+            found.setdefault(key, []).append((record.id, _decimal(fields)))
+    for items in found.values():
+        items.sort()
+    return found
 
 
 def _problem(folder: Path, location: str, record_id: str, message: str) -> Problem:
@@ -282,12 +329,19 @@ def accept_candidates(
         raise UsageError(f"no candidate {unknown[0]!r} waits for {doc_id}", param="cids")
     chosen = sorted((waiting[cid] for cid in dict.fromkeys(cids)), key=_order)
     files = _Files(folder)
+    observed = _observations(folder) if any(c.get("kind") == "observation" for c in chosen) else {}
     for candidate in chosen:
         kind = candidate.get("kind")
         if kind == "document":
-            files.append_record("documents.yaml", _record(candidate, "Document", english))
+            document_type = str(candidate.get("type") or "Document")
+            files.append_record("documents.yaml", _record(candidate, document_type, english))
             source = candidate.get("file") or f"sources/{candidate.get('id')}.txt"
-            files.add_source(str(candidate.get("id")), str(source))
+            files.add_source(
+                str(candidate.get("id")),
+                str(source),
+                original=candidate.get("original"),
+                sha256=candidate.get("sha256"),
+            )
         elif kind == "section":
             files.append_record("documents.yaml", _record(candidate, "DocumentSection", english))
         elif kind == "entity" and candidate.get("link"):
@@ -299,8 +353,24 @@ def accept_candidates(
             target = into or files.file_of_type(kind_name, "entities.yaml")
             files.append_record(target, _record(candidate, kind_name, english))
         elif kind == "observation":
+            key = _fact_key(candidate)
+            same = [rid for rid, value in observed.get(key, []) if value == _decimal(candidate)]
+            if same:
+                # the same figure from another document: one fact with both citations
+                files.add_to_list(same[0], "cite", _flow(_cite(candidate)))
+                continue
+            lines = _observation(candidate)
+            record_id = lines[0][len("- id: ") :]
+            if record_id in files.records() or any(
+                record_id == rid for items in observed.values() for rid, _ in items
+            ):
+                # a figure that differs from one recorded already: its own record, which
+                # `validate` reports as a conflict
+                record_id = f"{record_id}-{doc_id}"
+                lines[0] = f"- id: {record_id}"
             target = files.file_of_type("Observation", "observations.yaml")
-            files.append_record(target, _observation(candidate))
+            files.append_record(target, lines)
+            observed.setdefault(key, []).append((record_id, _decimal(candidate)))
         elif kind == "relation":
             files.add_to_list(str(candidate["s"]), "relations", _relation(candidate))
         else:
