@@ -149,3 +149,97 @@ def test_a_third_source_lists_every_other_value(city: Path) -> None:
 def test_the_bundled_data_has_no_conflict(ordos_kg: ecograph.KnowledgeGraph) -> None:
     # 中国城市新质生产力排名第15位 and 入选前20名 (top 20) of one year: a rank and a bound
     assert not [w for w in ordos_kg.data.warnings if "conflict" in w.message]
+
+
+# --------------------------------------------------------------------------- lookup and series
+
+
+def test_lookup_of_the_indicator_shows_both_sources(city: Path, runner) -> None:
+    result = runner.invoke(main, ["lookup", "研发经费投入", "--data", str(city)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    start = lines.index("Observations (3; 2 in conflict):")
+    assert lines[start + 1 : start + 7] == [
+        "  2023  研发经费投入 [示例市]: 10.2亿元",
+        "      “2023年，全市研发经费投入10.2亿元” — 一、2024年工作回顾",
+        "  2024  研发经费投入 [示例市]: 超12.5亿元  "
+        "[conflict: 13.1亿元 (rd-spending-shili-2024-plan)]",
+        "      “2024年，全市研发经费投入超12.5亿元” — 二、人才与投入 (briefing)",
+        "  2024  研发经费投入 [示例市]: 13.1亿元  [conflict: 超12.5亿元 (rd-spending-shili-2024)]",
+        "      “2024年，全市研发经费投入13.1亿元” — 一、2024年工作回顾 (plan-2025)",
+    ]
+    card = json.loads(
+        runner.invoke(
+            main, ["lookup", "rd-spending", "--data", str(city), "--format", "json"]
+        ).output
+    )["card"]
+    by_id = {o["id"]: o for o in card["observations"]}
+    assert by_id["rd-spending-shili-2024"]["conflict"] is True
+    assert by_id["rd-spending-shili-2024"]["conflicts_with"] == ["rd-spending-shili-2024-plan"]
+    assert by_id["rd-spending-shili-2024-plan"]["citations"][0]["document"] == "plan-2025"
+    assert by_id["rd-spending-shili-2023"]["conflict"] is False
+    assert by_id["rd-spending-shili-2023"]["conflicts_with"] == []
+
+
+def test_lookup_of_the_area_marks_conflicts_and_repeats(city: Path) -> None:
+    card = ecograph.load(city).lookup("示例市").card
+    assert card is not None
+    marks = {o.id: (o.conflict, o.conflicts_with, o.agrees_with) for o in card.observations}
+    assert marks == {
+        "rd-spending-shili-2023": (False, [], []),
+        "rd-spending-shili-2024": (True, ["rd-spending-shili-2024-plan"], []),
+        "rd-spending-shili-2024-plan": (True, ["rd-spending-shili-2024"], []),
+        "high-tech-enterprise-count-shili-2024": (
+            False, [], ["high-tech-enterprise-count-shili-2024-plan"],
+        ),
+        "high-tech-enterprise-count-shili-2024-plan": (
+            False, [], ["high-tech-enterprise-count-shili-2024"],
+        ),
+    }  # fmt: skip
+    text = card.to_text("en")
+    assert "Observations (5; 2 in conflict):" in text
+    assert (
+        "  2024  Number of high-tech enterprises: 120 enterprises  "
+        "[same fact as high-tech-enterprise-count-shili-2024]"
+    ) in text
+
+
+def test_lookup_of_an_observation_id_shows_its_fact(city: Path, runner) -> None:
+    result = runner.invoke(main, ["lookup", "rd-spending-shili-2024-plan", "--data", str(city)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:3] == [
+        "研发经费投入（示例市，2024年）  R&D expenditure (Shili, 2024)",
+        "  id: rd-spending-shili-2024-plan  "
+        "<https://w3id.org/ecograph/shili/id/rd-spending-shili-2024-plan>",
+        "  kinds: 观测值 (Observation)",
+    ]
+    assert "Observations (2; 2 in conflict):" in lines
+    assert "      “2024年，全市研发经费投入超12.5亿元” — 二、人才与投入 (briefing)" in lines
+    result = ecograph.load(city).lookup("rd-spending-shili-2023")
+    assert result.status == "found" and result.match is not None and result.match.how == "id"
+    assert result.card is not None and [o.role for o in result.card.observations] == ["self"]
+    near = ecograph.load(city).lookup("rd-spending-shili-2030")  # no observation: names as before
+    assert near.match is None or near.match.how in ("partial", "fuzzy")
+
+
+def test_series_marks_the_conflict_with_both_documents(city: Path) -> None:
+    result = ecograph.load(city).series("rd-spending")
+    assert [
+        (p.year, p.value, p.conflict, [s.document for s in p.sources]) for p in result.points
+    ] == [
+        ("2023", "10.2", False, ["plan-2025"]),
+        ("2024", "12.5", True, ["briefing"]),
+        ("2024", "13.1", True, ["plan-2025"]),
+    ]
+    assert result.conflicts == 2
+
+
+def test_a_rank_and_a_top_n_bound_are_no_conflict(ordos_kg: ecograph.KnowledgeGraph) -> None:
+    points = ordos_kg.series("city-new-quality-productivity-rank").points
+    assert [(p.value, p.qualifier, p.conflict) for p in points] == [
+        ("15", None, False),
+        ("20", "前", False),
+    ]
+    card = ordos_kg.lookup("city-new-quality-productivity-rank").card
+    assert card is not None and not any(o.conflict or o.agrees_with for o in card.observations)
