@@ -243,3 +243,72 @@ def test_a_rank_and_a_top_n_bound_are_no_conflict(ordos_kg: ecograph.KnowledgeGr
     ]
     card = ordos_kg.lookup("city-new-quality-productivity-rank").card
     assert card is not None and not any(o.conflict or o.agrees_with for o in card.observations)
+
+
+# --------------------------------------------------------------------------- the viewer's chart
+
+
+def page_data(kg: ecograph.KnowledgeGraph) -> dict:
+    from .test_view import payload_of
+
+    return payload_of(kg.render_view())
+
+
+def test_the_card_of_the_area_carries_the_series(city: Path) -> None:
+    data = page_data(ecograph.load(city))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    [chart] = nodes["shili"]["series"]  # the 120 enterprises agree: one point, no chart
+    assert chart["indicator"] == {"zh": "研发经费投入", "en": "R&D expenditure"}
+    assert chart["unit"] == {"zh": "亿元", "en": "100 million yuan"} and "area" not in chart
+    assert [(p["year"], p["value"], p.get("conflict", False)) for p in chart["points"]] == [
+        ("2023", "10.2", False),
+        ("2024", "12.5", True),
+        ("2024", "13.1", True),
+    ]
+    source = chart["points"][1]["sources"][0]
+    assert source["quote"] == "2024年，全市研发经费投入超12.5亿元"
+    assert source["document"] == "briefing"
+    assert data["documents"]["briefing"] == {
+        "zh": "示例市科技工作简报",
+        "en": "Shili science and technology briefing",
+    }
+    assert source["amount"]["zh"] == "超12.5亿元"
+    conflicting = [o["amount"]["zh"] for o in nodes["shili"]["obs"] if o.get("conflict")]
+    assert sorted(conflicting) == ["13.1亿元", "超12.5亿元"]
+
+
+def test_agreeing_sources_are_one_point(city: Path) -> None:
+    merge_the_agreeing_record(city)
+    (city / "later.yaml").write_text(
+        "- id: high-tech-enterprise-count-shili-2023\n  type: Observation\n"
+        '  indicator: high-tech-enterprise-count\n  area: shili\n  year: "2023"\n'
+        '  value: "120"\n  unit: enterprise\n'
+        "  cite: {section: plan-2025-s1, quote: 高新技术企业120家}\n",
+        encoding="utf-8",
+    )
+    nodes = {n["id"]: n for n in page_data(ecograph.load(city))["nodes"]}
+    chart = next(c for c in nodes["shili"]["series"] if c["unit"]["en"] == "enterprises")
+    assert [(p["year"], len(p["sources"])) for p in chart["points"]] == [("2023", 1), ("2024", 2)]
+
+
+def test_the_chart_data_is_the_same_from_either_store(city: Path) -> None:
+    assert (
+        ecograph.load(city, store="memory").render_view()
+        == ecograph.load(city, store="oxigraph").render_view()
+    )
+
+
+def test_ordos_charts_are_drawn_where_an_indicator_has_two_years(
+    ordos_kg: ecograph.KnowledgeGraph,
+) -> None:
+    nodes = {n["id"]: n for n in page_data(ordos_kg)["nodes"]}
+    charted = {
+        node: [(c["indicator"]["zh"], [p["year"] for p in c["points"]]) for c in n["series"]]
+        for node, n in nodes.items()
+        if "series" in n
+    }
+    assert charted["three-zeros-action"] == [("“三清零”企业数量", ["2021", "2024"])]
+    assert ("“三清零”企业数量", ["2021", "2024"]) in charted["ordos"]
+    assert not any(
+        p.get("conflict") for n in nodes.values() for c in n.get("series", []) for p in c["points"]
+    )
