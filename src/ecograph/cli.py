@@ -1072,8 +1072,8 @@ def series(
     indicator: str, area: str | None, fmt: str, excel: bool, lang: str, data: Path | None
 ) -> None:
     """An indicator across years and documents, each point with the document, section and
-    quote behind it. Two sources that give one area and year different values are both shown,
-    marked as a conflict.
+    quote behind it. Two sources that give one fact (area, year and unit, as validate compares
+    them) different values are both shown, marked as a conflict.
 
     \b
     Examples:

@@ -20,6 +20,7 @@ from .namespaces import ECO_NS, SKOS_NS
 from .text import check_lang, cite_lines, other_lang, pick_label
 
 if TYPE_CHECKING:
+    from .facts import FactKey
     from .stores import Store
 
 __all__ = [
@@ -31,8 +32,12 @@ __all__ = [
     "NameIndex",
     "ObservationView",
     "RelationView",
+    "SourceView",
     "amount_text",
+    "observation_contexts",
     "pick_label",
+    "read_observations",
+    "section_documents",
 ]
 
 #: kinds that are bookkeeping, not things of the ecosystem: never offered by lookups
@@ -150,7 +155,7 @@ class ObservationView:
         """Value, unit and hedge in ``lang`` (see :func:`amount_text`)."""
         return amount_text(self.value, pick_label(self.unit_labels, lang), self.qualifier, lang)
 
-    def fact(self) -> Any:
+    def fact(self) -> FactKey | None:
         """The fact this observation states (:func:`ecograph.facts.fact_key`), or ``None``."""
         from .facts import fact_key
 
@@ -634,15 +639,28 @@ eco:refArea ?area .
   OPTIONAL { ?obs eco:periodNote ?periodZh FILTER(lang(?periodZh) = "zh") }
   OPTIONAL { ?obs eco:periodNote ?periodEn FILTER(lang(?periodEn) = "en") }
   OPTIONAL { ?obs eco:qualifier ?qual }
-  OPTIONAL { ?obs eco:scope ?scope }
-  OPTIONAL { ?obs eco:about ?about }
   OPTIONAL { ?g eco:assertionAbout ?obs ; eco:citation ?c . \
 ?c oa:exact ?quote ; eco:section ?section }
 }"""
+# Scope and subject are read apart: Virtuoso 7 leaves an OPTIONAL eco:about unbound on some rows
+# of the query above (whose UNION binds ?e through eco:about), which would split one fact in two.
+_CONTEXTS_QUERY = """
+SELECT ?obs ?p ?o WHERE { VALUES ?p { eco:scope eco:about } ?obs a eco:Observation ; ?p ?o }"""
 _OBSERVATION_QUERY = """
 SELECT ?e ?ind WHERE { ?e a eco:Observation ; eco:indicator ?ind }"""
 _SECTIONS_QUERY = """
 SELECT ?section ?parent WHERE { ?section a eco:DocumentSection ; eco:partOf ?parent }"""
+
+
+def observation_contexts(store: Store, base: str) -> dict[str, dict[str, str]]:
+    """Every observation's id → its ``scope`` and ``about`` ids (those it has), for entity ids
+    under ``base``: what, beyond indicator, area, year and unit, tells two facts apart."""
+    contexts: dict[str, dict[str, str]] = {}
+    for row in store.query(_CONTEXTS_QUERY).rows:
+        obs, p, o = row["obs"]["value"], row["p"]["value"], row["o"]["value"]
+        if obs.startswith(base) and o.startswith(base) and p.startswith(ECO_NS):
+            contexts.setdefault(obs[len(base) :], {})[p[len(ECO_NS) :]] = o[len(base) :]
+    return contexts
 
 
 def section_documents(store: Store, base: str) -> dict[str, str]:
@@ -678,6 +696,7 @@ def read_observations(
     base = index.base
     if documents is None:
         documents = section_documents(store, base)
+    contexts = observation_contexts(store, base)
 
     def local(iri: str) -> str:
         return iri[len(base) :] if iri.startswith(base) else iri
@@ -706,8 +725,8 @@ def read_observations(
                 qualifier=row["qual"]["value"] if "qual" in row else None,
                 area=area,
                 area_labels=index.labels(area),
-                scope=local(row["scope"]["value"]) if "scope" in row else None,
-                about=local(row["about"]["value"]) if "about" in row else None,
+                scope=contexts.get(obs_id, {}).get("scope"),
+                about=contexts.get(obs_id, {}).get("about"),
             )
         elif row["role"]["value"] not in obs_view.role.split("+"):
             obs_view.role = "+".join(sorted([*obs_view.role.split("+"), row["role"]["value"]]))
@@ -762,15 +781,11 @@ def _observation_entry(
         "en": own.year or own.period.get("en", "") or own.period.get("zh", ""),
     }
     labels = {}
-    for lang in ("zh", "en"):
+    for lang, comma, brackets in (("zh", "，", "（{}）"), ("en", ", ", " ({})")):
         indicator = pick_label(own.indicator_labels, lang) or own.indicator
         area = pick_label(own.area_labels, lang) or own.area
-        shown = ", ".join(x for x in (area, when[lang]) if x)
-        labels[lang] = (
-            f"{indicator}（{shown.replace(', ', '，')}）"
-            if lang == "zh"
-            else (f"{indicator} ({shown})")
-        )
+        shown = comma.join(x for x in (area, when[lang]) if x)
+        labels[lang] = indicator + brackets.format(shown)
     return _Entry(obs_id, iri, labels, {}, ["Observation"]), fact
 
 

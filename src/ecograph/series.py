@@ -22,16 +22,13 @@ if TYPE_CHECKING:
 __all__ = ["SeriesPoint", "SeriesResult", "SeriesSource", "series"]
 
 _QUERY = """
-SELECT ?ind ?obs ?area ?year ?periodZh ?periodEn ?value ?unit ?qual ?scope ?about ?quote ?section
-WHERE {
+SELECT ?ind ?obs ?area ?year ?periodZh ?periodEn ?value ?unit ?qual ?quote ?section WHERE {
   ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit ;
        eco:refArea ?area .
   OPTIONAL { ?obs eco:year ?year }
   OPTIONAL { ?obs eco:periodNote ?periodZh FILTER(lang(?periodZh) = "zh") }
   OPTIONAL { ?obs eco:periodNote ?periodEn FILTER(lang(?periodEn) = "en") }
   OPTIONAL { ?obs eco:qualifier ?qual }
-  OPTIONAL { ?obs eco:scope ?scope }
-  OPTIONAL { ?obs eco:about ?about }
   OPTIONAL {
     ?g eco:assertionAbout ?obs ; eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section .
   }
@@ -141,7 +138,7 @@ def series(store: Store, names: NameIndex, indicator: str, area: str | None = No
     ``store``, of the area ``area`` (id or name) if given, with the source of each point."""
     from .facts import fact_key, fact_peers
     from .loader import printed_number
-    from .lookup import section_documents
+    from .lookup import observation_contexts, section_documents
     from .stores import Iri
 
     indicator_id = _resolve(names, indicator, "Indicator")
@@ -153,6 +150,7 @@ def series(store: Store, names: NameIndex, indicator: str, area: str | None = No
         return value[len(base) :] if value.startswith(base) else value
 
     documents = section_documents(store, base)
+    contexts = observation_contexts(store, base)
     points: dict[tuple[str | None, ...], SeriesPoint] = {}
     rows = store.query(_QUERY, {"ind": Iri(base + indicator_id)}).rows
     for row in rows:
@@ -163,8 +161,7 @@ def series(store: Store, names: NameIndex, indicator: str, area: str | None = No
         unit = local(row["unit"])
         qualifier = row["qual"]["value"] if "qual" in row else None
         value = printed_number(row["value"]["value"])
-        scope = local(row["scope"]) if "scope" in row else None
-        about = local(row["about"]) if "about" in row else None
+        scope, about = (contexts.get(local(row["obs"]), {}).get(k) for k in ("scope", "about"))
         key = (row_area, year, value, unit, qualifier, scope, about)
         point = points.get(key)
         if point is None:

@@ -442,13 +442,10 @@ def _citation(cite: Any, details: _Details) -> dict[str, Any]:
 
 
 _OBSERVATIONS_QUERY = """
-SELECT ?obs ?e ?ind ?value ?unit ?area ?scope ?about ?year ?qual ?periodZh ?periodEn ?quote ?section
-WHERE {
+SELECT ?obs ?e ?ind ?value ?unit ?area ?year ?qual ?periodZh ?periodEn ?quote ?section WHERE {
   ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit ;
        eco:refArea ?area .
   { ?obs eco:refArea ?e } UNION { ?obs eco:about ?e }
-  OPTIONAL { ?obs eco:scope ?scope }
-  OPTIONAL { ?obs eco:about ?about }
   OPTIONAL { ?obs eco:year ?year }
   OPTIONAL { ?obs eco:qualifier ?qual }
   OPTIONAL { ?obs eco:periodNote ?periodZh FILTER(lang(?periodZh) = "zh") }
@@ -533,7 +530,7 @@ def _number(value: str) -> float:
 
 class _Details:
     """What the page shows about nodes beyond the projection: observations (and the series
-    they draw), own citations, aliases, entity status, the dataset title. Read with four bulk
+    they draw), own citations, aliases, entity status, the dataset title. Read with six bulk
     queries, not per node."""
 
     def __init__(self) -> None:
@@ -552,7 +549,7 @@ class _Details:
     def read(cls, source: ViewSource) -> _Details:
         from ..facts import fact_key, fact_peers
         from ..loader import printed_number
-        from ..lookup import amount_text, pick_label, section_documents
+        from ..lookup import amount_text, observation_contexts, pick_label, section_documents
 
         details = cls()
         details.index = source.names
@@ -568,6 +565,7 @@ class _Details:
 
         graph = source.projection.graph
         documents = section_documents(store, base)
+        contexts = observation_contexts(store, base)  # scope and about, read apart (see lookup)
         seen: dict[tuple[str, str], dict[str, Any]] = {}
         facts: dict[str, tuple[Any, str]] = {}  # observation id -> (fact, value as printed)
         chart_keys: dict[int, tuple[str, ...]] = {}  # id(item) -> what its chart is of
@@ -578,7 +576,7 @@ class _Details:
             item = seen.get((entity, obs_id))
             if item is None:
                 indicator, unit_id, area = (local(row[k]) for k in ("ind", "unit", "area"))
-                scope, about = (local(row[k]) if k in row else "" for k in ("scope", "about"))
+                scope, about = (contexts.get(obs_id, {}).get(k, "") for k in ("scope", "about"))
                 year = row["year"]["value"] if "year" in row else None
                 period = {
                     k: row[c]["value"]
