@@ -22,6 +22,8 @@ REPO = TESTS.parent
 ORDOS = REPO / "graph_data" / "ordos"
 SHILI = TESTS / "data" / "shili"  # a fictional city made for these tests
 BROKEN = TESTS / "data" / "broken"
+#: a second source document for the test city, which conflicts on purpose with the first
+SECOND_DOCUMENT = TESTS / "data" / "second-document"
 GOLDEN = TESTS / "golden"
 
 
@@ -80,6 +82,25 @@ def shili_copy(tmp_path: Path) -> Path:
     target = tmp_path / "shili"
     shutil.copytree(SHILI, target)
     return target
+
+
+def two_documents(folder: Path) -> Path:
+    """The fictional test city with the plan of 2025 (``tests/data/second-document``) as a
+    second source document, written to ``folder``."""
+    shutil.copytree(SHILI, folder)
+    shutil.copy(SECOND_DOCUMENT / "plan-2025.yaml", folder / "plan-2025.yaml")
+    shutil.copy(SECOND_DOCUMENT / "sources" / "plan-2025.txt", folder / "sources" / "plan-2025.txt")
+    metadata = folder / "dataset.yaml"
+    text = metadata.read_text(encoding="utf-8")
+    briefing = "    file: sources/briefing.txt\n"
+    assert briefing in text
+    metadata.write_text(
+        text.replace(
+            briefing, briefing + "  - document: plan-2025\n    file: sources/plan-2025.txt\n"
+        ),
+        encoding="utf-8",
+    )
+    return folder
 
 
 # --------------------------------------------------------------------------- servers

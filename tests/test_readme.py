@@ -27,7 +27,7 @@ from click.testing import CliRunner
 
 from ecograph.cli import main
 
-from .conftest import BROKEN, REPO, SHILI, free_port, wait_until_answering
+from .conftest import BROKEN, REPO, SHILI, free_port, two_documents, wait_until_answering
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 
@@ -92,8 +92,9 @@ def _run(command: str, runner: CliRunner) -> tuple[int, list[str]]:
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder to run the examples in, holding the README's ``broken-city`` and ``loose-city``:
-    the fictional test city with two broken fixtures, or two fixtures that only warn, dropped in."""
+    """A folder to run the examples in, holding the README's ``broken-city``, ``loose-city`` and
+    ``two-documents``: the fictional test city with two broken fixtures, or two fixtures that only
+    warn, dropped in, or with a second source document that conflicts with the first."""
     broken_city = tmp_path / "broken-city"
     shutil.copytree(SHILI, broken_city)
     for name in ("dangling-reference.yaml", "unknown-kind.yaml"):
@@ -102,6 +103,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(SHILI, loose_city)
     for name in ("isolated-record.yaml", "quote-names-neither-end.yaml"):
         shutil.copy(BROKEN.parent / "warn" / name, loose_city / name)
+    two_documents(tmp_path / "two-documents")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ECOGRAPH_DATA", raising=False)
     monkeypatch.delenv("ECOGRAPH_STORE", raising=False)

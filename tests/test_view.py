@@ -31,7 +31,7 @@ from ecograph.viewer import (
     script_json,
 )
 
-from .conftest import TESTS
+from .conftest import TESTS, two_documents
 
 XSS = TESTS / "data" / "xss"  # a fictional city whose names and quotes are injection payloads
 CHROMIUM = Path(view_module.CHROMIUM)
@@ -815,6 +815,89 @@ const b = document.getElementById('ecograph-graph').getBoundingClientRect();
         )
         assert page.errors == []
         assert all(u.startswith(("file:", "data:", "about:")) for u in page.requests), page.requests
+    finally:
+        page.close()
+
+
+CHART = "#ecograph-details .ecograph-chart"
+
+
+def test_the_card_draws_the_series_with_both_conflicting_points(
+    browser: Any, tmp_path: Path
+) -> None:
+    """The test city with a second document: the area's card draws R&D spending by year, the two
+    figures of 2024 as two marks, each titled with its value, unit and source."""
+    kg = ecograph.load(two_documents(tmp_path / "two-documents"))
+    page = Page(browser, Path(kg.view(tmp_path / "two.html").path))
+    try:
+        page.js("window.ecographView.selectNode('shili')")
+        assert page.js(f"document.querySelectorAll('{CHART} svg').length") == 1
+        assert page.page.inner_text(f"{CHART} figcaption") == "研发经费投入（亿元）"
+        marks = page.js(
+            f"[...document.querySelectorAll('{CHART} circle')].map(c => ({{"
+            "year: c.dataset.year, value: c.dataset.value,"
+            "conflict: c.classList.contains('conflict'),"
+            "x: +c.getAttribute('cx'), y: +c.getAttribute('cy'), title: c.textContent}))"
+        )
+        assert [(m["year"], m["value"], m["conflict"]) for m in marks] == [
+            ("2023", "10.2", False),
+            ("2024", "12.5", True),
+            ("2024", "13.1", True),
+        ]
+        # two marks of one year side by side, the higher value higher up
+        assert marks[1]["x"] != marks[2]["x"] and marks[2]["y"] < marks[1]["y"] < marks[0]["y"]
+        assert marks[1]["title"] == (
+            "2024年：超12.5亿元 (来源不一致)\n"
+            "“2024年，全市研发经费投入超12.5亿元” — 示例市科技工作简报 · 二、人才与投入"
+        )
+        assert "示例市2025年科技创新工作要点 · 一、2024年工作回顾" in marks[2]["title"]
+        assert "2024年：两份文件给出的数值不同，两个都保留。" in page.page.inner_text(CHART)
+        details = page.page.inner_text("#ecograph-details")
+        assert details.count("来源不一致") == 2  # the two figures in the list, marked
+        # the chart's layout is the same every time
+        first = page.js(f"document.querySelector('{CHART}').outerHTML")
+        page.js("window.ecographView.selectNode('shili-laboratory')")
+        assert page.js(f"document.querySelectorAll('{CHART}').length") == 0  # no figures
+        page.js("window.ecographView.selectNode('shili')")
+        assert page.js(f"document.querySelector('{CHART}').outerHTML") == first
+        page.page.locator("#ecograph-side").screenshot(path=str(tmp_path / "chart.png"))
+        assert page.errors == [] and not [m for m in page.console if m[0] in ("error", "warning")]
+    finally:
+        page.close()
+
+
+def test_the_chart_shows_injection_payloads_as_text(browser: Any, tmp_path: Path) -> None:
+    """The injection city with a second year and a conflicting figure: the chart's caption
+    and mark titles hold the payloads as text, and nothing runs."""
+    import shutil
+
+    folder = tmp_path / "xss"
+    shutil.copytree(XSS, folder)
+    quote = "'2024年，全市研发经费投入超3.5亿元\"onmouseover=alert(3)'"
+    (folder / "more.yaml").write_text(
+        "".join(
+            f"- id: rd-spending-zhuru-{year}{suffix}\n  type: Observation\n"
+            f"  indicator: rd-spending\n  area: zhuru\n  year: '{year}'\n  value: '{value}'\n"
+            f"  unit: yi-yuan\n  cite: {{section: briefing-s2, quote: {quote}}}\n"
+            for year, suffix, value in (("2023", "", "3.5"), ("2024", "-b", "2024"))
+        ),
+        encoding="utf-8",
+    )
+    kg = ecograph.load(folder)
+    page = Page(browser, Path(kg.view(tmp_path / "xss.html").path))
+    try:
+        page.js("window.ecographView.selectNode('zhuru')")
+        assert page.js(f"document.querySelectorAll('{CHART} circle.conflict').length") == 2
+        caption = page.page.inner_text(f"{CHART} figcaption")
+        assert caption == "研发经费投入<img src=x onerror=alert(1)>（亿元）"
+        titles = page.js(
+            f"[...document.querySelectorAll('{CHART} title')].map(t => t.textContent).join('\\n')"
+        )
+        assert '"onmouseover=alert(3)' in titles and "<img src=x onerror=alert(1)>" in titles
+        assert page.js("document.querySelectorAll('img, iframe, object, embed').length") == 0
+        assert page.js("document.querySelectorAll('svg').length") == 1  # the chart, nothing else
+        assert page.js("typeof window.__ecographXss") == "undefined" and page.dialogs == []
+        assert page.errors == []
     finally:
         page.close()
 

@@ -28,7 +28,9 @@ from ._version import __version__
 __all__ = ["MAX_ENTRIES", "cache_dir", "content_key", "enabled", "get", "put"]
 
 MAX_ENTRIES = 16
-_FORMAT = "3"
+#: bumped when what an entry holds changes without a version change (4: the loader's warnings
+#: include conflicting observations)
+_FORMAT = "4"
 _MANIFEST = "manifest.json"
 #: a temporary folder older than this is a leftover of a killed writer
 _STALE_SECONDS = 3600

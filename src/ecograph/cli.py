@@ -458,14 +458,17 @@ def query(
 @endpoint_option
 def lookup(text: str, fmt: str, strict: bool, lang: str, data: Path | None) -> None:
     """Find an entity by Chinese name, alias, English name, pinyin (with or without tones and
-    spaces), id or a near miss, and show its card: kinds, labels, attributes, observations,
-    and every relation in and out with its status and the quote and section behind it.
+    spaces), id or a near miss, and show its card: kinds, labels, attributes, observations
+    (conflicting figures of two documents marked, with the document of each quote), and every
+    relation in and out with its status and the quote and section behind it. An observation's
+    id shows that figure with the other observations of its fact.
 
     \b
     Examples:
       ecograph lookup 鄂尔多斯实验室
       ecograph lookup "eerduosi shiyanshi" --lang en
       ecograph lookup 实验室 --strict
+      ecograph lookup national-high-tech-enterprise-count-ordos-2024
     """
     result = _load(data).lookup(text)
     emit(result, fmt, lang=lang, err=result.status == "not_found")
@@ -1069,8 +1072,8 @@ def series(
     indicator: str, area: str | None, fmt: str, excel: bool, lang: str, data: Path | None
 ) -> None:
     """An indicator across years and documents, each point with the document, section and
-    quote behind it. Two sources that give one area and year different values are both shown,
-    marked as a conflict.
+    quote behind it. Two sources that give one fact (area, year and unit, as validate compares
+    them) different values are both shown, marked as a conflict.
 
     \b
     Examples:

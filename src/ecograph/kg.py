@@ -327,14 +327,27 @@ class KnowledgeGraph:
         return self._projection
 
     def lookup(self, text: str):
-        """Find an entity by Chinese name, alias, English name, pinyin, id or a near miss.
+        """Find an entity by Chinese name, alias, English name, pinyin, id or a near miss (or an
+        observation by its id: its card shows the other observations of its fact).
 
         Returns a :class:`~ecograph.lookup.LookupResult`: ``found`` with the entity's card,
         ``ambiguous`` with candidates, or ``not_found`` with the closest names.
         """
-        from .lookup import LookupResult, build_card
+        from .errors import NotFoundError
+        from .loader import SLUG_RE
+        from .lookup import LookupResult, Match, build_card
 
         index = self.names()
+        slug = text.strip()
+        if slug not in index.entries and SLUG_RE.fullmatch(slug):
+            # an observation's id: observations have no names, so the index does not hold them
+            try:
+                card = build_card(self._store, index, slug)
+            except NotFoundError:
+                pass
+            else:
+                match = Match(card.id, card.iri, dict(card.labels), list(card.kinds), slug, "id", 1)
+                return LookupResult(text, "found", match=match, card=card)
         best, others = index.search(text)
         if len(best) == 1:
             return LookupResult(

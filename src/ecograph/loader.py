@@ -265,7 +265,8 @@ class LoadedData:
     records: dict[str, Record]
     files: list[str]
     #: what a careful second reader would question but that does not stop a build: records with
-    #: no relation, relations whose quotes name neither end (see :func:`read_dataset`)
+    #: no relation, relations whose quotes name neither end, observations of one fact that
+    #: disagree or repeat each other (see :func:`read_dataset`)
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -829,6 +830,7 @@ def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = Non
     if out.problems:
         raise DataError(out.problems)
     _warn_unmentioned(records, meta.mentions, warnings)
+    _warn_conflicts(records, meta, warnings)
     return LoadedData(
         meta=meta,
         records=records,
@@ -1275,6 +1277,62 @@ def _warn_isolated(records: dict[str, Record], out: _Collector, warnings: _Colle
                 record.id,
                 "record says 'isolated:' but takes part in relations; drop 'isolated:'",
             )
+
+
+def _warn_conflicts(records: dict[str, Record], meta: DatasetMeta, warnings: _Collector) -> None:
+    """Observations of one fact (:mod:`ecograph.facts`: indicator, area, year, unit) that state
+    other values are sources that disagree: both stay, each warned with the other's value, place
+    and document. Observations of one fact that state the same value are one fact recorded
+    twice: one record citing both sources says it once."""
+    from .facts import fact_key, fact_peers
+
+    observations = {
+        rid: (
+            fact_key(
+                obs.get("indicator", ""), obs.get("area", ""), obs.get("year"),
+                obs.get("unit", ""), scope=obs.get("scope"), about=obs.get("about"),
+                qualifier=obs.get("qualifier"),
+            ),
+            obs.get("value", ""),
+        )
+        for rid, record in records.items()
+        if record.is_observation and "value" in (obs := record.observation)
+    }  # fmt: skip
+
+    def documents(record: Record) -> str:
+        found: list[str] = []
+        for cite in record.cites:
+            section = records.get(cite.section)
+            document = _document_of(section, records, meta.sources) if section else None
+            if (document or cite.section) not in found:
+                found.append(document or cite.section)
+        return ", ".join(found) or "no source"
+
+    def stated(rid: str) -> str:
+        return f"{records[rid].observation['value']} ({documents(records[rid])})"
+
+    def elsewhere(rid: str) -> str:
+        record = records[rid]
+        return f"{stated(rid)} in {record.file}:{record.line} {rid}"
+
+    for rid, peers in fact_peers(observations).items():
+        record = records[rid]
+        obs = record.observation
+        what = f"{obs['indicator']} {obs['area']} {obs['year']}"
+        what += "".join(f" ({key} {obs[key]})" for key in ("scope", "about") if key in obs)
+        if peers.conflict:
+            warnings.add(
+                record.file, record.line, rid,
+                f"conflict: {what} is {stated(rid)} here and "
+                + ", ".join(elsewhere(other) for other in peers.conflict),
+            )  # fmt: skip
+        if peers.agree:
+            warnings.add(
+                record.file, record.line, rid,
+                f"same fact recorded twice: {what} is {stated(rid)} here and "
+                + ", ".join(elsewhere(other) for other in peers.agree)
+                + "; keep one record with both cites",
+            )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- RDF

@@ -20,6 +20,7 @@ from .namespaces import ECO_NS, SKOS_NS
 from .text import check_lang, cite_lines, other_lang, pick_label
 
 if TYPE_CHECKING:
+    from .facts import FactKey
     from .stores import Store
 
 __all__ = [
@@ -31,8 +32,12 @@ __all__ = [
     "NameIndex",
     "ObservationView",
     "RelationView",
+    "SourceView",
     "amount_text",
+    "observation_contexts",
     "pick_label",
+    "read_observations",
+    "section_documents",
 ]
 
 #: kinds that are bookkeeping, not things of the ecosystem: never offered by lookups
@@ -103,6 +108,14 @@ class CitationView:
 
 
 @dataclass
+class SourceView(CitationView):
+    """An observation's citation with the source document its section belongs to: where
+    documents disagree, which one says what."""
+
+    document: str = ""  # document id
+
+
+@dataclass
 class RelationView:
     direction: str  # "out": this entity → other; "in": other → this entity
     predicate: str  # local name, e.g. branchOf
@@ -129,11 +142,27 @@ class ObservationView:
     qualifier: str | None
     area: str
     area_labels: dict[str, str]
-    citations: list[CitationView] = field(default_factory=list)
+    citations: list[SourceView] = field(default_factory=list)
+    scope: str | None = None
+    about: str | None = None
+    #: another observation of the same fact (:mod:`ecograph.facts`) states another value
+    conflict: bool = False
+    #: the observations of the same fact that state another value, and those that state this one
+    conflicts_with: list[str] = field(default_factory=list)
+    agrees_with: list[str] = field(default_factory=list)
 
     def amount(self, lang: str) -> str:
         """Value, unit and hedge in ``lang`` (see :func:`amount_text`)."""
         return amount_text(self.value, pick_label(self.unit_labels, lang), self.qualifier, lang)
+
+    def fact(self) -> FactKey | None:
+        """The fact this observation states (:func:`ecograph.facts.fact_key`), or ``None``."""
+        from .facts import fact_key
+
+        return fact_key(
+            self.indicator, self.area, self.year, self.unit,
+            scope=self.scope, about=self.about, qualifier=self.qualifier,
+        )  # fmt: skip
 
 
 @dataclass
@@ -184,13 +213,33 @@ class EntityCard:
             lines.append(f"  note: {pick_label(self.notes, lang)}")
         lines += cite_lines(self.citations, lang, "  source: ")
         if self.observations:
-            lines.append(f"Observations ({len(self.observations)}):")
+            by_id = {obs.id: obs for obs in self.observations}
+            conflicts = sum(1 for obs in self.observations if obs.conflict)
+            marked = f"; {conflicts} in conflict" if conflicts else ""
+            lines.append(f"Observations ({len(self.observations)}{marked}):")
             for obs in self.observations:
                 when = obs.year or pick_label(obs.period, lang) or "?"
                 area = "" if obs.area == self.id else f" [{pick_label(obs.area_labels, lang)}]"
                 indicator = pick_label(obs.indicator_labels, lang)
-                lines.append(f"  {when}  {indicator}{area}: {obs.amount(lang)}")
-                lines += cite_lines(obs.citations, lang, "      ")
+                mark = ""
+                if obs.conflict:
+                    others = ", ".join(
+                        f"{by_id[o].amount(lang)} ({o})" if o in by_id else o
+                        for o in obs.conflicts_with
+                    )
+                    mark = f"  [conflict: {others}]"
+                if obs.agrees_with:
+                    mark += f"  [same fact as {', '.join(obs.agrees_with)}]"
+                lines.append(f"  {when}  {indicator}{area}: {obs.amount(lang)}{mark}")
+                if obs.conflict or obs.agrees_with:  # which document says what
+                    lines += [
+                        f"{line} ({cite.document})" if cite.document else line
+                        for line, cite in zip(
+                            cite_lines(obs.citations, lang, "      "), obs.citations, strict=True
+                        )
+                    ]
+                else:
+                    lines += cite_lines(obs.citations, lang, "      ")
         for title, relations, arrow in (
             ("Relations out", self.outgoing, "→"),
             ("Relations in", self.incoming, "←"),
@@ -593,16 +642,166 @@ eco:refArea ?area .
   OPTIONAL { ?g eco:assertionAbout ?obs ; eco:citation ?c . \
 ?c oa:exact ?quote ; eco:section ?section }
 }"""
+# Scope and subject are read apart: Virtuoso 7 leaves an OPTIONAL eco:about unbound on some rows
+# of the query above (whose UNION binds ?e through eco:about), which would split one fact in two.
+_CONTEXTS_QUERY = """
+SELECT ?obs ?p ?o WHERE { VALUES ?p { eco:scope eco:about } ?obs a eco:Observation ; ?p ?o }"""
+_OBSERVATION_QUERY = """
+SELECT ?e ?ind WHERE { ?e a eco:Observation ; eco:indicator ?ind }"""
+_SECTIONS_QUERY = """
+SELECT ?section ?parent WHERE { ?section a eco:DocumentSection ; eco:partOf ?parent }"""
+
+
+def observation_contexts(store: Store, base: str) -> dict[str, dict[str, str]]:
+    """Every observation's id → its ``scope`` and ``about`` ids (those it has), for entity ids
+    under ``base``: what, beyond indicator, area, year and unit, tells two facts apart."""
+    contexts: dict[str, dict[str, str]] = {}
+    for row in store.query(_CONTEXTS_QUERY).rows:
+        obs, p, o = row["obs"]["value"], row["p"]["value"], row["o"]["value"]
+        if obs.startswith(base) and o.startswith(base) and p.startswith(ECO_NS):
+            contexts.setdefault(obs[len(base) :], {})[p[len(ECO_NS) :]] = o[len(base) :]
+    return contexts
+
+
+def section_documents(store: Store, base: str) -> dict[str, str]:
+    """Every document section's id → the id of the document it is part of (through the sections
+    it is nested in), for entity ids under ``base`` (the dataset base + ``id/``)."""
+    parents: dict[str, list[str]] = {}
+    for row in store.query(_SECTIONS_QUERY).rows:
+        section, parent = row["section"]["value"], row["parent"]["value"]
+        if section.startswith(base) and parent.startswith(base):
+            parents.setdefault(section[len(base) :], []).append(parent[len(base) :])
+    documents: dict[str, str] = {}
+    for section in sorted(parents):
+        seen, current = {section}, min(parents[section])
+        while current in parents and current not in seen:
+            seen.add(current)
+            current = min(parents[current])
+        if current not in parents:
+            documents[section] = current
+    return documents
+
+
+def read_observations(
+    store: Store, index: NameIndex, entity_id: str, documents: dict[str, str] | None = None
+) -> list[ObservationView]:
+    """The observations an entity takes part in (as area, about, scope or indicator), each with
+    its sources and, where observations of one fact disagree or repeat each other
+    (:mod:`ecograph.facts`), the ids of the others. ``documents`` maps section ids to their
+    documents (:func:`section_documents`, read when not given)."""
+    from .facts import fact_peers
+    from .loader import printed_number
+    from .stores import Iri
+
+    base = index.base
+    if documents is None:
+        documents = section_documents(store, base)
+    contexts = observation_contexts(store, base)
+
+    def local(iri: str) -> str:
+        return iri[len(base) :] if iri.startswith(base) else iri
+
+    observations: dict[str, ObservationView] = {}
+    for row in store.query(_OBSERVATIONS_QUERY, {"e": Iri(base + entity_id)}).rows:
+        obs_id = local(row["obs"]["value"])
+        obs_view = observations.get(obs_id)
+        if obs_view is None:
+            indicator, unit, area = (local(row[k]["value"]) for k in ("ind", "unit", "area"))
+            period = {
+                lang: row[k]["value"]
+                for lang, k in (("zh", "periodZh"), ("en", "periodEn"))
+                if k in row
+            }
+            obs_view = observations[obs_id] = ObservationView(
+                id=obs_id,
+                role=row["role"]["value"],
+                indicator=indicator,
+                indicator_labels=index.labels(indicator),
+                value=printed_number(row["value"]["value"]),
+                unit=unit,
+                unit_labels=index.labels(unit),
+                year=row["year"]["value"] if "year" in row else None,
+                period=period,
+                qualifier=row["qual"]["value"] if "qual" in row else None,
+                area=area,
+                area_labels=index.labels(area),
+                scope=contexts.get(obs_id, {}).get("scope"),
+                about=contexts.get(obs_id, {}).get("about"),
+            )
+        elif row["role"]["value"] not in obs_view.role.split("+"):
+            obs_view.role = "+".join(sorted([*obs_view.role.split("+"), row["role"]["value"]]))
+        if "quote" in row and "section" in row:
+            section = local(row["section"]["value"])
+            cite = SourceView(
+                row["quote"]["value"], section, index.labels(section), documents.get(section, "")
+            )
+            if cite not in obs_view.citations:
+                obs_view.citations.append(cite)
+    ordered = sorted(
+        observations.values(),
+        key=lambda o: (pick_label(o.indicator_labels, "zh"), o.year or "", o.id),
+    )
+    peers = fact_peers({o.id: (o.fact(), o.value) for o in ordered})
+    for obs_view in ordered:
+        obs_view.citations.sort(key=lambda c: (c.document, c.section, c.quote))
+        if obs_view.id in peers:
+            obs_view.conflicts_with = list(peers[obs_view.id].conflict)
+            obs_view.agrees_with = list(peers[obs_view.id].agree)
+            obs_view.conflict = bool(obs_view.conflicts_with)
+    return ordered
+
+
+def _observation_entry(
+    store: Store, index: NameIndex, obs_id: str, documents: dict[str, str]
+) -> tuple[_Entry, list[ObservationView]] | None:
+    """An observation as a card's subject: an entry with labels composed of its indicator, area
+    and year (an observation has no name of its own), and the observations of its fact (itself
+    first, role ``self``; the others of its fact, role ``same fact``). ``None`` if ``obs_id``
+    is no observation."""
+    from .stores import Iri
+
+    iri = index.base + obs_id
+    rows = store.query(_OBSERVATION_QUERY, {"e": Iri(iri)}).rows
+    indicators = sorted(
+        r["ind"]["value"][len(index.base) :]
+        for r in rows
+        if r["ind"]["value"].startswith(index.base)
+    )
+    if not indicators:
+        return None
+    views = read_observations(store, index, indicators[0], documents)
+    own = next((v for v in views if v.id == obs_id), None)
+    if own is None:
+        return None
+    fact = [own] + [v for v in views if v.id in own.conflicts_with or v.id in own.agrees_with]
+    for view in fact:
+        view.role = "self" if view is own else "same fact"
+    when = {
+        "zh": f"{own.year}年" if own.year else own.period.get("zh", ""),
+        "en": own.year or own.period.get("en", "") or own.period.get("zh", ""),
+    }
+    labels = {}
+    for lang, comma, brackets in (("zh", "，", "（{}）"), ("en", ", ", " ({})")):
+        indicator = pick_label(own.indicator_labels, lang) or own.indicator
+        area = pick_label(own.area_labels, lang) or own.area
+        shown = comma.join(x for x in (area, when[lang]) if x)
+        labels[lang] = indicator + brackets.format(shown)
+    return _Entry(obs_id, iri, labels, {}, ["Observation"]), fact
 
 
 def build_card(store: Store, index: NameIndex, entity_id: str) -> EntityCard:
-    """Everything the graph says about one entity, with the citations behind it."""
-    from .loader import RESERVED_PROPERTIES, printed_number
+    """Everything the graph says about one entity, with the citations behind it; for the id of
+    an observation, the observation with the others of its fact (:mod:`ecograph.facts`)."""
+    from .loader import RESERVED_PROPERTIES
     from .stores import Iri
     from .vocab import vocabulary
 
     vocab = vocabulary()
     entry = index.entries.get(entity_id)
+    documents = section_documents(store, index.base)
+    observed = None if entry is not None else _observation_entry(store, index, entity_id, documents)
+    if observed is not None:
+        entry = observed[0]
     if entry is None:
         raise NotFoundError(f"no entity with id {entity_id!r}")
     bound = {"e": Iri(entry.iri)}
@@ -678,41 +877,10 @@ def build_card(store: Store, index: NameIndex, entity_id: str) -> EntityCard:
     for view in relations:
         view.citations.sort(key=lambda c: (c.section, c.quote))
 
-    observations: dict[str, ObservationView] = {}
-    for row in store.query(_OBSERVATIONS_QUERY, bound).rows:
-        obs_id = local(row["obs"]["value"])
-        obs_view = observations.get(obs_id)
-        if obs_view is None:
-            indicator, unit, area = (local(row[k]["value"]) for k in ("ind", "unit", "area"))
-            period = {
-                lang: row[k]["value"]
-                for lang, k in (("zh", "periodZh"), ("en", "periodEn"))
-                if k in row
-            }
-            obs_view = observations[obs_id] = ObservationView(
-                id=obs_id,
-                role=row["role"]["value"],
-                indicator=indicator,
-                indicator_labels=index.labels(indicator),
-                value=printed_number(row["value"]["value"]),
-                unit=unit,
-                unit_labels=index.labels(unit),
-                year=row["year"]["value"] if "year" in row else None,
-                period=period,
-                qualifier=row["qual"]["value"] if "qual" in row else None,
-                area=area,
-                area_labels=index.labels(area),
-            )
-        elif row["role"]["value"] not in obs_view.role.split("+"):
-            obs_view.role = "+".join(sorted([*obs_view.role.split("+"), row["role"]["value"]]))
-        for cite in citation(
-            row.get("quote", {}).get("value"), row.get("section", {}).get("value")
-        ):
-            if cite not in obs_view.citations:
-                obs_view.citations.append(cite)
-    ordered_obs = sorted(
-        observations.values(),
-        key=lambda o: (pick_label(o.indicator_labels, "zh"), o.year or "", o.id),
+    ordered_obs = (
+        observed[1]
+        if observed is not None
+        else read_observations(store, index, entry.id, documents)
     )
 
     kinds = list(entry.kinds)

@@ -2,8 +2,9 @@
 
 ``series(store, names, indicator)`` reads every observation of one indicator (optionally of one
 area) with its year or period, value, unit, hedge and the quote, section and document that
-state it. Points of the same area and year that agree (value, unit, hedge) are one point with
-several sources; points that disagree are all kept and marked as a conflict, never averaged or
+state it. Observations that state the same value, unit and hedge for one area and year are
+one point with several sources; points of one fact (:mod:`ecograph.facts`: area, year, unit,
+scope, about) whose values differ are all kept and marked as a conflict, never averaged or
 chosen between.
 """
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["SeriesPoint", "SeriesResult", "SeriesSource", "series"]
 
 _QUERY = """
-SELECT ?ind ?obs ?area ?year ?periodZh ?periodEn ?value ?unit ?qual ?quote ?section ?doc WHERE {
+SELECT ?ind ?obs ?area ?year ?periodZh ?periodEn ?value ?unit ?qual ?quote ?section WHERE {
   ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit ;
        eco:refArea ?area .
   OPTIONAL { ?obs eco:year ?year }
@@ -30,7 +31,6 @@ SELECT ?ind ?obs ?area ?year ?periodZh ?periodEn ?value ?unit ?qual ?quote ?sect
   OPTIONAL { ?obs eco:qualifier ?qual }
   OPTIONAL {
     ?g eco:assertionAbout ?obs ; eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section .
-    OPTIONAL { ?section eco:partOf ?doc }
   }
 }"""
 # ?ind is bound and projected: SEP-0007 substitution (Oxigraph) needs a bound variable selected.
@@ -59,7 +59,9 @@ class SeriesPoint:
     unit_labels: dict[str, str]
     qualifier: str | None
     sources: list[SeriesSource] = field(default_factory=list)
-    conflict: bool = False  # another point of this area and year has another value
+    conflict: bool = False  # another point of this fact (area, year, unit …) has another value
+    scope: str | None = None
+    about: str | None = None
 
     def amount(self, lang: str = "zh") -> str:
         from .lookup import amount_text, pick_label
@@ -134,7 +136,9 @@ def _short(text: str, limit: int = 60) -> str:
 def series(store: Store, names: NameIndex, indicator: str, area: str | None = None) -> SeriesResult:
     """Every observation of ``indicator`` (an id, or any name the name index resolves) in
     ``store``, of the area ``area`` (id or name) if given, with the source of each point."""
+    from .facts import fact_key, fact_peers
     from .loader import printed_number
+    from .lookup import observation_contexts, section_documents
     from .stores import Iri
 
     indicator_id = _resolve(names, indicator, "Indicator")
@@ -145,7 +149,9 @@ def series(store: Store, names: NameIndex, indicator: str, area: str | None = No
         value = (cell or {}).get("value", "")
         return value[len(base) :] if value.startswith(base) else value
 
-    points: dict[tuple[str, str | None, str, str, str | None], SeriesPoint] = {}
+    documents = section_documents(store, base)
+    contexts = observation_contexts(store, base)
+    points: dict[tuple[str | None, ...], SeriesPoint] = {}
     rows = store.query(_QUERY, {"ind": Iri(base + indicator_id)}).rows
     for row in rows:
         row_area = local(row["area"])
@@ -155,7 +161,8 @@ def series(store: Store, names: NameIndex, indicator: str, area: str | None = No
         unit = local(row["unit"])
         qualifier = row["qual"]["value"] if "qual" in row else None
         value = printed_number(row["value"]["value"])
-        key = (row_area, year, value, unit, qualifier)
+        scope, about = (contexts.get(local(row["obs"]), {}).get(k) for k in ("scope", "about"))
+        key = (row_area, year, value, unit, qualifier, scope, about)
         point = points.get(key)
         if point is None:
             period = {
@@ -165,27 +172,37 @@ def series(store: Store, names: NameIndex, indicator: str, area: str | None = No
             }
             point = points[key] = SeriesPoint(
                 row_area, names.labels(row_area), year, period, value, unit,
-                names.labels(unit), qualifier,
+                names.labels(unit), qualifier, scope=scope, about=about,
             )  # fmt: skip
         if "quote" in row:
+            section = local(row["section"])
             source = SeriesSource(
-                local(row["obs"]), local(row.get("doc")), local(row["section"]),
-                row["quote"]["value"],
+                local(row["obs"]), documents.get(section, ""), section, row["quote"]["value"],
             )  # fmt: skip
             if source not in point.sources:
                 point.sources.append(source)
-    by_when: dict[tuple[str, str], set[tuple[str, str, str | None]]] = {}
-    for area_key, year, value, unit, qualifier in points:
-        if year is not None:
-            by_when.setdefault((area_key, year), set()).add((value, unit, qualifier))
     ordered = sorted(
         points.values(),
-        key=lambda p: (p.area, p.year is None, p.year or "", _number(p.value), p.value, p.unit),
-    )
-    for point in ordered:
+        key=lambda p: (
+            p.area, p.year is None, p.year or "", _number(p.value), p.value, p.unit,
+            p.qualifier or "", p.scope or "", p.about or "",
+        ),
+    )  # fmt: skip
+    peers = fact_peers(
+        {
+            number: (
+                fact_key(
+                    indicator_id, p.area, p.year, p.unit,
+                    scope=p.scope, about=p.about, qualifier=p.qualifier,
+                ),
+                p.value,
+            )
+            for number, p in enumerate(ordered)
+        }
+    )  # fmt: skip
+    for number, point in enumerate(ordered):
         point.sources.sort(key=lambda s: (s.document, s.section, s.observation, s.quote))
-        if point.year is not None and len(by_when[(point.area, point.year)]) > 1:
-            point.conflict = True
+        point.conflict = number in peers and bool(peers[number].conflict)
     return SeriesResult(indicator_id, names.labels(indicator_id), ordered)
 
 

@@ -290,6 +290,9 @@ def prepare_view(
         obs = details.observations.get(n)
         if obs:
             item["obs"] = obs
+        charts = details.series.get(n)
+        if charts:
+            item["series"] = charts
         cites = details.citations(n, data)
         if cites:
             item["cites"] = cites
@@ -343,6 +346,17 @@ def prepare_view(
         "nodes": nodes_out,
         "edges": edges_out,
     }
+    shown_documents = sorted(
+        {
+            q["document"]
+            for n in nodes_out
+            for o in n.get("obs", [])
+            for q in o.get("quotes", [])
+            if "document" in q
+        }
+    )
+    if shown_documents:
+        payload["documents"] = {d: details.documents[d] for d in shown_documents}
     return ViewModel(
         payload=payload,
         counts_by_kind={k: counts[k] for k in kind_order},
@@ -428,8 +442,9 @@ def _citation(cite: Any, details: _Details) -> dict[str, Any]:
 
 
 _OBSERVATIONS_QUERY = """
-SELECT ?obs ?e ?ind ?value ?unit ?year ?qual ?periodZh ?periodEn ?quote ?section WHERE {
-  ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit .
+SELECT ?obs ?e ?ind ?value ?unit ?area ?year ?qual ?periodZh ?periodEn ?quote ?section WHERE {
+  ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit ;
+       eco:refArea ?area .
   { ?obs eco:refArea ?e } UNION { ?obs eco:about ?e }
   OPTIONAL { ?obs eco:year ?year }
   OPTIONAL { ?obs eco:qualifier ?qual }
@@ -450,21 +465,91 @@ _STATUS_QUERY = (
 )
 
 
+def _charts(
+    entity: str,
+    items: list[dict[str, Any]],
+    chart_keys: dict[int, tuple[str, ...]],
+    area_labels: Any,
+) -> list[dict[str, Any]]:
+    """The small charts of a card: the card's dated observations by indicator, area, unit,
+    scope and subject (the same fact, year by year), each chart with at least two points. One
+    point per year and value (observations that agree are one point with their sources
+    together); values that conflict are two points of one year, each marked."""
+    from ..facts import TOP_N, same_value
+
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for item in items:
+        if item.get("year", "")[:4].isdigit():
+            groups.setdefault(chart_keys[id(item)], []).append(item)
+    charts = []
+    for key in sorted(groups):
+        points: list[dict[str, Any]] = []
+        for item in sorted(groups[key], key=lambda o: (o["year"], _number(o["value"]), o["id"])):
+            bound = item.get("qualifier") == TOP_N
+            sources = [{"amount": item["amount"], **quote} for quote in item["quotes"]]
+            same = next(
+                (
+                    p
+                    for p in points
+                    if p["year"] == item["year"]
+                    and same_value(p["value"], item["value"])
+                    and p["bound"] == bound
+                ),
+                None,
+            )
+            if same is not None:
+                same["sources"] += [q for q in sources if q not in same["sources"]]
+                continue
+            point = {
+                "year": item["year"],
+                "value": item["value"],
+                "amount": item["amount"],
+                "bound": bound,
+                "sources": sources,
+            }
+            if item.get("conflict"):
+                point["conflict"] = True
+            points.append(point)
+        if len(points) < 2:
+            continue
+        for point in points:
+            del point["bound"]
+        first = groups[key][0]
+        charts.append({"indicator": first["indicator"], "unit": first["unit"], "points": points})
+        if key[1] != entity:
+            charts[-1]["area"] = area_labels(key[1])
+    return charts
+
+
+def _number(value: str) -> float:
+    try:
+        return float(value.replace(",", ""))
+    except ValueError:
+        return float("inf")
+
+
 class _Details:
-    """What the page shows about nodes beyond the projection: observations, own citations,
-    aliases, entity status, the dataset title. Read with three bulk queries, not per node."""
+    """What the page shows about nodes beyond the projection: observations (and the series
+    they draw), own citations, aliases, entity status, the dataset title. Read with six bulk
+    queries, not per node."""
 
     def __init__(self) -> None:
         self.index: Any = None
         self.title: dict[str, str] = {}
         self.observations: dict[str, list[dict[str, Any]]] = {}
+        #: entity id -> the small charts of its card: one per indicator (and area, unit, scope)
+        #: with at least two dated points
+        self.series: dict[str, list[dict[str, Any]]] = {}
+        #: document id -> labels, for the documents the observations' quotes name
+        self.documents: dict[str, dict[str, str]] = {}
         self.own_citations: dict[str, list[dict[str, Any]]] = {}
         self.status: dict[str, str] = {}
 
     @classmethod
     def read(cls, source: ViewSource) -> _Details:
+        from ..facts import fact_key, fact_peers
         from ..loader import printed_number
-        from ..lookup import amount_text, pick_label
+        from ..lookup import amount_text, observation_contexts, pick_label, section_documents
 
         details = cls()
         details.index = source.names
@@ -479,13 +564,19 @@ class _Details:
             return value[len(base) :] if value.startswith(base) else value
 
         graph = source.projection.graph
+        documents = section_documents(store, base)
+        contexts = observation_contexts(store, base)  # scope and about, read apart (see lookup)
         seen: dict[tuple[str, str], dict[str, Any]] = {}
+        facts: dict[str, tuple[Any, str]] = {}  # observation id -> (fact, value as printed)
+        chart_keys: dict[int, tuple[str, ...]] = {}  # id(item) -> what its chart is of
         for row in store.query(_OBSERVATIONS_QUERY, None).rows:
             entity, obs_id = local(row.get("e")), local(row.get("obs"))
             if entity not in graph:
                 continue
             item = seen.get((entity, obs_id))
             if item is None:
+                indicator, unit_id, area = (local(row[k]) for k in ("ind", "unit", "area"))
+                scope, about = (contexts.get(obs_id, {}).get(k, "") for k in ("scope", "about"))
                 year = row["year"]["value"] if "year" in row else None
                 period = {
                     k: row[c]["value"]
@@ -497,7 +588,15 @@ class _Details:
                     details.labels(local(row["unit"])),
                 )
                 qualifier = row["qual"]["value"] if "qual" in row else None
+                facts[obs_id] = (
+                    fact_key(
+                        indicator, area, year, unit_id,
+                        scope=scope, about=about, qualifier=qualifier,
+                    ),
+                    value,
+                )  # fmt: skip
                 item = {
+                    "id": obs_id,
                     "year": year,
                     "period": period,
                     "indicator": details.labels(local(row["ind"])),
@@ -513,28 +612,41 @@ class _Details:
                 }
                 item = {k: v for k, v in item.items() if v is not None}
                 seen[(entity, obs_id)] = item
+                chart_keys[id(item)] = (indicator, area, unit_id, scope, about)
                 details.observations.setdefault(entity, []).append(item)
             if "quote" in row and "section" in row:
-                cite = {
-                    "quote": row["quote"]["value"],
-                    "section": details.labels(local(row["section"])),
-                }
+                section = local(row["section"])
+                cite = {"quote": row["quote"]["value"], "section": details.labels(section)}
+                document = documents.get(section, "")
+                if document:
+                    cite["document"] = document
+                    details.documents[document] = details.labels(document) or {"en": document}
                 if cite not in item["quotes"]:
                     item["quotes"].append(cite)
+        peers = fact_peers({k: facts[k] for k in sorted(facts)})
         for items in details.observations.values():
             for item in items:
                 item["quotes"].sort(
                     key=lambda c: (c["quote"], json.dumps(c["section"], sort_keys=True))
                 )
-                if not item["quotes"]:
-                    del item["quotes"]
+                if item["id"] in peers and peers[item["id"]].conflict:
+                    item["conflict"] = True
             items.sort(
                 key=lambda o: (
                     -int(o["year"][:4]) if o.get("year", "")[:4].isdigit() else 0,
                     pick_label(o["indicator"], "zh"),
                     o["value"],
+                    o["id"],
                 )
             )
+        for entity, items in details.observations.items():
+            charts = _charts(entity, items, chart_keys, details.labels)
+            if charts:
+                details.series[entity] = charts
+            for item in items:
+                del item["id"]
+                if not item["quotes"]:
+                    del item["quotes"]
         own: dict[str, set[tuple[str, str]]] = {}
         for row in store.query(_ENTITY_CITATIONS_QUERY, None).rows:
             entity = local(row.get("e"))

@@ -105,6 +105,88 @@
     var when = pick(o.period) || (o.year ? fill(UI.year, {year: o.year}) : "");
     return (when ? when + " " : "") + pick(o.indicator) + COLON + pick(o.amount);
   }
+  function sourceText(c) {
+    var where = [pick((DATA.documents || {})[c.document]), pick(c.section)].filter(Boolean).join(" · ");
+    return "“" + c.quote + "”" + (where ? " — " + where : "");
+  }
+  // ---------------------------------------------------------------- series charts
+  // A small inline SVG per indicator with two or more dated points, drawn here (no library):
+  // years along x, values up y from zero, one mark per value and year. Two sources that give
+  // one year different values are two marks side by side, drawn as conflicts; every mark's
+  // <title> (the browser's tooltip) gives the year, value, unit and each source. Text goes in
+  // with textContent only.
+  var SVG = "http://www.w3.org/2000/svg";
+  function svgEl(tag, attrs, text) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+  function num(v) { return Number(String(v).replace(/,/g, "")); }
+  function round(x) { return Math.round(x * 10) / 10; }
+  function seriesChart(chart) {
+    var W = 300, H = 132, L = 46, R = 30, T = 12, B = 26;
+    var pts = chart.points.filter(function (p) { return isFinite(num(p.value)); });
+    var years = [], byYear = {};
+    pts.forEach(function (p) {
+      var y = parseInt(p.year, 10);
+      if (!(y in byYear)) { byYear[y] = []; years.push(y); }
+      byYear[y].push(p);
+    });
+    years.sort(function (a, b) { return a - b; });
+    var values = pts.map(function (p) { return num(p.value); });
+    var top = Math.max.apply(null, values.concat([0])), low = Math.min.apply(null, values.concat([0]));
+    if (top === low) top = low + 1;
+    var y0 = years[0], y1 = years[years.length - 1];
+    function x(year) { return y0 === y1 ? (L + W - R) / 2 : L + (year - y0) / (y1 - y0) * (W - L - R); }
+    function y(v) { return T + (top - v) / (top - low) * (H - T - B); }
+    var title = pick(chart.indicator) + (pick(chart.area) ? " · " + pick(chart.area) : "") +
+      (pick(chart.unit) ? (LANG === "zh" ? "（" + pick(chart.unit) + "）" : " (" + pick(chart.unit) + ")") : "");
+    var box = el("figure", "ecograph-chart");
+    box.appendChild(el("figcaption", null, title));
+    var svg = svgEl("svg", {viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": title});
+    svg.appendChild(svgEl("title", {}, title));
+    svg.appendChild(svgEl("line", {x1: L, y1: round(y(low)), x2: W - R, y2: round(y(low)), "class": "axis"}));
+    svg.appendChild(svgEl("line", {x1: L, y1: T, x2: L, y2: round(y(low)), "class": "axis"}));
+    // the top of the scale is the highest value as printed; the bottom is zero (or below)
+    var highest = pts.filter(function (p) { return num(p.value) === top; })[0];
+    [[top, highest ? highest.value : String(top)], [low, String(low)]].forEach(function (tick) {
+      svg.appendChild(svgEl("text", {x: L - 5, y: round(y(tick[0]) + 4), "text-anchor": "end", "class": "tick"}, tick[1]));
+    });
+    years.forEach(function (year) {
+      svg.appendChild(svgEl("text", {x: round(x(year)), y: H - 8, "text-anchor": "middle", "class": "tick"},
+        fill(UI.year, {year: year})));
+    });
+    var single = years.filter(function (year) { return byYear[year].length === 1; });
+    for (var i = 1; i < single.length; i++) {
+      var a = single[i - 1], b = single[i];
+      if (years.indexOf(b) !== years.indexOf(a) + 1) continue;
+      svg.appendChild(svgEl("line", {x1: round(x(a)), y1: round(y(num(byYear[a][0].value))),
+        x2: round(x(b)), y2: round(y(num(byYear[b][0].value))), "class": "trend"}));
+    }
+    years.forEach(function (year) {
+      var here = byYear[year];
+      here.forEach(function (p, k) {
+        var dx = (k - (here.length - 1) / 2) * 10;
+        var mark = svgEl("circle", {cx: round(x(year) + dx), cy: round(y(num(p.value))), r: 4.5,
+          "class": "point" + (p.conflict ? " conflict" : ""), "data-year": p.year, "data-value": p.value});
+        var lines = [fill(UI.year, {year: p.year}) + COLON + pick(p.amount) + (p.conflict ? " (" + UI.conflict + ")" : "")];
+        p.sources.forEach(function (c) {
+          var own = pick(c.amount);  // agreeing sources may hedge the value differently
+          lines.push((own !== pick(p.amount) ? own + " — " : "") + sourceText(c));
+        });
+        mark.appendChild(svgEl("title", {}, lines.join("\n")));
+        svg.appendChild(mark);
+      });
+    });
+    box.appendChild(svg);
+    var disputed = years.filter(function (year) { return byYear[year].some(function (p) { return p.conflict; }); });
+    if (disputed.length) {
+      box.appendChild(el("div", "sub conflict-note", fill(UI.conflictNote, {
+        years: disputed.map(function (year) { return fill(UI.year, {year: year}); }).join(LANG === "zh" ? "、" : ", ")})));
+    }
+    return box;
+  }
   function list(items, limit, make) {
     var ul = el("ul");
     items.slice(0, limit).forEach(function (x) { ul.appendChild(make(x)); });
@@ -125,10 +207,14 @@
       box.appendChild(el("div", "name", UI.observations));
       box.appendChild(list(n.obs, compact ? 5 : 1e9, function (o) {
         var li = el("li", null, obsText(o));
-        if (!compact && o.quotes) o.quotes.forEach(function (c) { li.appendChild(el("div", "section", "“" + c.quote + "” — " + pick(c.section))); });
+        if (o.conflict) li.appendChild(el("span", "badge conflict", UI.conflict));
+        if (!compact && o.quotes) o.quotes.forEach(function (c) {
+          li.appendChild(el("div", "section", o.conflict ? sourceText(c) : "“" + c.quote + "” — " + pick(c.section)));
+        });
         return li;
       }));
     }
+    if (!compact && n.series) n.series.forEach(function (chart) { box.appendChild(seriesChart(chart)); });
     if (n.cites && n.cites.length) {
       box.appendChild(el("div", "name", UI.sources));
       box.appendChild(list(n.cites, compact ? 3 : 1e9, citeItem));
