@@ -12,6 +12,7 @@
      zh label or one of its zh aliases (whitespace and markup aside). The curated entities
      counted are those a reader can find in the text: not the sections, indicators and units,
      and not the names a curator composed (``constructed:``), which the text does not print;
+     the indicator and unit candidates that come with figures are left out on the same ground;
    * observations by (value, unit, year), the unit by its zh label, as a multiset;
    * relations by the pair of their ends' zh labels, either direction.
 
@@ -101,7 +102,11 @@ def measure_fresh(tmp: Path) -> dict[str, Any]:
     hit = [r for r in entities if _names(r) & found]
     missed = sorted(r.labels["zh"] for r in entities if not _names(r) & found)
     all_names = set().union(*(_names(r) for r in records.values()))
-    entity_candidates = [c for c in candidates if c["kind"] in ("entity", "document")]
+    entity_candidates = [
+        c
+        for c in candidates
+        if c["kind"] in ("entity", "document") and c.get("type") not in NOT_FOUND_IN_TEXT
+    ]
     right = [c for c in entity_candidates if plain_text(c["label"]["zh"]) in all_names]
     wrong = sorted(
         c["label"]["zh"] for c in entity_candidates if plain_text(c["label"]["zh"]) not in all_names

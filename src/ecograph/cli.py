@@ -232,6 +232,8 @@ def emit(
         _echo(result.to_csv(lang, excel=excel), nl=False, machine=True)
     elif fmt == "tsv":
         _echo(result.to_tsv(), nl=False, machine=True)
+    elif fmt == "yaml":
+        _echo(result.to_yaml(), nl=False, machine=True)
     else:
         _echo(result.to_text(lang), err=err)
     for note in getattr(result, "notes", ()):
@@ -1083,6 +1085,16 @@ def series(
     emit(_load(data).series(indicator, area), fmt, lang=lang, excel=excel)
 
 
+def _dataset_folder_option(help_text: str) -> Any:
+    return click.option(
+        "--data",
+        "data",
+        type=click.Path(file_okay=False, exists=True, path_type=Path),
+        required=True,
+        help=help_text,
+    )
+
+
 def _dataset_folder(func: Any) -> Any:
     """``--data DIR`` for the inbox: a dataset folder of the user's (the bundled one is not
     written to)."""
@@ -1093,6 +1105,68 @@ def _dataset_folder(func: Any) -> Any:
         required=True,
         help="The dataset folder whose inbox to use.",
     )(func)
+
+
+@main.command("init")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--id", "dataset_id", required=True, help="The dataset's id (a slug: my-city).")
+@click.option(
+    "--base",
+    required=True,
+    help="The namespace of its entity IRIs, ending in / (https://w3id.org/ecograph/my-city/).",
+)
+@click.option("--title-zh", "title_zh", required=True, help="The dataset's Chinese title.")
+@click.option("--title-en", "title_en", required=True, help="The dataset's English title.")
+def init_command(folder: Path, dataset_id: str, base: str, title_zh: str, title_en: str) -> None:
+    """Make a new dataset folder FOLDER that validates as it is: dataset.yaml with every key
+    explained, an empty documents.yaml, sources/ for the texts of ingested documents and
+    lexicons/ for the city's own extraction words.
+
+    \b
+    Examples:
+      ecograph init my-city --id my-city --base https://w3id.org/ecograph/my-city/ \\
+        --title-zh 示例市创新生态 --title-en "Shili innovation ecosystem"
+    """
+    emit(
+        ecograph.init_dataset(
+            folder, dataset_id=dataset_id, base=base, title_zh=title_zh, title_en=title_en
+        )
+    )
+
+
+@main.command("ingest")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_dataset_folder_option("The dataset folder to propose candidates for (its inbox is written).")
+@click.option(
+    "--id", "doc_id", default=None, help="The document's id (default: from the file name)."
+)
+@click.option(
+    "--subject",
+    default=None,
+    help="The entity that sentences without a subject speak of: an id, or a zh label "
+    "(default: subject of dataset.yaml).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "yaml", "json"]),
+    default="text",
+    show_default=True,
+)
+def ingest_command(
+    file: Path, data: Path, doc_id: str | None, subject: str | None, fmt: str
+) -> None:
+    """Read the document FILE (.txt .md .docx .pdf .html), store its text under DIR/sources/
+    and propose candidate records into DIR/inbox/DOC_ID/: the document and its sections,
+    entities (linked to the dataset's own or new), figures and relations, each with the rule
+    that found it and its verbatim quote. The curated files are not touched.
+
+    \b
+    Examples:
+      ecograph ingest notice.docx --data my-city/ --id shili-notice-2025
+      ecograph ingest reply.txt --data my-city/ --subject 示例市 --format json
+    """
+    emit(ecograph.ingest_document(file, data, doc_id=doc_id, subject=subject), fmt)
 
 
 @main.group(cls=EcographGroup)

@@ -45,10 +45,10 @@ class DataError(EcographError):
     ``problems`` lists every problem found (the loader reports all it can, not just the first).
     """
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], *, what: str = "the dataset"):
         self.problems = sorted(problems)
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} in the dataset:"
+        head = f"{count} problem{'s' if count != 1 else ''} in {what}:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
 
 

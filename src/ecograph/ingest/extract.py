@@ -197,6 +197,7 @@ class _Extractor:
         figures = lexicon.data["figures.yaml"]
         self.units: dict[str, str] = dict(figures.get("units", {}))
         self.rank_unit = str(figures.get("rank_unit", "rank"))
+        self.count_units = set(figures.get("count_units", []))
         self.hedges_before = list(figures.get("hedges_before", []))
         self.hedges_after = list(figures.get("hedges_after", []))
         self.planned_figures = list(figures.get("planned_markers", []))
@@ -404,6 +405,15 @@ class _Extractor:
                     continue
                 entity, kind = self.known.names[m.group(0)]
                 found.append(Mention(m.start(), m.end(), m.group(0), kind, entity, "name", 0.95))
+                for i in range(m.start(), m.end()):  # 示例市 inside 示例市实验室
+                    inner = self._known_re.match(text, i, m.end())
+                    if inner and (inner.start(), inner.end()) != m.span():
+                        word = inner.group(0)
+                        if word in self.known.names:
+                            ident, what = self.known.names[word]
+                            found.append(
+                                Mention(inner.start(), inner.end(), word, what, ident, "name", 0.95)
+                            )
         if self._lexical_re is not None:
             for m in self._lexical_re.finditer(text):
                 if inside_title(m.start(), m.end()):
@@ -490,6 +500,8 @@ class _Extractor:
                         continue
                     if any(label.endswith(s) for s in self.place_stop):
                         continue
+                    if text[m.end() : m.end() + 1] in ("级", "份", "委", "长", "属"):
+                        continue  # 省级, 市委: no place name
                     floor = self.clause_floor(text, m.start())
                     left = self._left_boundary(text, m.start(), floor)
                     if left != start:
@@ -756,11 +768,23 @@ class _Extractor:
         indicator_id, indicator_label = None, None
         phrase = self.indicator_phrase(sentence, clause, at)
         for name, ident in sorted(self.known.indicators.items(), key=lambda kv: -len(kv[0])):
-            if name and (name == phrase or (len(name) >= 3 and name in text[clause[0] : m.end()])):
+            if name and (
+                name in (phrase, f"{phrase}数量")
+                or (len(name) >= 3 and name in text[clause[0] : m.end()])
+            ):
                 indicator_id, indicator_label = ident, name
                 break
+        constructed = None
         if indicator_id is None:
             indicator_label = phrase or None
+            if indicator_label and unit in self.count_units:
+                # 高新技术企业达120家: the indicator counts them (its name is composed)
+                constructed = {
+                    "zh": f"原文写作“{phrase}…{unit}”，“数量”为指标名称所加。",
+                    "en": f"The source counts {phrase} in {unit}; 数量 (number) names the "
+                    "indicator.",
+                }
+                indicator_label = f"{phrase}数量"
             if indicator_label:
                 key = (indicator_label, "Indicator")
                 if key not in self.new_ids:
@@ -772,7 +796,7 @@ class _Extractor:
         status = self.status_of(sentence, text, self.planned_figures)
         # a new indicator or unit is a candidate of its own, accepted before its figures
         if indicator_id and indicator_label and indicator_id not in self.known.ids:
-            self._vocabulary(indicator_id, indicator_label, "Indicator", cite, None)
+            self._vocabulary(indicator_id, indicator_label, "Indicator", cite, constructed)
         if unit_id not in self.known.ids:
             if unit == self.rank_unit:
                 note = {
@@ -1016,10 +1040,19 @@ class _Extractor:
             heads = self._heads(text, after)
             basis, confidence = "explicit", 0.7
             purpose = self._purpose_object(sentence, rule, clause, entities, triggers)
+            topic = self._topic(sentence, entities, clause)
+            if topic is not None and not before and purpose is None:
+                before = [topic]  # 示例中试基地已建成，位于示例高新区: the sentence's topic
+                confidence = 0.55
             if purpose is not None and not before:
                 before = [purpose]  # 围绕氢能…等领域，布局科技“突围”点位: the points focus on it
                 confidence = 0.55
-            if before:
+            subjects: list[str] = []
+            if before and rule.get("all_before"):
+                # A与B合作共建C: each of A and B
+                subjects = [self.entity_id(m) for m in before]
+                subject, start = subjects[-1], before[0].start
+            elif before:
                 subject = self.entity_id(before[-1])
                 start = before[-1].start
             elif self.subject:
@@ -1030,11 +1063,12 @@ class _Extractor:
             status = rule.get("status") or self.relation_status(sentence, text[clause[0] : limit])
             if sentence.section.kind in ("next", "item") and rule.get("status") == "done":
                 status = self.relation_status(sentence, text[clause[0] : limit])
-            for target in heads:
+            pairs = [(who, target) for who in (subjects or [subject]) for target in heads]
+            for who, target in pairs:
                 o = self.entity_id(target)
                 end = max(target.end, match.end())
                 a, b = min(start, match.start()), max(end, clause[1])
-                s_, o_ = (o, subject) if rule.get("reverse") else (subject, o)
+                s_, o_ = (o, who) if rule.get("reverse") else (who, o)
                 self.relation(
                     sentence,
                     s_,
@@ -1047,6 +1081,24 @@ class _Extractor:
                     f"trigger:{match.group(0)}",
                     confidence,
                 )
+
+    def _topic(
+        self, sentence: Sentence, entities: list[Mention], clause: tuple[int, int]
+    ) -> Mention | None:
+        """The entity a sentence opens with (after a leading 2024年，), when the clause is a
+        later one of the same sentence: Chinese drops a subject that stays the same."""
+        if clause[0] == 0 or not entities:
+            return None
+        lead = _YEAR.match(sentence.compact)
+        start = 0
+        if lead:
+            start = lead.end()
+            while start < len(sentence.compact) and sentence.compact[start] in "，, ":
+                start += 1
+        first = entities[0]
+        if first.start != start or first.end > clause[0] or first.type in _PLACES:
+            return None
+        return first
 
     def _purpose_object(
         self,
@@ -1297,7 +1349,7 @@ class _Extractor:
                 continue
             for size in range(len(label) - 2, 2, -1):
                 inner = names.get(label[:size])
-                if inner is None or inner is outer:
+                if inner is None or inner is outer or inner["type"] in _PLACES:
                     continue
                 pair = (outer["id"], inner["id"])
                 if pair not in done and inner["id"] != outer["id"]:
@@ -1323,7 +1375,8 @@ class _Extractor:
             mentions = self.find_mentions(sentence)
             for mention in sorted([*mentions, *self.nested], key=lambda m: (m.start, -m.end)):
                 self.add_entity(sentence, mention)
-            self.figures(sentence, mentions)
+            if sentence.section.kind != "head":  # 第0088号提案, 十届三次会议: no figures
+                self.figures(sentence, mentions)
             self.relations(sentence, mentions)
             self.members(sentence, mentions)
             self.nested_relations(sentence, mentions)
@@ -1405,6 +1458,7 @@ def _header_candidates(ex: _Extractor, doc_id: str, document: dict[str, Any]) ->
     del document
 
 
+_PLACES = frozenset({"AdministrativeArea", "Region", "Place", "InnovationZone"})
 _POLICY = re.compile(r"(?:办法|细则|意见|方案|规划|计划|规定|决定|通知|纲要|要点|措施|条例|目标)$")
 
 

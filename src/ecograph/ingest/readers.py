@@ -51,7 +51,7 @@ class ReadDocument:
 
 
 def _problem(path: Path, message: str) -> DataError:
-    return DataError([Problem(str(path), 0, "", message)])
+    return DataError([Problem(str(path), 0, "", message)], what="the document")
 
 
 def _decode(path: Path, data: bytes) -> str:

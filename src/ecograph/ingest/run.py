@@ -131,6 +131,12 @@ class IngestResult:
             "candidates": self.candidates(),
         }
 
+    def to_yaml(self) -> str:
+        """The candidates as candidates.yaml holds them."""
+        from .inbox import _dump
+
+        return _dump(self.inbox.candidates)
+
     def to_text(self, lang: str = "zh") -> str:
         counts = self.inbox.counts()
         shown = ", ".join(f"{n} {kind}" for kind, n in counts.items() if n)
