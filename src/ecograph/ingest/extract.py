@@ -252,6 +252,8 @@ class _Extractor:
                 if self.structure.title_span is None:
                     continue
                 start, end = self.structure.title_span
+            elif section.kind == "attachment":
+                start, end = section.start, section.end
             else:
                 start, end = max(section.start, body_start), min(section.end, body_end)
             if start >= end:
@@ -1186,6 +1188,8 @@ class _Extractor:
         if label and len(label) >= 3 and label[-1] in "市旗县区盟省":
             stem = label[:-1]
         text = sentence.compact
+        # a name in a sentence about plans is a plan too (推动建设示例人才中心南城分中心)
+        status = "planned" if self.relation_status(sentence, text) == "planned" else "done"
         for outer in mentions:
             inner = [n for n in self.nested if outer.start <= n.start and n.end <= outer.end]
             seen: set[str] = set()
@@ -1211,7 +1215,7 @@ class _Extractor:
                         target,
                         outer.start,
                         outer.end,
-                        "done",
+                        status,
                         "explicit",
                         f"name:{mention.rule}",
                         0.6,
@@ -1235,12 +1239,11 @@ class _Extractor:
                         self.subject,
                         outer.start,
                         outer.end,
-                        "done",
+                        status,
                         "explicit",
                         "name:subject",
                         0.6,
                     )
-        del text
 
     def attributive(self, sentence: Sentence, mentions: list[Mention]) -> None:
         """``国家高新技术企业和科技型中小企业“双倍增”行动``: the names right before a programme

@@ -53,12 +53,15 @@ _LEVEL_PATTERNS = (
     (3, re.compile(r"^(\d{1,2})[.．、](?!\d)")),
     (4, re.compile(r"^[（(](\d{1,2})[）)]")),
 )
-_ITEM = re.compile(rf"(?:^|(?<=[。；;]))\s*([{_NUM}]{{1,3}})是")
+_ITEM = re.compile(rf"(?:^|(?<=[。；;：:]))\s*([{_NUM}]{{1,3}})是")
 _NEXT = re.compile(r"^下一步[，,：:\s]")
 _SIGNER = re.compile(r"^签发人\s*[:：]\s*(\S.{0,20}?)\s*$")
 _CONTACT = re.compile(r"联系人\s*[:：]\s*([\u4e00-\u9fff·]{2,8})")
 _CC = re.compile(r"^抄\s*送\s*[:：]\s*(.+?)[。.]?\s*$")
 _PRINTED = re.compile(r"印\s*发\s*$")
+_PAGE_MARK = re.compile(r"[—\-–]\s*\d{1,4}\s*[—\-–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?")
+_ATTACHMENT = re.compile(r"^附件\d*[:：]?$")
+_NOTE_LINE = re.compile(r"[（(][^（）()]{2,20}[）)]")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|—{2,})\s*$")
 _MD = re.compile(r"^\s*#{1,6}\s*")
 _BOLD = re.compile(r"^\*\*(.*)\*\*$")
@@ -157,8 +160,8 @@ def _lines(text: str) -> list[Line]:
         cleaned = _MD.sub("", body)
         start += len(body) - len(cleaned)
         stripped = cleaned.strip()
-        if not stripped:
-            continue
+        if not stripped or _PAGE_MARK.fullmatch(stripped):
+            continue  # blank, or a page number (— 1 —, 第2页) the PDF's text layer keeps
         start += len(cleaned) - len(cleaned.lstrip())
         end = start + len(stripped)
         bold = _BOLD.match(stripped)
@@ -274,6 +277,16 @@ def parse_structure(text: str, doc_id: str) -> Structure:
         if signer:
             facts.append(HeaderFact("signer", signer.group(1), line.start, line.end))
             header_end = max(header_end, index + 1)
+    for index, line in enumerate(lines[:12]):
+        # a date of its own near the top (plans, targets): the issue date, its issuer above it
+        flat = _compact(line.text)
+        if DATE.fullmatch(flat) and index > 0:
+            date = DATE.search(line.text)
+            result.date = iso_date(date) if date else None
+            above = _compact(lines[index - 1].text)
+            if len(above) <= 30 and not re.search(r"[。，,；：:“”（）()]", above):
+                facts.append(HeaderFact("issuer", above, lines[index - 1].start, line.end))
+            break
     title = _title(lines)
     if title is not None:
         _first, line, last = title
@@ -299,6 +312,7 @@ def parse_structure(text: str, doc_id: str) -> Structure:
     closing_start = len(lines)
     distribution_start = len(lines)
     index = len(lines) - 1
+    ordinary = 0  # lines passed that are no part of a closing
     while index > header_end:
         line = lines[index]
         flat = _compact(line.text)
@@ -340,8 +354,12 @@ def parse_structure(text: str, doc_id: str) -> Structure:
             break
         elif (contact := _CONTACT.search(line.text)) is not None and len(flat) <= 60:
             facts.append(HeaderFact("contact", contact.group(1), line.start, line.end))
-        elif distribution_start == len(lines) and len(lines) - index > 6:
-            break
+        elif "\t" in line.text or _ATTACHMENT.match(flat) or _NOTE_LINE.fullmatch(flat):
+            pass  # a table row, an attachment's heading, （此件公开发布）: no body text
+        else:
+            ordinary += 1
+            if ordinary > 3:
+                break  # body text: the closing, if any, is further down
         index -= 1
     closing_start = min(closing_start, distribution_start)
     # a contact line between the date and the distribution belongs to the closing
@@ -410,19 +428,40 @@ def parse_structure(text: str, doc_id: str) -> Structure:
             sid = f"{parent.id}-{number}" if parent else f"{doc_id}-s{number}"
             label = _compact(line.text) if len(line.text) <= 60 else _compact(line.text[:40])
             heading_end = line.end
-            stop = re.search(r"[。；]", line.text)
+            stop = re.search(r"[。；]" if level < 3 else r"[。；，,：:]", line.text)
             if stop and stop.end() < len(line.text):
                 label = _compact(line.text[: stop.start()])
                 heading_end = line.start + stop.start()
+            label = label.replace("**", "")
             section = add(
                 sid, label, "heading", level, line.start, heading_end, parent.id if parent else None
             )
             stack.append((level, section))
             continue
+        if (
+            position
+            and DATE.fullmatch(_compact(body_lines[position - 1].text))
+            and _TITLE_GENRE.search(_compact(line.text))
+            and len(line.text) <= 60
+        ):
+            # a cover letter's date, then the title of what it issues: the attachment
+            stack.clear()
+            section = add(
+                f"{doc_id}-attachment",
+                _compact(line.text),
+                "heading",
+                0,
+                line.start,
+                line.end,
+                None,
+            )
+            if result.date is None:
+                found_date = DATE.search(body_lines[position - 1].text)
+                result.date = iso_date(found_date) if found_date else None
+            continue
         if not sections[1:] and not paragraph_started:
             add(f"{doc_id}-intro", "引言", "intro", 0, line.start, line.end, None)
         paragraph_started = True
-        del position
     # inline items: 一是 … 二是 … inside a section's paragraphs
     body_start = body_lines[0].start if body_lines else len(text)
     body_end = lines[closing_start].start if closing_start < len(lines) else len(text)
@@ -454,6 +493,20 @@ def parse_structure(text: str, doc_id: str) -> Structure:
         line = lines[closing_start]
         if closing_start < distribution_start:
             add(f"{doc_id}-closing", "落款", "closing", 0, line.start, line.end, None)
+    # an attachment after the closing (附件, its title, its table) is a section of its own
+    for index in range(closing_start, distribution_start):
+        if _ATTACHMENT.match(_compact(lines[index].text)) and index > closing_start:
+            title_line = lines[index + 1] if index + 1 < distribution_start else lines[index]
+            add(
+                f"{doc_id}-attachment",
+                _compact(title_line.text) if title_line is not lines[index] else "附件",
+                "attachment",
+                0,
+                lines[index].start,
+                title_line.end,
+                None,
+            )
+            break
     if distribution_start < len(lines):
         line = lines[distribution_start]
         while _RULE.match(line.text) and distribution_start + 1 < len(lines):
