@@ -3,14 +3,16 @@
 FICTIONAL: 示例市 (Shili) is an invented city; every body, person and figure below is invented
 for ecograph's tests and describes no real place or person.
 
-The text of both documents is held here, as a list of blocks (kind, text), and rendered twice:
-notice.docx with python-docx, plan.pdf by printing an HTML page with headless Chromium through
+The text of both documents is held here as lists of blocks (kind, text): notice.docx is written
+with python-docx, plan.pdf by printing an HTML page of its blocks with headless Chromium through
 Playwright. scanned.pdf is a screenshot of the plan's cover page wrapped, as a JPEG, into a PDF
 written by hand: an image and no text layer, as a scanner makes it. After writing, the script
-reads every file back (python-docx, pypdf) and checks that the text comes out again.
+reads every file back (python-docx, pypdf) and checks that the text comes out again, and checks
+the hand-made answer key reply.expected.yaml against reply.txt, tests/data/shili and the
+ontology (quotes verbatim, labels and values in their quotes, links and relation ends known).
 
-    /work/main/.venv/bin/python tests/data/documents/make.py            # write and check
-    /work/main/.venv/bin/python tests/data/documents/make.py --check    # only check
+    .venv/bin/python tests/data/documents/make.py            # write and check
+    .venv/bin/python tests/data/documents/make.py --check    # only check (no Chromium needed)
 
 Needs python-docx and pypdf (project dependencies) and, to write the PDFs, playwright with a
 Chromium (Debian's /usr/bin/chromium by default, ``--chromium PATH`` otherwise) and the Noto CJK
@@ -694,9 +696,64 @@ def check(report: bool = True) -> list[str]:
     return problems
 
 
+def _terms(kind: str) -> set[str]:
+    """The local names of the ontology's terms of one kind (owl:Class, owl:ObjectProperty)."""
+    text = (HERE.parents[2] / "ontology" / "ecograph.ttl").read_text(encoding="utf-8")
+    return set(re.findall(rf"^eco:(\w+)\s*\n?\s*a {kind}\b", text, re.M))
+
+
+def check_key() -> list[str]:
+    """Problems of reply.expected.yaml against reply.txt, tests/data/shili and the ontology:
+    quotes verbatim, labels, values and hedges in their quotes, links and ends that exist."""
+    import yaml
+
+    key = yaml.safe_load((HERE / "reply.expected.yaml").read_text(encoding="utf-8"))
+    text = _squeeze((HERE / "reply.txt").read_text(encoding="utf-8"))
+    curated: set[str] = set()
+    for path in (HERE.parent / "shili").glob("*.yaml"):
+        records = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(records, list):
+            curated |= {r["id"] for r in records}
+    classes, properties = _terms("owl:Class"), _terms("owl:ObjectProperty")
+    problems: list[str] = []
+
+    def need(ok: bool, what: str) -> None:
+        if not ok:
+            problems.append(f"reply.expected.yaml: {what}")
+
+    items = [*key["document"]["header"], *key["entities"], *key["observations"]]
+    for item in [*items, *key["relations"]]:
+        need(_squeeze(item["quote"]) in text, f"quote not in reply.txt: {item['quote']}")
+    ids = {"reply"}
+    for entity in key["entities"]:
+        need(entity["type"] in classes, f"unknown type {entity['type']}")
+        need(entity["zh"] in entity["quote"], f"{entity['zh']} not in its quote")
+        if entity["new"]:
+            need("id" in entity and entity["id"] not in curated, f"new {entity['zh']}: id")
+            ids.add(entity.get("id", ""))
+        else:
+            need(entity.get("link") in curated, f"link {entity.get('link')} not curated")
+            ids.add(entity.get("link", ""))
+    for obs in key["observations"]:
+        need(obs["value"] in obs["quote"], f"{obs['value']} not in {obs['quote']}")
+        if obs["qualifier"]:
+            need(obs["qualifier"] in obs["quote"], f"{obs['qualifier']} not in {obs['quote']}")
+        need(obs["status"] in ("done", "planned", "ongoing"), f"status {obs['status']}")
+        for ref in (obs["indicator"], obs["unit"]):
+            need("link" not in ref or ref["link"] in curated, f"link {ref.get('link')}")
+        need(obs.get("about") in (None, *ids), f"about {obs.get('about')}")
+        need(obs["unit"]["zh"] in obs["quote"], f"unit {obs['unit']['zh']} not in its quote")
+    for rel in key["relations"]:
+        need(rel["p"] in properties, f"unknown relation {rel['p']}")
+        need(rel["s"] in ids and rel["o"] in ids, f"relation end unknown: {rel['s']} {rel['o']}")
+    for item in key["not_candidates"]["observations"]:
+        need(_squeeze(item["as_printed"]) in text, f"not in reply.txt: {item['as_printed']}")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="only read the files back")
+    parser.add_argument("--check", action="store_true", help="only check what is there")
     parser.add_argument("--chromium", default="/usr/bin/chromium", help="Chromium to print with")
     args = parser.parse_args(argv)
     if not args.check:
@@ -706,7 +763,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"plan.pdf: {repaired} ToUnicode entries mapped from radicals to ideographs")
         (HERE / "plan.pdf").write_bytes(plan)
         (HERE / "scanned.pdf").write_bytes(scanned_pdf(jpeg))
-    problems = check()
+    problems = check() + check_key()
     for problem in problems:
         print("PROBLEM:", problem, file=sys.stderr)
     return 1 if problems else 0
