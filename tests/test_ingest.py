@@ -111,7 +111,11 @@ def test_init_refuses_a_folder_in_use(tmp_path: Path) -> None:
     (tmp_path / "used" / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(UsageError, match="not empty"):
         init_dataset(
-            tmp_path / "used", dataset_id="x", base="https://w3id.org/x/", title_zh="x", title_en="x"
+            tmp_path / "used",
+            dataset_id="x",
+            base="https://w3id.org/x/",
+            title_zh="x",
+            title_en="x",
         )
     assert (tmp_path / "used" / "notes.txt").read_text(encoding="utf-8") == "mine"
 
@@ -313,9 +317,7 @@ def test_mentions_of_the_datasets_own_entities_are_linked(tmp_path: Path) -> Non
 
 def test_new_things_are_found_by_naming_patterns(tmp_path: Path) -> None:
     result = ingest_document(DOCS / "reply.txt", _shili(tmp_path), doc_id="reply-2025-7")
-    new = {
-        c["label"]["zh"]: c for c in _by(result.inbox.candidates, "entity") if c.get("new")
-    }
+    new = {c["label"]["zh"]: c for c in _by(result.inbox.candidates, "entity") if c.get("new")}
     expected = {
         "示例市新材料实验室": "Laboratory",
         "示例市科技创新基金": "Fund",
@@ -359,9 +361,7 @@ def test_relations_come_from_the_trigger_lexicon(tmp_path: Path) -> None:
     relations = _by(result.inbox.candidates, "relation")
     triples = {(c["s"], c["p"], c["o"]): c for c in relations}
     labels = {c["id"]: c["label"]["zh"] for c in _by(result.inbox.candidates, "entity")}
-    named = {
-        (labels.get(s, s), p, labels.get(o, o)): c for (s, p, o), c in triples.items()
-    }
+    named = {(labels.get(s, s), p, labels.get(o, o)): c for (s, p, o), c in triples.items()}
     assert ("示例市实验室", "hasDesignation", "首批省级实验室") in named
     assert ("王示例", "engagedBy", "示例大学") in named
     assert ("示例中试基地", "locatedIn", "示例高新区") in named

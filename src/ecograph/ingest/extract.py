@@ -408,13 +408,15 @@ class _Extractor:
                 entity, kind = self.known.names[m.group(0)]
                 found.append(Mention(m.start(), m.end(), m.group(0), kind, entity, "name", 0.95))
                 for i in range(m.start(), m.end()):  # 示例市 inside 示例市实验室
-                    inner = self._known_re.match(text, i, m.end())
-                    if inner and (inner.start(), inner.end()) != m.span():
-                        word = inner.group(0)
+                    inside = self._known_re.match(text, i, m.end())
+                    if inside and (inside.start(), inside.end()) != m.span():
+                        word = inside.group(0)
                         if word in self.known.names:
                             ident, what = self.known.names[word]
                             found.append(
-                                Mention(inner.start(), inner.end(), word, what, ident, "name", 0.95)
+                                Mention(
+                                    inside.start(), inside.end(), word, what, ident, "name", 0.95
+                                )
                             )
         if self._lexical_re is not None:
             for m in self._lexical_re.finditer(text):

@@ -20,6 +20,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import DataError, Problem, UsageError
 
@@ -63,6 +64,19 @@ def _decode(path: Path, data: bytes) -> str:
     raise _problem(path, "not UTF-8 or GB 18030 text")
 
 
+def _runs(paragraph: Any, qn: Any) -> str:
+    """A paragraph's text with its tabs and line breaks (示例市人民政府办公室<tab>2025年…印发)."""
+    parts = []
+    for node in paragraph.iter(qn("w:t"), qn("w:tab"), qn("w:br")):
+        if node.tag == qn("w:t"):
+            parts.append(node.text or "")
+        elif node.tag == qn("w:tab"):
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
 def _docx(path: Path) -> str:
     import docx
     from docx.oxml.ns import qn
@@ -75,7 +89,7 @@ def _docx(path: Path) -> str:
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
-            lines.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
+            lines.append(_runs(child, qn))
         elif child.tag == qn("w:tbl"):
             for row in child.iter(qn("w:tr")):
                 cells = []
@@ -105,7 +119,19 @@ def _pdf(path: Path) -> tuple[str, int]:
             f"the PDF has no text layer ({len(pages)} page(s) of images: a scan?); "
             "run OCR on it (e.g. ocrmypdf) and ingest the result",
         )
-    return "\n".join(page.rstrip("\n") for page in pages) + "\n", len(pages)
+    text = "\n".join(page.rstrip("\n") for page in pages) + "\n"
+    return _radicals(text), len(pages)
+
+
+def _radicals(text: str) -> str:
+    """Kangxi and supplementary radicals (⽰ U+2F70) as the ideographs they stand for (示): PDF
+    writers map shared glyphs to the radical's code point, so a text layer says ⽰例 for 示例.
+    Only those two blocks are touched; every other character stays as extracted."""
+    import unicodedata
+
+    return "".join(
+        unicodedata.normalize("NFKC", ch) if "\u2e80" <= ch <= "\u2fdf" else ch for ch in text
+    )
 
 
 _BLOCKS = (
@@ -128,7 +154,10 @@ def _html(path: Path, data: bytes) -> str:
     for block in soup.find_all(_BLOCKS):
         block.insert_before("\n")
         block.insert_after("\n")
-    root = soup.body or soup
+    # the document itself, without the site around it (logo, breadcrumb, footer)
+    for tag in soup.find_all(["footer", "aside"]):
+        tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.body or soup
     text = root.get_text("")
     lines = [line.strip(" \t\r\u00a0") for line in text.split("\n")]
     text = "\n".join(lines)

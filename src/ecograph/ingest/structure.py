@@ -293,12 +293,13 @@ def parse_structure(text: str, doc_id: str) -> Structure:
         result.title_span = (line.start, lines[last].end)
         result.title = _compact(text[line.start : lines[last].end])
         header_end = max(header_end, last + 1)
-        about = result.title.find("关于")
+        raw_title = text[line.start : lines[last].end]
+        about = raw_title.find("关于")
         if about > 1:
-            issuer = result.title[:about]
-            offset = text.find(issuer[:1], line.start)
-            facts.append(HeaderFact("issuer", issuer, line.start, lines[last].end))
-            del offset
+            # 示例市科学技术局 示例市财政局关于…: joint issuers, one per name
+            for issuer in re.split(r"[\s、]+", raw_title[:about].strip()):
+                if len(issuer) >= 2:
+                    facts.append(HeaderFact("issuer", issuer, line.start, lines[last].end))
         for index in range(last + 1, min(last + 4, len(lines))):
             candidate = lines[index]
             if candidate.text.endswith((":", "：")) and "。" not in candidate.text:
@@ -518,5 +519,12 @@ def parse_structure(text: str, doc_id: str) -> Structure:
         section.order = order
     for index, section in enumerate(sections):
         section.end = sections[index + 1].start if index + 1 < len(sections) else len(text)
+        if section.start + len(section.start_text) > section.end:
+            # 下一步，…：一是…: the start stops where the next section begins
+            section.start_text = unique.start(section.start, section.end, minimum=2)
     result.sections = sections
+    unique_facts: dict[tuple[str, str], HeaderFact] = {}
+    for fact in facts:
+        unique_facts.setdefault((fact.role, fact.value), fact)
+    result.facts = list(unique_facts.values())
     return result
