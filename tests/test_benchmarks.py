@@ -94,3 +94,35 @@ def test_snapshot_compare_sees_through_folder_names(tmp_path: Path) -> None:
     assert snapshot.compare(tmp_path / "before", tmp_path / "after") == [
         "differs: build-oxigraph/ecograph.trig"
     ]
+
+
+@pytest.mark.slow  # benchmarks/ingest.py in a subprocess: ingests a 100-page document, 8 s
+def test_ingest_benchmark_reports_every_measure(tmp_path: Path) -> None:
+    out = tmp_path / "ingest.json"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "ingest.py"), "--json", str(out)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for row in (
+        "entities recall",
+        "observations recall",
+        "relations recall",
+        "link accuracy",
+        "quotes not verbatim",
+        "ingest the letter",
+        "ingest 100 pages",
+    ):
+        assert row in done.stdout, row
+    results = json.loads(out.read_text(encoding="utf-8"))
+    for part in ("entities", "observations", "relations"):
+        figures = results["fresh"][part]
+        assert figures["gold"] > 0 and figures["candidates"] > 0
+        assert 0 <= figures["recall"] <= 1 and 0 <= figures["precision"] <= 1
+        assert isinstance(figures["missed"], list)
+    assert results["links"]["linked"] > 0
+    assert results["speed"]["hundred_pages_chars"] >= 100 * 1800

@@ -104,6 +104,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for name in ("isolated-record.yaml", "quote-names-neither-end.yaml"):
         shutil.copy(BROKEN.parent / "warn" / name, loose_city / name)
     two_documents(tmp_path / "two-documents")
+    # the walk-through from a document to a built graph: the city and its new (fictional) letter
+    shutil.copytree(SHILI, tmp_path / "shili-city")
+    shutil.copy(SHILI.parent / "documents" / "reply.txt", tmp_path / "reply.txt")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ECOGRAPH_DATA", raising=False)
     monkeypatch.delenv("ECOGRAPH_STORE", raising=False)

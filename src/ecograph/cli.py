@@ -1126,6 +1126,8 @@ def init_command(folder: Path, dataset_id: str, base: str, title_zh: str, title_
     Examples:
       ecograph init my-city --id my-city --base https://w3id.org/ecograph/my-city/ \\
         --title-zh 示例市创新生态 --title-en "Shili innovation ecosystem"
+      ecograph validate --data my-city
+      ecograph ingest notice.docx --data my-city
     """
     emit(
         ecograph.init_dataset(

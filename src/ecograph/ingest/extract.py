@@ -1014,6 +1014,11 @@ class _Extractor:
                     continue
                 after = [m for m in before if m.start >= cut]
                 before = [m for m in before if m.end <= cut]
+            if not after and before:
+                # 示例市新材料实验室…，由示例大学牵头组建: the sentence's topic is the object
+                topic = self._topic(sentence, entities, clause)
+                if topic is not None and topic not in before:
+                    after = [topic]
             if not after:
                 continue
             # 链接京津冀、长三角的人才科创飞地矩阵: the head after 的 holds the relation
@@ -1071,7 +1076,7 @@ class _Extractor:
             for who, target in pairs:
                 o = self.entity_id(target)
                 end = max(target.end, match.end())
-                a, b = min(start, match.start()), max(end, clause[1])
+                a, b = min(start, match.start(), target.start), max(end, clause[1])
                 s_, o_ = (o, who) if rule.get("reverse") else (who, o)
                 self.relation(
                     sentence,

@@ -118,10 +118,17 @@ def _rejected(folder: Path) -> dict[str, Any]:
     return {str(e.get("cid")): e for e in entries if isinstance(e, dict) and e.get("cid")}
 
 
-def _order(candidate: dict[str, Any]) -> tuple[int, str, str]:
+def _order(candidate: dict[str, Any]) -> tuple[int, int, str, str]:
+    """Kind, then sections in document order, then section id and cid (a total order)."""
     kind = str(candidate.get("kind"))
     rank = KINDS.index(kind) if kind in KINDS else len(KINDS)
-    return rank, _field(candidate, "section"), str(candidate.get("cid"))
+    order = candidate.get("order") if kind == "section" else 0
+    return (
+        rank,
+        order if isinstance(order, int) else 0,
+        _field(candidate, "section"),
+        str(candidate.get("cid")),
+    )
 
 
 @dataclass

@@ -99,7 +99,7 @@ class InitResult:
         return "\n".join(
             [
                 f"Made the dataset folder {self.folder}: {', '.join(self.files)}.",
-                f"It validates as it is. Next: `ecograph ingest FILE --data {self.folder}`.",
+                "It validates as it is; take a first document in with `ecograph ingest`.",
             ]
         )
 

@@ -208,7 +208,8 @@ class _Unique:
             if self.compact.find(_compact(piece)) == target:
                 best = piece
                 break
-        return best.rstrip()
+        # verbatim but for line breaks, which the loader ignores as it ignores all whitespace
+        return re.sub(r"[ \t\u3000]*\n\s*", "", best).rstrip()
 
 
 def _title(lines: list[Line]) -> tuple[int, Line, int] | None:
