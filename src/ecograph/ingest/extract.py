@@ -1230,6 +1230,7 @@ class _Extractor:
             if (
                 stem
                 and self.subject
+                and outer.type not in ("Person", "Academician")  # 王示例 is no place's
                 and stem in outer.label
                 and outer.label not in (label, stem)
                 and self.entity_id(outer) != self.subject
