@@ -46,23 +46,11 @@ _SLUG_BAD = re.compile(r"[^a-z0-9]+")
 
 
 def _cn_value(text: str) -> Decimal | None:
-    digits = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
-    digits.update({"六": 6, "七": 7, "八": 8, "九": 9})
-    units = {"十": 10, "百": 100, "千": 1000}
-    total, section, digit = 0, 0, None
-    for ch in text:
-        if ch in digits:
-            digit = digits[ch]
-        elif ch in units:
-            section += (1 if digit is None else digit) * units[ch]
-            digit = None
-        elif ch in "万亿":
-            section += digit or 0
-            total = (total + (section or 1)) * (10_000 if ch == "万" else 100_000_000)
-            section, digit = 0, None
-        else:
-            return None
-    return Decimal(total + section + (digit or 0))
+    """``百`` → 100, ``二百七十三`` → 273 (the validator's reading of Chinese numerals)."""
+    from ..loader import _chinese_number
+
+    number = _chinese_number(text)
+    return None if number is None else Decimal(number)
 
 
 def _plain_number(value: Decimal) -> str:
