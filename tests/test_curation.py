@@ -214,3 +214,6 @@ def test_reingesting_keeps_what_was_rejected_out(curated: dict) -> None:
     assert again.exit_code == 0, again.output
     cids = {c["cid"] for c in json.loads(again.output)["candidates"]}
     assert wrong["cid"] not in cids
+    # nor are the accepted ones, which are in the curated files already
+    for accepted in ("lab", "academician", "spending", "firms"):
+        assert curated[accepted]["cid"] not in cids, accepted

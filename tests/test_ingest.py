@@ -333,6 +333,9 @@ def test_new_things_are_found_by_naming_patterns(tmp_path: Path) -> None:
         assert new[label]["type"] == kind, label
         assert new[label]["id"] and new[label]["label"]["en"] is None
     # a policy title in 《》 goes with its 文号 where the sentence gives one
+    assert new["示例市关于加快科技创新平台建设的若干措施"]["docNumber"] == "示政发〔2025〕8号"
+    assert new["示例市科技创新基金管理实施细则"]["docNumber"] == "示科规(2025)1号"
+    assert new["示例市“科创示例”行动工作方案"]["docNumber"] == "示科发[2025]3号"
     assert "陈示文" in new and new["陈示文"]["type"] == "Person"
 
 

@@ -115,6 +115,7 @@ class Mention:
     rule: str
     confidence: float
     slug: str | None = None
+    number: str | None = None  # a policy's 文号, printed after its title
 
 
 def _quote(text: str, start: int, end: int) -> str:
@@ -415,7 +416,11 @@ class _Extractor:
         for s, e in titles:
             title = text[s + 1 : e - 1]
             kind = "Proposal" if re.search(r"(?:提案|建议)$", title) else "PolicyDocument"
-            found.append(Mention(s + 1, e - 1, title, kind, None, "title-in-brackets", 0.85))
+            mention = Mention(s + 1, e - 1, title, kind, None, "title-in-brackets", 0.85)
+            number = re.match(r"[（(](" + DOC_NUMBER.pattern + r")[）)]", text[e:])
+            if number:
+                mention.number = re.sub(r"\s", "", number.group(1))  # （示政发〔2025〕8号）
+            found.append(mention)
         # suffix patterns
         for suffix in self.suffix_list:
             for m in re.finditer(re.escape(suffix), text):
@@ -650,6 +655,8 @@ class _Extractor:
             "mentions": 1,
             **cite,
         }
+        if mention.number:
+            candidate["docNumber"] = mention.number
         if mention.link:
             candidate["label"] = {
                 "zh": self.known.labels.get(mention.link, mention.label),

@@ -182,18 +182,23 @@ def write_inbox(
     dataset: str | Path, doc_id: str, candidates: list[dict[str, Any]]
 ) -> InboxDocument:
     """Write the candidates of ``doc_id`` into its inbox folder (atomically, replacing an earlier
-    ingest's list), each with its ``cid``, in a fixed order; proposals rejected earlier are
-    left out. The curated files are not touched."""
+    ingest's list), each with its ``cid``, in a fixed order; proposals rejected or accepted
+    earlier are left out. The curated files are not touched."""
     from ..output import write_atomic
 
     folder = _folder(dataset, doc_id)
     rejected = _rejected(folder)
+    accepted = {
+        str(e.get("cid")) for e in _read_list(folder / "accepted.yaml") if isinstance(e, dict)
+    }
     kept: dict[str, dict[str, Any]] = {}
     left_out = 0
     for candidate in candidates:
         cid = candidate_id(candidate)
         if cid in rejected:
             left_out += 1
+        elif cid in accepted:
+            continue  # in the curated files already: not proposed again
         else:
             kept[cid] = {"cid": cid, **{k: v for k, v in candidate.items() if k != "cid"}}
     ordered = sorted(kept.values(), key=_order)
