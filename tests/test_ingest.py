@@ -374,6 +374,9 @@ def test_relations_come_from_the_trigger_lexicon(tmp_path: Path) -> None:
     implied = [c for c in relations if c["s"] == "shili" or c["o"] == "shili"]
     assert implied and all(c["basis"] in ("implied", "explicit") for c in implied)
     assert any(c["basis"] == "implied" for c in implied)
+    for candidate in relations:
+        if candidate["basis"] == "implied" and candidate["rule"].startswith("trigger:"):
+            assert "dataset's subject" in candidate["subject_from"], candidate["cid"]
     # in the 下一步 section, what is to be done is planned
     planned = [c for c in relations if c["section"].startswith("reply-2025-7-next")]
     assert planned and all(c["status"] == "planned" for c in planned)

@@ -1045,12 +1045,13 @@ class _Extractor:
             basis, confidence = "explicit", 0.7
             purpose = self._purpose_object(sentence, rule, clause, entities, triggers)
             topic = self._topic(sentence, entities, clause)
+            how = "clause"  # where the subject came from, told to the curator
             if topic is not None and not before and purpose is None:
                 before = [topic]  # 示例中试基地已建成，位于示例高新区: the sentence's topic
-                confidence = 0.55
+                confidence, how = 0.55, "the sentence's opening entity"
             if purpose is not None and not before:
                 before = [purpose]  # 围绕氢能…等领域，布局科技“突围”点位: the points focus on it
-                confidence = 0.55
+                confidence, how = 0.55, "the next clause's object"
             subjects: list[str] = []
             if before and rule.get("all_before"):
                 # A与B合作共建C: each of A and B
@@ -1062,6 +1063,7 @@ class _Extractor:
             elif self.subject:
                 subject, basis, confidence = self.subject, "implied", 0.5
                 start = clause[0]
+                how = "the dataset's subject (no subject in the sentence)"
             else:
                 continue
             status = rule.get("status") or self.relation_status(sentence, text[clause[0] : limit])
@@ -1069,6 +1071,7 @@ class _Extractor:
                 status = self.relation_status(sentence, text[clause[0] : limit])
             pairs = [(who, target) for who in (subjects or [subject]) for target in heads]
             for who, target in pairs:
+                count = len(self.candidates)
                 o = self.entity_id(target)
                 end = max(target.end, match.end())
                 a, b = min(start, match.start(), target.start), max(end, clause[1])
@@ -1085,6 +1088,8 @@ class _Extractor:
                     f"trigger:{match.group(0)}",
                     confidence,
                 )
+                if len(self.candidates) > count and how != "clause":
+                    self.candidates[-1]["subject_from"] = how
 
     def _topic(
         self, sentence: Sentence, entities: list[Mention], clause: tuple[int, int]
