@@ -47,6 +47,7 @@ __all__ = [
     "ExportResult",
     "Finding",
     "Gallery",
+    "InboxPage",
     "IngestResult",
     "InitResult",
     "KnowledgeGraph",
@@ -77,6 +78,7 @@ __all__ = [
     "synthesize",
     "terminal_text",
     "validate",
+    "write_inbox_page",
 ]
 
 #: name -> the submodule that defines it, imported on first use
@@ -92,6 +94,8 @@ _LAZY = {
     "ingest_document": "ingest.run",
     "IngestResult": "ingest.run",
     "init_dataset": "ingest.init",
+    "write_inbox_page": "ingest.page",
+    "InboxPage": "ingest.page",
     "InitResult": "ingest.init",
     "accept_candidates": "ingest.accept",
     "AcceptResult": "ingest.accept",

@@ -1199,12 +1199,33 @@ def inbox_list(fmt: str, data: Path) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--html",
+    "html_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    metavar="OUT.html",
+    help="Write an offline page instead: the source text with every quote highlighted by "
+    "kind, the candidates beside it.",
+)
 @_lang_option
 @_dataset_folder
-def inbox_show(doc_id: str, fmt: str, lang: str, data: Path) -> None:
+def inbox_show(doc_id: str, fmt: str, html_out: Path | None, lang: str, data: Path) -> None:
     """Every candidate of DOC_ID: its id (cid), kind, what it proposes, why (rule, confidence)
-    and the verbatim quote and section behind it."""
-    emit(ecograph.read_inbox(data, doc_id), fmt, lang=lang)
+    and the verbatim quote and section behind it. With --html, a page that opens from disk:
+    the document's text with each candidate's quote highlighted in the colour of its kind, the
+    candidates beside it (click one to see its quote, click a quote to see its candidates) and
+    the command lines that accept or reject each.
+
+    \b
+    Examples:
+      ecograph inbox show reply-2025-7 --data my-city/
+      ecograph inbox show reply-2025-7 --data my-city/ --html reply-2025-7.html
+    """
+    if html_out is not None:
+        emit(ecograph.write_inbox_page(data, doc_id, html_out), fmt, lang=lang)
+    else:
+        emit(ecograph.read_inbox(data, doc_id), fmt, lang=lang)
 
 
 @inbox.command("accept")
