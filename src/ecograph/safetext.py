@@ -25,6 +25,7 @@ __all__ = [
     "BOM",
     "csv_text",
     "neutralise_bidi",
+    "script_json",
     "spreadsheet_cell",
     "terminal_text",
 ]
@@ -79,3 +80,25 @@ def terminal_text(text: str) -> str:
 def neutralise_bidi(text: str) -> str:
     """``text`` with the bidirectional controls replaced by U+FFFD (for a page)."""
     return _BIDI.sub("\ufffd", text) if _BIDI.search(text) else text
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe inside an HTML ``<script>`` element: ``<``, ``>`` and ``&`` (so no
+    ``</script>`` or ``<!--``) and the JavaScript line separators U+2028/U+2029 are escaped.
+    Keys are sorted, so the text does not depend on the order a store returned rows in. The
+    bidirectional controls become U+FFFD (:func:`neutralise_bidi`), so no label or quote can
+    show reversed text on a page. Used by the viewer and the inbox page."""
+    import json
+
+    text = neutralise_bidi(
+        json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True
+        )
+    )
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )

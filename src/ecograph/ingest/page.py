@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ..safetext import neutralise_bidi
+from ..safetext import script_json as _script_json
 from .inbox import KINDS, read_inbox
 
 __all__ = [
@@ -249,21 +250,8 @@ def _e(value: Any) -> str:
 
 
 def script_json(value: Any) -> str:
-    """JSON safe inside an HTML ``<script>`` element: ``<``, ``>``, ``&`` and U+2028/U+2029 as
-    ``\\uXXXX`` escapes, keys sorted, bidirectional controls neutralised."""
-    text = neutralise_bidi(
-        json.dumps(
-            _plain(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False,
-            sort_keys=True,
-        )
-    )  # fmt: skip
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
+    """The candidates as a JSON island (:func:`ecograph.safetext.script_json`)."""
+    return _script_json(_plain(value))
 
 
 @dataclass

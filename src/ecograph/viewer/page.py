@@ -22,7 +22,6 @@ import base64
 import hashlib
 import html
 import importlib.util
-import json
 import re
 import time
 from functools import lru_cache
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
+from ..safetext import script_json
 from ._files import TEMPLATE, asset_text, assets_dir, ui_strings
 from .model import FONT_STACK, ViewModel, ViewResult, ViewSource, prepare_view
 
@@ -164,28 +164,6 @@ def vis_assets() -> tuple[str, str, str]:
     js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
     css = re.sub(r"</(style)", r"<\\/\1", css, flags=re.IGNORECASE)
     return js, css, ".".join(map(str, version))
-
-
-def script_json(value: Any) -> str:
-    """JSON that is safe inside an HTML ``<script>`` element: ``<``, ``>`` and ``&`` (so no
-    ``</script>`` or ``<!--``) and the JavaScript line separators U+2028/U+2029 are escaped.
-    Keys are sorted, so the text does not depend on the order a store returned rows in. The
-    bidirectional controls (U+202A-E, U+2066-9, U+061C) become U+FFFD, so no label or quote can
-    show reversed text on the page (see :mod:`ecograph.safetext`)."""
-    from ..safetext import neutralise_bidi
-
-    text = neutralise_bidi(
-        json.dumps(
-            value, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=True
-        )
-    )
-    return (
-        text.replace("<", "\\u003c")
-        .replace(">", "\\u003e")
-        .replace("&", "\\u0026")
-        .replace("\u2028", "\\u2028")
-        .replace("\u2029", "\\u2029")
-    )
 
 
 def _csp(scripts: list[str]) -> str:
