@@ -1098,13 +1098,7 @@ def _dataset_folder_option(help_text: str) -> Any:
 def _dataset_folder(func: Any) -> Any:
     """``--data DIR`` for the inbox: a dataset folder of the user's (the bundled one is not
     written to)."""
-    return click.option(
-        "--data",
-        "data",
-        type=click.Path(file_okay=False, exists=True, path_type=Path),
-        required=True,
-        help="The dataset folder whose inbox to use.",
-    )(func)
+    return _dataset_folder_option("The dataset folder whose inbox to use.")(func)
 
 
 @main.command("init")

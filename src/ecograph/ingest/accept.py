@@ -31,6 +31,7 @@ from typing import Any
 from ..errors import DataError, Problem, UsageError
 from .inbox import (
     _HEADER,
+    ACCEPTED,
     CANDIDATES,
     INBOX,
     KINDS,
@@ -43,7 +44,6 @@ from .inbox import (
 
 __all__ = ["ACCEPTED", "AcceptResult", "accept_candidates"]
 
-ACCEPTED = "accepted.yaml"
 _TOP_KEY = re.compile(r"^  [A-Za-z_][\w-]*:")
 
 

@@ -100,7 +100,7 @@ class Sentence:
     #: semicolon (2024年，…第33位；…第15位)
     context_year: str | None = None
 
-    def raw(self, text: str, a: int, b: int) -> tuple[int, int]:
+    def span(self, a: int, b: int) -> tuple[int, int]:
         """Compact offsets [a, b) as text offsets."""
         return self.index[a], self.index[b - 1] + 1
 
@@ -195,6 +195,8 @@ class _Extractor:
         triggers = lexicon.data["triggers.yaml"]
         self.triggers = list(triggers.get("triggers", []))
         self.members_of = set(triggers.get("members_of", []))
+        self.nested_config: dict[str, Any] = triggers.get("nested") or {}
+        self.attributive_config: dict[str, Any] = triggers.get("attributive") or {}
         self.planned = list(triggers.get("planned_markers", []))
         self.ongoing = list(triggers.get("ongoing_markers", []))
         # 我市 / 全市 speak of a city subject, 我旗 of a banner …: mentions of the subject
@@ -295,7 +297,7 @@ class _Extractor:
         return 0, len(text)
 
     def cite(self, sentence: Sentence, a: int, b: int) -> dict[str, str] | None:
-        start, end = sentence.raw(self.text, a, b)
+        start, end = sentence.span(a, b)
         quote = _quote(self.text, start, end)
         if not quote or "█" in self.masked[start:end]:
             return None
@@ -1186,14 +1188,11 @@ class _Extractor:
     def nested_relations(self, sentence: Sentence, mentions: list[Mention]) -> None:
         """A name that holds a place, a field or an organization's name (see
         ``nested:`` in triggers.yaml)."""
-        config = self.lexicon.get("triggers.yaml", "nested", {}) or {}
-        places = {"AdministrativeArea", "Region", "Place"}
+        config = self.nested_config
         organizations = set(config.get("organization", {}))
         organizations |= {"University", "Organization", "Enterprise", "PoliticalParty"}
-        stem = None
         label = self.subject_label or self.known.labels.get(self.subject or "")
-        if label and len(label) >= 3 and label[-1] in "市旗县区盟省":
-            stem = label[:-1]
+        stem = self._subject_stem()
         text = sentence.compact
         # a name in a sentence about plans is a plan too (推动建设示例人才中心南城分中心)
         status = "planned" if self.relation_status(sentence, text) == "planned" else "done"
@@ -1206,10 +1205,8 @@ class _Extractor:
                     continue
                 seen.add(target)
                 p = None
-                if mention.type in places:
-                    p = config.get(
-                        "place_in_place" if outer.type in places | {"InnovationZone"} else "place"
-                    )
+                if mention.type in _AREAS:
+                    p = config.get("place_in_place" if outer.type in _PLACES else "place")
                 elif mention.type == "Field":
                     p = config.get("field")
                 elif mention.type in organizations and mention.start == outer.start:
@@ -1236,9 +1233,7 @@ class _Extractor:
                 and self.entity_id(outer) != self.subject
                 and not any(n.label in (label, stem) for n in inner)
             ):
-                p = config.get(
-                    "place_in_place" if outer.type in places | {"InnovationZone"} else "place"
-                )
+                p = config.get("place_in_place" if outer.type in _PLACES else "place")
                 if p:
                     self.relation(
                         sentence,
@@ -1256,7 +1251,7 @@ class _Extractor:
     def attributive(self, sentence: Sentence, mentions: list[Mention]) -> None:
         """``国家高新技术企业和科技型中小企业“双倍增”行动``: the names right before a programme
         (joined by 和, 、, 及) are what it targets (``targets:`` in triggers.yaml)."""
-        config = self.lexicon.get("triggers.yaml", "attributive", {}) or {}
+        config = self.attributive_config
         heads = set(config.get("heads", []))
         allowed = set(config.get("targets", []))
         text = sentence.compact
@@ -1347,7 +1342,7 @@ class _Extractor:
     def composed_names(self) -> None:
         """An organization whose name begins with another candidate's name (市政协办公室 and
         市政协): related by the outer name's type (``nested: organization:``)."""
-        config = (self.lexicon.get("triggers.yaml", "nested", {}) or {}).get("organization", {})
+        config = self.nested_config.get("organization", {})
         entities = [c for c in self.candidates if c["kind"] == "entity"]
         names: dict[str, dict[str, Any]] = {}
         for c in entities:
@@ -1396,7 +1391,7 @@ class _Extractor:
         return self.candidates
 
 
-def _header_candidates(ex: _Extractor, doc_id: str, document: dict[str, Any]) -> None:
+def _header_candidates(ex: _Extractor, doc_id: str) -> None:
     """The document's own relations: issuer, signer, addressees, copies, printer, contact."""
     structure = ex.structure
     roles = {
@@ -1466,10 +1461,11 @@ def _header_candidates(ex: _Extractor, doc_id: str, document: dict[str, Any]) ->
                 **cite,
             }
         )
-    del document
 
 
-_PLACES = frozenset({"AdministrativeArea", "Region", "Place", "InnovationZone"})
+#: places that hold other places, and those with the zones that lie in them
+_AREAS = frozenset({"AdministrativeArea", "Region", "Place"})
+_PLACES = _AREAS | {"InnovationZone"}
 _POLICY = re.compile(r"(?:办法|细则|意见|方案|规划|计划|规定|决定|通知|纲要|要点|措施|条例|目标)$")
 
 
@@ -1527,7 +1523,7 @@ def extract_candidates(
             }
         )
     ex = _Extractor(text, structure, lexicon, known, doc_id, subject, masked)
-    _header_candidates(ex, doc_id, document)
+    _header_candidates(ex, doc_id)
     candidates.extend(ex.run())
     return _check_relations(candidates, known)
 

@@ -38,6 +38,7 @@ __all__ = [
 INBOX = "inbox"
 CANDIDATES = "candidates.yaml"
 REJECTED = "rejected.yaml"
+ACCEPTED = "accepted.yaml"  # what accept wrote into the curated files
 KINDS = ("document", "section", "entity", "observation", "relation")
 _DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
 
@@ -188,9 +189,7 @@ def write_inbox(
 
     folder = _folder(dataset, doc_id)
     rejected = _rejected(folder)
-    accepted = {
-        str(e.get("cid")) for e in _read_list(folder / "accepted.yaml") if isinstance(e, dict)
-    }
+    accepted = {str(e.get("cid")) for e in _read_list(folder / ACCEPTED) if isinstance(e, dict)}
     kept: dict[str, dict[str, Any]] = {}
     left_out = 0
     for candidate in candidates:

@@ -56,9 +56,6 @@ class Lexicon:
     data: dict[str, dict[str, Any]]
     files: list[str] = field(default_factory=list)
 
-    def get(self, file: str, key: str, default: Any = None) -> Any:
-        return self.data.get(file, {}).get(key, default)
-
 
 def load_lexicon(dataset: str | Path | None = None) -> Lexicon:
     """The default lexicons merged with those of the dataset folder ``dataset`` (if any)."""

@@ -150,19 +150,17 @@ class IngestResult:
         return "\n".join(lines)
 
 
-def _subject(
-    subject: str | None, meta_subject: str | None, candidates: list[dict[str, Any]], known: Any
-) -> tuple[str | None, str]:
+def _subject(subject: str | None, meta_subject: str | None, known: Any) -> str | None:
     if subject is None:
-        return meta_subject, "dataset"
+        return meta_subject
     if subject in known.ids:
-        return subject, "option"
+        return subject
     for name, (entity, _kind) in known.names.items():
         if name == subject:
-            return entity, "option"
+            return entity
     if re.fullmatch(r"[\u4e00-\u9fff]{2,40}", subject):
         # a zh label: the entity the document itself proposes under that name
-        return f"label:{subject}", "label"
+        return f"label:{subject}"
     raise UsageError(
         f"{subject[:60]!r} is no entity of the dataset (give its id or its zh label)",
         param="subject",
@@ -223,7 +221,7 @@ def ingest_document(
     masked = _redacted(data.meta, document.text)
     if len(masked) != len(document.text):  # a redaction must keep offsets
         masked = document.text
-    resolved, _how = _subject(subject, data.meta.subject, [], known)
+    resolved = _subject(subject, data.meta.subject, known)
     candidates = extract_candidates(
         document.text,
         structure,

@@ -145,9 +145,6 @@ class Structure:
                 break
         return found
 
-    def fact(self, role: str) -> HeaderFact | None:
-        return next((f for f in self.facts if f.role == role), None)
-
 
 def _lines(text: str) -> list[Line]:
     lines = []
