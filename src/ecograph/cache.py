@@ -29,8 +29,8 @@ __all__ = ["MAX_ENTRIES", "cache_dir", "content_key", "enabled", "get", "put"]
 
 MAX_ENTRIES = 16
 #: bumped when what an entry holds changes without a version change (4: the loader's warnings
-#: include conflicting observations)
-_FORMAT = "4"
+#: include conflicting observations; 5: N-Quads in the writers' order, not sorted by line)
+_FORMAT = "5"
 _MANIFEST = "manifest.json"
 #: a temporary folder older than this is a leftover of a killed writer
 _STALE_SECONDS = 3600

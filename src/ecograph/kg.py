@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from .lookup import NameIndex
     from .network import Projection
+    from .rdfwrite import Statements
     from .stores import Store
 
 __all__ = [
@@ -123,6 +124,7 @@ class KnowledgeGraph:
         dataset: Dataset | None = None,
         nquads: bytes | None = None,
         key: str = "",
+        statements: Statements | None = None,
     ):
         self.data = data
         self._dataset = dataset
@@ -137,7 +139,7 @@ class KnowledgeGraph:
         self._store: Store = store
         self._index: NameIndex | None = None
         self._projection: Projection | None = None
-        self._quads: list[Any] | None = None
+        self._quads: Statements | None = statements
 
     @property
     def dataset(self) -> Dataset:
@@ -149,20 +151,25 @@ class KnowledgeGraph:
         return self._dataset
 
     def nquads(self) -> bytes:
-        """The whole build as sorted N-Quads (what the cache and the stores load)."""
+        """The whole build as N-Quads, each statement once, in the writers' order (what the
+        cache keeps and the stores load; ``serialize("nquads")`` sorts the lines)."""
         if self._nquads is None:
-            from .provenance import dataset_quads, to_nquads
-
-            self._nquads = to_nquads(dataset_quads(self.data))
+            self._nquads = self.quads().nquads()
         return self._nquads
 
-    def quads(self) -> list[Any]:
-        """Every statement as a pyoxigraph ``Quad``, sorted as the writers write them (default
-        graph first, then named graphs, subjects, ``rdf:type`` first, predicates, objects)."""
+    def quads(self) -> Statements:
+        """Every statement, sorted as the writers write them (default graph first, then named
+        graphs, subjects, ``rdf:type`` first, predicates, objects): a
+        :class:`~ecograph.rdfwrite.Statements`, whose iteration gives pyoxigraph quads."""
         if self._quads is None:
-            from .rdfwrite import sorted_quads
+            from .rdfwrite import Statements
 
-            self._quads = sorted_quads(self.nquads())
+            if self._nquads is not None:
+                self._quads = Statements.parse(self._nquads)
+            else:
+                from .provenance import dataset_quads
+
+                self._quads = Statements.from_quads(dataset_quads(self.data))
         return self._quads
 
     @property
@@ -211,7 +218,7 @@ class KnowledgeGraph:
             choices = ", ".join(FORMATS)
             raise UsageError(f"unknown format {format!r}; choose one of {choices}", param="format")
         if format == "nquads":
-            return self.nquads().decode("utf-8")
+            return self.quads().sorted_nquads().decode("utf-8")
         if format == "ntriples":
             return rdfwrite.to_ntriples(self.quads())
         prefixes = rdfwrite.prefixes_for(self.meta.base)
@@ -484,25 +491,17 @@ class KnowledgeGraph:
 
     def stats(self) -> Stats:
         """Counts of triples, entities per class, observations, citations and relations."""
-        import pyoxigraph as ox
-
         from .namespaces import ECO_NS, ONTOLOGY_IRI_STR
         from .rdfwrite import RDF_TYPE
 
-        rdf_type = ox.NamedNode(RDF_TYPE)
-        citation, assertion = ox.NamedNode(ECO_NS + "Citation"), ox.NamedNode(ECO_NS + "Assertion")
-        ontology = ox.NamedNode(ONTOLOGY_IRI_STR)
-        quads = self.quads()
-        total = len(quads)
-        graphs = {quad.graph_name for quad in quads} - {ox.DefaultGraph()}
-        ontology_triples = sum(1 for quad in quads if quad.graph_name == ontology)
-        typed = [
-            quad
-            for quad in quads
-            if quad.predicate == rdf_type and type(quad.graph_name) is ox.DefaultGraph
-        ]
-        citations = {quad.subject for quad in typed if quad.object == citation}
-        assertions = {quad.subject for quad in typed if quad.object == assertion}
+        citation, assertion = ECO_NS + "Citation", ECO_NS + "Assertion"
+        rows = self.quads().rows
+        total = len(rows)
+        graphs = {(row[0], row[1]) for row in rows if row[0]}
+        ontology_triples = sum(1 for row in rows if row[0] == "0" and row[1] == ONTOLOGY_IRI_STR)
+        typed = [row for row in rows if not row[0] and row[5] == RDF_TYPE and row[6] == "0"]
+        citations = {row[2:4] for row in typed if row[7] == citation}
+        assertions = {row[2:4] for row in typed if row[7] == assertion}
         records = self.data.records
         by_class: Counter[str] = Counter()
         for record in records.values():
@@ -596,7 +595,8 @@ def load(
     """
     from . import cache as build_cache
     from .errors import DataError, Problem
-    from .provenance import dataset_quads, to_nquads
+    from .provenance import dataset_quads
+    from .rdfwrite import Statements
     from .resources import ontology_file
     from .stores import open_store, store_spec
 
@@ -619,12 +619,14 @@ def load(
     ):
         data, nquads = entry["data"], entry["nquads"]
         data.meta.folder = folder
+        statements = None
         hit = True
     else:
         data = read_dataset(folder, progress=progress)
         if progress:
             progress("building RDF", 0, 1)
-        nquads = to_nquads(dataset_quads(data))  # the build: records → quads
+        statements = Statements.from_quads(dataset_quads(data))  # the build: records → quads
+        nquads = statements.nquads()
         hit = False
         if cache:
             build_cache.put("dataset", key, {"data": data, "nquads": nquads})
@@ -632,7 +634,7 @@ def load(
         from .stores.endpoint import EndpointStore, check_layout
 
         remote = endpoint if isinstance(endpoint, EndpointStore) else EndpointStore(str(endpoint))
-        kg = KnowledgeGraph(data, remote, nquads=nquads, key=key)
+        kg = KnowledgeGraph(data, remote, nquads=nquads, key=key, statements=statements)
         if data.records:
             check_layout(remote, kg.iri(min(data.records)))
     else:
@@ -642,7 +644,9 @@ def load(
 
         dataset = to_dataset(nquads, data.meta.base) if spec == "memory" else None
         backend = open_store(spec, None if spec == "memory" else nquads, key, lambda: dataset)
-        kg = KnowledgeGraph(data, backend, dataset=dataset, nquads=nquads, key=key)
+        kg = KnowledgeGraph(
+            data, backend, dataset=dataset, nquads=nquads, key=key, statements=statements
+        )
     kg.cache_hit = hit
     return kg
 

@@ -1,9 +1,10 @@
 """Records → quads: the provenance layout, written down in one place.
 
 Every way ecograph writes a dataset as RDF goes through :func:`dataset_quads`: the loader's
-build (whose sorted N-Quads, :func:`to_nquads`, are what the build cache keeps, what Oxigraph
-loads and what the TriG, Turtle, N-Triples and JSON-LD writers read), the rdflib ``Dataset`` of
-the memory store (:func:`to_dataset`, parsed from those N-Quads) and ``ecograph synth``.
+build (ordered once by :class:`ecograph.rdfwrite.Statements`, whose N-Quads are what the build
+cache keeps and Oxigraph loads, and which the TriG, Turtle, N-Triples and JSON-LD writers
+write), the rdflib ``Dataset`` of the memory store (:func:`to_dataset`, parsed from those
+N-Quads) and ``ecograph synth`` (:func:`to_nquads`: lines sorted).
 
 The layout (see ``docs/data-model.md``): each entity record, each relation and each observation
 is one named graph (an *assertion*, ``{base}assertion/{id}`` and
@@ -167,7 +168,8 @@ def dataset_quads(
     data: LoadedData, ontology: Path | None = None, *, include_ontology: bool = True
 ) -> list[Quad]:
     """Every statement of checked records (and of the ontology, in its own graph) as quads of
-    N-Quads terms, in no particular order and possibly repeated: :func:`to_nquads` sorts them."""
+    N-Quads terms, in no particular order and possibly repeated (:func:`to_nquads` and
+    :class:`ecograph.rdfwrite.Statements` order them, each once)."""
     from .loader import _document_of, decimal_lexical
     from .vocab import vocabulary
 

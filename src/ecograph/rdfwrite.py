@@ -15,13 +15,22 @@ gives the same bytes, whatever the process.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .errors import OutputError
 from .namespaces import PREFIX_IRIS, XSD_STRING
 
-__all__ = ["prefixes_for", "sorted_quads", "to_jsonld", "to_ntriples", "to_trig", "to_turtle"]
+__all__ = [
+    "Statements",
+    "prefixes_for",
+    "sorted_quads",
+    "to_jsonld",
+    "to_ntriples",
+    "to_trig",
+    "to_turtle",
+]
 
 RDF_TYPE = PREFIX_IRIS["rdf"] + "type"
 
@@ -32,122 +41,265 @@ def prefixes_for(base: str) -> dict[str, str]:
     return {**PREFIX_IRIS, "data": base + "id/"}
 
 
-def _term_key(term: Any) -> tuple[int, str, str]:
-    """Sort key of a term: IRIs, then blank nodes, then literals; by value, then language or
-    datatype."""
+# --------------------------------------------------------------------------- the order
+
+#: a statement: its sort key (graph kind and value, subject kind and value, "not rdf:type",
+#: predicate, object kind, value and language or datatype; kinds "" default graph, "0" IRI,
+#: "1" blank node, "2" literal), then its four N-Quads terms (graph "": the default graph)
+_Row = tuple[str, str, str, str, bool, str, str, str, str, str, str, str, str]
+_ESCAPE = re.compile(r'\\(?:[tbnrf"\'\\]|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8})')
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+class _NotSimple(Exception):
+    """An N-Quads document these fast paths do not read (an RDF 1.2 triple term)."""
+
+
+def _unescape(text: str) -> str:
+    """An N-Triples string or IRI with its escapes (ECHAR, UCHAR) read."""
+
+    def one(match: re.Match[str]) -> str:
+        escape = match.group(0)[1:]
+        if escape[0] in "uU":
+            return chr(int(escape[1:], 16))
+        return _ECHARS[escape]
+
+    return _ESCAPE.sub(one, text)
+
+
+def _node(term: str) -> tuple[str, str]:
+    """An IRI or blank node's kind and value."""
+    if term[:1] == "<":
+        value = term[1:-1]
+        return ("0", _unescape(value) if "\\" in value else value)
+    if term[:2] == "_:":
+        return ("1", term[2:])
+    raise _NotSimple
+
+
+class Statements:
+    """Statements, each once, in the writers' order (the default graph first, then named
+    graphs by IRI; within a graph, subjects by IRI, ``rdf:type`` before the other predicates,
+    predicates by IRI, objects by value).
+
+    Made from the build's quads of N-Quads terms (:meth:`from_quads`) or from an N-Quads
+    document (:meth:`parse`), ordered by keys read from the terms' text, never turned into
+    Python RDF terms: at 1.87M statements a few seconds, where pyoxigraph terms with Python
+    sort keys took 31 s. Iterating gives pyoxigraph quads (parsed by Oxigraph in that order).
+    """
+
+    def __init__(self, rows: list[_Row]):
+        self.rows = rows
+        self._document: bytes | None = None
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[tuple[str, str, str, str]]) -> Statements:
+        """From quads of N-Quads terms (as :func:`ecograph.provenance.dataset_quads` makes
+        them), in any order, repeats allowed."""
+        import gc
+
+        collecting = gc.isenabled()
+        gc.disable()  # millions of tuples, none cyclic
+        try:
+            rows = _rows(quads)
+            rows.sort()
+        finally:
+            if collecting:
+                gc.enable()
+        unique = []
+        last: tuple[Any, ...] = ()
+        for row in rows:
+            key = row[:9]
+            if key != last:
+                unique.append(row)
+                last = key
+        return cls(unique)
+
+    @classmethod
+    def parse(cls, nquads: bytes) -> Statements:
+        """From an N-Quads document."""
+        try:
+            return cls.from_quads(_split_lines(nquads))
+        except _NotSimple:
+            return cls.from_quads(_split_lines(_canonical(nquads)))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Statements) and [r[:9] for r in self.rows] == [
+            r[:9] for r in other.rows
+        ]
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def lines(self) -> Iterator[str]:
+        """Each statement as an N-Quads line (no newline), in the writers' order."""
+        for row in self.rows:
+            yield f"{row[9]} {row[10]} {row[11]} {row[12]} ."
+
+    def nquads(self) -> bytes:
+        """The statements as N-Quads in the writers' order (not sorted by their text)."""
+        if self._document is None:
+            self._document = _encode("\n".join(self.lines()) + "\n" if self.rows else "")
+        return self._document
+
+    def sorted_nquads(self) -> bytes:
+        """N-Quads with the lines sorted by code point (the order of their UTF-8 bytes)."""
+        lines = sorted(self.lines())
+        return _encode("\n".join(lines) + "\n" if lines else "")
+
+    def __iter__(self) -> Iterator[Any]:
+        import pyoxigraph as ox
+
+        return iter(ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS))
+
+    def triples(self) -> bytes:
+        """Every distinct triple of every graph as N-Triples, sorted by subject, ``rdf:type``
+        first, predicate and object."""
+        keyed = {}
+        for row in self.rows:
+            key = row[2:9]
+            if key not in keyed:
+                keyed[key] = f"{row[9]} {row[10]} {row[11]} ."
+        return _encode("".join(keyed[key] + "\n" for key in sorted(keyed)))
+
+
+def _encode(text: str) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: written as "?", as rdflib did
+        return text.encode("utf-8", "replace")
+
+
+def _split_lines(nquads: bytes) -> Iterator[tuple[str, str, str, str]]:
+    """The four terms of each line of an N-Quads document (graph ``""``: the default graph)."""
+    for line in nquads.decode("utf-8").split("\n"):
+        line = line.strip()
+        if not line or line[0] == "#":
+            continue
+        body = line[:-1].rstrip() if line[-1] == "." else ""
+        if not body:
+            raise _NotSimple
+        i = body.index(" ")
+        j = body.index(" ", i + 1)
+        subject, predicate, rest = body[:i], body[i + 1 : j], body[j + 1 :].lstrip()
+        if rest[:1] == '"':
+            end = rest.find(" ", rest.rindex('"'))
+        elif rest[:2] == "<<":
+            raise _NotSimple
+        else:
+            end = rest.find(" ")
+        if end < 0:
+            yield subject, predicate, rest, ""
+        else:
+            yield subject, predicate, rest[:end], rest[end + 1 :].strip()
+
+
+def _rows(quads: Iterable[tuple[str, str, str, str]]) -> list[_Row]:
+    nodes: dict[str, tuple[str, str]] = {"": ("", "")}
+    predicates: dict[str, str] = {}
+    rows: list[_Row] = []
+    add = rows.append
+    for subject, predicate, obj, graph in quads:
+        graph_key = nodes.get(graph)
+        if graph_key is None:
+            graph_key = nodes[graph] = _node(graph)
+        subject_key = nodes.get(subject)
+        if subject_key is None:
+            subject_key = nodes[subject] = _node(subject)
+        iri = predicates.get(predicate)
+        if iri is None:
+            if predicate[:1] != "<":
+                raise _NotSimple
+            iri = predicates[predicate] = _node(predicate)[1]
+        if obj[0] == '"':
+            close = obj.rindex('"')
+            value, suffix = obj[1:close], obj[close + 1 :]
+            if "\\" in value:
+                value = _unescape(value)
+            if suffix[:1] == "@":
+                extra = suffix[1:]
+            elif suffix[:2] == "^^":
+                extra = _node(suffix[2:])[1]
+            else:
+                extra = XSD_STRING
+            add(
+                (
+                    graph_key[0], graph_key[1], subject_key[0], subject_key[1], iri != RDF_TYPE,
+                    iri, "2", value, extra, subject, predicate, obj, graph,
+                )
+            )  # fmt: skip
+        else:
+            object_key = nodes.get(obj)
+            if object_key is None:
+                object_key = nodes[obj] = _node(obj)
+            add(
+                (
+                    graph_key[0], graph_key[1], subject_key[0], subject_key[1], iri != RDF_TYPE,
+                    iri, object_key[0], object_key[1], "", subject, predicate, obj, graph,
+                )
+            )  # fmt: skip
+    return rows
+
+
+def _canonical(nquads: bytes) -> bytes:
+    """The document as Oxigraph writes N-Quads (for input these paths do not read)."""
     import pyoxigraph as ox
 
-    kind = type(term)
-    if kind is ox.NamedNode:
-        return (0, term.value, "")
-    if kind is ox.BlankNode:
-        return (1, term.value, "")
-    if kind is ox.Literal:
-        language = term.language
-        if language and term.direction is not None:  # RDF 1.2 "…"@ar--rtl
-            language += "--" + _direction(term)
-        return (2, term.value, language or term.datatype.value)
-    return (3, str(term), "")  # an RDF 1.2 triple term
+    try:
+        quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
+    except SyntaxError as exc:
+        raise OutputError(f"not an N-Quads document: {exc}") from None
+    if any(isinstance(q.object, ox.Triple) or isinstance(q.subject, ox.Triple) for q in quads):
+        raise OutputError("the writers cannot write RDF 1.2 triple terms")
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
-def _direction(literal: Any) -> str:
+def sorted_quads(nquads: bytes) -> Statements:
+    """The statements of an N-Quads document, each once, in the writers' order."""
+    return Statements.parse(nquads)
+
+
+def to_trig(statements: Statements, prefixes: dict[str, str]) -> str:
+    """TriG of the statements: the named graphs and the default graph, with ``prefixes``."""
     import pyoxigraph as ox
 
-    return "rtl" if literal.direction == ox.BaseDirection.RTL else "ltr"
-
-
-def sorted_quads(nquads: bytes) -> list[Any]:
-    """The statements of an N-Quads document as pyoxigraph quads, each once, in the writers'
-    order."""
-    import pyoxigraph as ox
-
-    keys: dict[Any, tuple[int, str, str]] = {}
-    default_graph = ox.DefaultGraph
-
-    def quad_key(quad: Any) -> tuple[Any, ...]:
-        graph = quad.graph_name
-        graph_key = (-1, "", "") if type(graph) is default_graph else _key(keys, graph)
-        return (graph_key, *_statement_key(keys, quad))
-
-    quads = list(set(ox.parse(nquads, format=ox.RdfFormat.N_QUADS)))  # a dataset is a set
-    quads.sort(key=quad_key)
-    return quads
-
-
-def _statement_key(keys: dict[Any, tuple[int, str, str]], statement: Any) -> tuple[Any, ...]:
-    """The order within a graph: subject, ``rdf:type`` first, predicate, object."""
-    predicate = statement.predicate.value
-    return (
-        _key(keys, statement.subject),
-        predicate != RDF_TYPE,
-        predicate,
-        _key(keys, statement.object),
-    )
-
-
-def _key(keys: dict[Any, tuple[int, str, str]], term: Any) -> tuple[int, str, str]:
-    """:func:`_term_key`, remembered in ``keys`` (a build repeats its IRIs many times)."""
-    key = keys.get(term)
-    if key is None:
-        key = keys[term] = _term_key(term)
-    return key
-
-
-def _flat_triples(quads: Iterable[Any]) -> list[Any]:
-    """Every distinct triple of every graph, sorted by subject, predicate and object."""
-    seen: set[Any] = set()
-    triples = []
-    for quad in quads:
-        triple = quad.triple
-        if triple not in seen:
-            seen.add(triple)
-            triples.append(triple)
-    keys: dict[Any, tuple[int, str, str]] = {}
-    triples.sort(key=lambda triple: _statement_key(keys, triple))
-    return triples
-
-
-def to_trig(quads: list[Any], prefixes: dict[str, str]) -> str:
-    """TriG of sorted quads: the named graphs and the default graph, with ``prefixes``."""
-    import pyoxigraph as ox
-
+    quads = ox.parse(statements.nquads(), format=ox.RdfFormat.N_QUADS)
     return (ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b"").decode("utf-8")
 
 
-def to_turtle(quads: list[Any], prefixes: dict[str, str]) -> str:
+def to_turtle(statements: Statements, prefixes: dict[str, str]) -> str:
     """Turtle of every graph flattened into one (each distinct triple once)."""
     import pyoxigraph as ox
 
-    triples = _flat_triples(quads)
+    triples = ox.parse(statements.triples(), format=ox.RdfFormat.N_TRIPLES)
     return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode(
         "utf-8"
     )
 
 
-def to_ntriples(quads: list[Any]) -> str:
+def to_ntriples(statements: Statements) -> str:
     """N-Triples of every graph flattened into one, one line per distinct triple, lines sorted."""
     import pyoxigraph as ox
 
-    text = (ox.serialize(_flat_triples(quads), format=ox.RdfFormat.N_TRIPLES) or b"").decode(
-        "utf-8"
-    )
+    triples = ox.parse(statements.triples(), format=ox.RdfFormat.N_TRIPLES)
+    text = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
     lines = sorted(line for line in text.split("\n") if line.strip())
     return "".join(line + "\n" for line in lines)
 
 
-def to_jsonld(quads: list[Any], prefixes: dict[str, str]) -> str:
-    """JSON-LD 1.1 of sorted quads, compacted with ``prefixes`` as its context.
+def to_jsonld(statements: Statements, prefixes: dict[str, str]) -> str:
+    """JSON-LD 1.1 of the statements, compacted with ``prefixes`` as its context.
 
     The top-level ``@graph`` holds the default graph's nodes; a named graph is the ``@graph`` of
     the node with its IRI (which, in ecograph's data, also describes the statement: status,
     basis, citations). IRIs under a prefix are written ``prefix:local``; ``rdf:type`` is
     ``@type``; a property or ``@type`` with one value is written without an array; a plain
-    string literal is a JSON string. Keys are sorted and the output is indented, so the same
-    data gives the same bytes.
+    string literal is a JSON string. Keys are sorted and the output is indented as
+    ``json.dumps(indent=2, sort_keys=True)`` indents (by :func:`_dumps`, 6× faster), so the
+    same data gives the same bytes.
     """
-    import pyoxigraph as ox
-
-    named_node, blank_node, default_graph = ox.NamedNode, ox.BlankNode, ox.DefaultGraph
     spaces = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
     compacted: dict[str, str] = {}
 
@@ -171,52 +323,96 @@ def to_jsonld(quads: list[Any], prefixes: dict[str, str]) -> str:
             compacted[iri] = short
         return short
 
-    def node_id(term: Any) -> str:
-        return compact(term.value) if type(term) is named_node else "_:" + term.value
+    ids: dict[tuple[str, str], str] = {}
 
-    def value(term: Any) -> Any:
-        kind = type(term)
-        if kind is named_node or kind is blank_node:
-            return {"@id": node_id(term)}
-        if kind is not ox.Literal:
-            raise OutputError("JSON-LD output cannot hold an RDF 1.2 triple term")
-        if term.language:
-            if term.direction is not None:
-                return {
-                    "@value": term.value,
-                    "@language": term.language,
-                    "@direction": _direction(term),
-                }
-            return {"@value": term.value, "@language": term.language}
-        datatype = term.datatype.value
-        if datatype == XSD_STRING:
-            return term.value
-        return {"@value": term.value, "@type": compact(datatype)}
+    def node_id(kind: str, value: str) -> str:
+        known = ids.get((kind, value))
+        if known is None:
+            known = ids[(kind, value)] = compact(value) if kind == "0" else "_:" + value
+        return known
 
-    graphs: dict[str, dict[str, dict[str, Any]]] = {}
-    for quad in quads:
-        graph = quad.graph_name
-        nodes = graphs.setdefault("" if type(graph) is default_graph else node_id(graph), {})
-        subject = node_id(quad.subject)
-        node = nodes.get(subject)
-        if node is None:
-            node = nodes[subject] = {"@id": subject}
-        predicate, obj = quad.predicate.value, quad.object
-        if predicate == RDF_TYPE and type(obj) is named_node:
-            node.setdefault("@type", []).append(node_id(obj))
-        else:
-            node.setdefault(compact(predicate), []).append(value(obj))
-    top = graphs.pop("", {})
-    for name, nodes in graphs.items():
-        holder = top.get(name)
-        if holder is None:
-            holder = top[name] = {"@id": name}
-        holder["@graph"] = [_single_values(node) for node in nodes.values()]
-    document = {
-        "@context": dict(sorted(prefixes.items())),
-        "@graph": [_single_values(node) for node in top.values()],
-    }
-    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    def literal(value: str, extra: str) -> Any:
+        if ":" in extra:  # a datatype IRI (a language tag has no colon)
+            if extra == XSD_STRING:
+                return value
+            return {"@value": value, "@type": compact(extra)}
+        language, _, direction = extra.partition("--")
+        if direction:
+            return {"@value": value, "@language": language, "@direction": direction}
+        return {"@value": value, "@language": language}
+
+    keys: dict[str, str] = {}  # predicate -> its key
+
+    def node(rows: list[_Row], start: int, end: int) -> dict[str, Any]:
+        first = rows[start]
+        result: dict[str, Any] = {"@id": node_id(first[2], first[3])}
+        for at in range(start, end):
+            row = rows[at]
+            predicate, object_kind, obj = row[5], row[6], row[7]
+            if object_kind == "2":
+                value: Any = literal(obj, row[8])
+            elif predicate == RDF_TYPE and object_kind == "0":
+                result.setdefault("@type", []).append(node_id(object_kind, obj))
+                continue
+            else:
+                value = {"@id": node_id(object_kind, obj)}
+            key = keys.get(predicate)
+            if key is None:
+                key = keys[predicate] = compact(predicate)
+            result.setdefault(key, []).append(value)
+        return _single_values(result)
+
+    def groups(rows: list[_Row], start: int, end: int, width: int) -> Iterator[tuple[int, int]]:
+        """The runs of rows sharing their first ``width`` key parts."""
+        at = start
+        while at < end:
+            key = rows[at][:width]
+            stop = at + 1
+            while stop < end and rows[stop][:width] == key:
+                stop += 1
+            yield at, stop
+            at = stop
+
+    rows = statements.rows
+    split = 0
+    while split < len(rows) and not rows[split][0]:
+        split += 1
+    graphs = [(rows[a][:2], a, b) for a, b in groups(rows, split, len(rows), 2)]
+
+    def graph_nodes(start: int, end: int) -> list[dict[str, Any]]:
+        return [node(rows, a, b) for a, b in _subject_runs(rows, start, end)]
+
+    items: list[str] = []
+    pending = 0  # the next named graph not yet matched with a node of the default graph
+    for a, b in _subject_runs(rows, 0, split):
+        item = node(rows, a, b)
+        subject = rows[a][2:4]
+        while pending < len(graphs) and graphs[pending][0] < subject:
+            pending += 1
+        if pending < len(graphs) and graphs[pending][0] == subject:
+            item["@graph"] = graph_nodes(graphs[pending][1], graphs[pending][2])
+            graphs[pending] = (graphs[pending][0], -1, -1)  # matched
+            pending += 1
+        items.append(_dumps(item, 2))
+    for (kind, value), a, b in graphs:
+        if a >= 0:
+            items.append(_dumps({"@id": node_id(kind, value), "@graph": graph_nodes(a, b)}, 2))
+    context = _dumps(dict(sorted(prefixes.items())), 1)
+    body = ",\n    ".join(items)
+    listed = f"[\n    {body}\n  ]" if items else "[]"
+    return f'{{\n  "@context": {context},\n  "@graph": {listed}\n}}\n'
+
+
+def _subject_runs(rows: list[_Row], start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The runs of rows of one graph (``start`` to ``end``) that share their subject."""
+    at = start
+    while at < end:
+        kind, value = rows[at][2], rows[at][3]
+        stop = at + 1
+        while stop < end and rows[stop][3] == value and rows[stop][2] == kind:
+            stop += 1
+        yield at, stop
+        at = stop
 
 
 def _single_values(node: dict[str, Any]) -> dict[str, Any]:
@@ -224,3 +420,49 @@ def _single_values(node: dict[str, Any]) -> dict[str, Any]:
         if key not in ("@id", "@graph") and len(values) == 1:
             node[key] = values[0]
     return node
+
+
+def _dumps(value: Any, level: int = 0) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)`` for dicts (of string
+    keys), lists and strings, written with the C string encoder (Python's indenting encoder is
+    pure Python: 30 s for the JSON-LD of 1.87M statements); ``level``: the indentation the
+    value starts at, inside a larger document."""
+    from json.encoder import encode_basestring
+
+    out: list[str] = []
+    write = out.append
+    indents = ["\n" + "  " * level for level in range(64)]
+
+    def dump(item: Any, level: int) -> None:
+        kind = type(item)
+        if kind is str:
+            write(encode_basestring(item))
+        elif kind is dict:
+            if not item:
+                write("{}")
+                return
+            inner = indents[level + 1] if level + 1 < len(indents) else "\n" + "  " * (level + 1)
+            first = True
+            for key in sorted(item):
+                write(("{" if first else ",") + inner + encode_basestring(key) + ": ")
+                first = False
+                dump(item[key], level + 1)
+            write(indents[level] if level < len(indents) else "\n" + "  " * level)
+            write("}")
+        elif kind is list:
+            if not item:
+                write("[]")
+                return
+            inner = indents[level + 1] if level + 1 < len(indents) else "\n" + "  " * (level + 1)
+            first = True
+            for element in item:
+                write(("[" if first else ",") + inner)
+                first = False
+                dump(element, level + 1)
+            write(indents[level] if level < len(indents) else "\n" + "  " * level)
+            write("]")
+        else:
+            write(json.dumps(item, ensure_ascii=False))
+
+    dump(value, level)
+    return "".join(out)
