@@ -686,19 +686,39 @@ def build(
     out: str | Path, path: str | Path | None = None, store: str | None = None, progress: Any = None
 ) -> BuildResult:
     """Load a dataset and write ``ecograph.trig`` (with provenance graphs), ``ecograph.ttl``
-    (flattened) and ``ecograph.jsonld`` into ``out``. All three are serialized before any is
-    written, and each is written atomically."""
+    (flattened) and ``ecograph.jsonld`` into ``out``. All three are written in full before any
+    is renamed into place, and each is written atomically."""
+    from . import rdfwrite
     from .output import write_many_atomic
 
     kg = load(path, store, progress=progress)
     out = Path(out)
-    texts = {out / f"ecograph.{FORMATS[fmt][1]}": kg.serialize(fmt) for fmt in BUILD_FORMATS}
-    written = write_many_atomic(texts)
+    prefixes = rdfwrite.prefixes_for(kg.meta.base)
+    statements = kg.quads()
+    sizes: dict[str, int] = {}
+
+    def writer(fmt: str, write: Any) -> Any:
+        def produce() -> bytes:
+            data = write(statements, prefixes)
+            data = data.encode("utf-8") if isinstance(data, str) else data
+            sizes[fmt] = len(data)
+            return data
+
+        return produce
+
+    # each file is made when it is written, so one output is held at a time; all are
+    # written before any is renamed into place
+    writers = {
+        "trig": rdfwrite.trig_bytes,
+        "turtle": rdfwrite.turtle_bytes,
+        "jsonld": rdfwrite.to_jsonld,
+    }
+    files = {
+        out / f"ecograph.{FORMATS[fmt][1]}": writer(fmt, writers[fmt]) for fmt in BUILD_FORMATS
+    }
+    written = write_many_atomic(files)
     return BuildResult(
         files={fmt: str(p) for fmt, p in zip(BUILD_FORMATS, written, strict=True)},
         stats=kg.stats(),
-        sizes={
-            fmt: len(text.encode("utf-8"))
-            for fmt, text in zip(BUILD_FORMATS, texts.values(), strict=True)
-        },
+        sizes={fmt: sizes[fmt] for fmt in BUILD_FORMATS},
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from .errors import OutputError
@@ -41,9 +42,14 @@ def write_atomic(path: str | Path, text: str) -> Path:
     return write_many_atomic({Path(path): text})[0]
 
 
-def write_many_atomic(files: dict[Path, str]) -> list[Path]:
-    """Write several files; every text is ready before the first rename, and a failure leaves
-    none of the targets half-written (temporary files are removed)."""
+#: what a file is written from: text (written as UTF-8), bytes, or a function that makes
+#: either when the file is written (so that a large output is held one at a time)
+Content = str | bytes | Callable[[], str | bytes]
+
+
+def write_many_atomic(files: Mapping[Path, Content]) -> list[Path]:
+    """Write several files; every one is written in full before the first rename, and a
+    failure leaves none of the targets half-written (temporary files are removed)."""
     staged: list[tuple[str, Path]] = []
     try:
         for path, text in files.items():
@@ -61,8 +67,12 @@ def write_many_atomic(files: dict[Path, str]) -> list[Path]:
             # mkstemp makes the file private (0600); give it the mode a plain open() would:
             # the replaced file's, else what the umask allows
             os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
+            content = text() if callable(text) else text
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            del content
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            del data
         for tmp, path in staged:
             os.replace(tmp, path)
     except BaseException:

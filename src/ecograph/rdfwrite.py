@@ -141,13 +141,12 @@ class Statements:
     def nquads(self) -> bytes:
         """The statements as N-Quads in the writers' order (not sorted by their text)."""
         if self._document is None:
-            self._document = _encode("\n".join(self.lines()) + "\n" if self.rows else "")
+            self._document = _encode_lines(self.lines())
         return self._document
 
     def sorted_nquads(self) -> bytes:
         """N-Quads with the lines sorted by code point (the order of their UTF-8 bytes)."""
-        lines = sorted(self.lines())
-        return _encode("\n".join(lines) + "\n" if lines else "")
+        return _encode_lines(sorted(self.lines()))
 
     def __iter__(self) -> Iterator[Any]:
         import pyoxigraph as ox
@@ -162,7 +161,22 @@ class Statements:
             key = row[2:9]
             if key not in keyed:
                 keyed[key] = f"{row[9]} {row[10]} {row[11]} ."
-        return _encode("".join(keyed[key] + "\n" for key in sorted(keyed)))
+        return _encode_lines(keyed[key] for key in sorted(keyed))
+
+
+def _encode_lines(lines: Iterable[str], chunk: int = 20000) -> bytes:
+    """Lines as one UTF-8 document, each ending in a newline, encoded a chunk at a time (the
+    document as one Python string would hold twice its size again)."""
+    parts: list[bytes] = []
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == chunk:
+            parts.append(_encode("\n".join(batch) + "\n"))
+            batch = []
+    if batch:
+        parts.append(_encode("\n".join(batch) + "\n"))
+    return b"".join(parts)
 
 
 def _encode(text: str) -> bytes:
@@ -263,20 +277,28 @@ def sorted_quads(nquads: bytes) -> Statements:
 
 def to_trig(statements: Statements, prefixes: dict[str, str]) -> str:
     """TriG of the statements: the named graphs and the default graph, with ``prefixes``."""
+    return trig_bytes(statements, prefixes).decode("utf-8")
+
+
+def trig_bytes(statements: Statements, prefixes: dict[str, str]) -> bytes:
+    """:func:`to_trig` as UTF-8 bytes, as Oxigraph writes them."""
     import pyoxigraph as ox
 
     quads = ox.parse(statements.nquads(), format=ox.RdfFormat.N_QUADS)
-    return (ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b"").decode("utf-8")
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes) or b""
 
 
 def to_turtle(statements: Statements, prefixes: dict[str, str]) -> str:
     """Turtle of every graph flattened into one (each distinct triple once)."""
+    return turtle_bytes(statements, prefixes).decode("utf-8")
+
+
+def turtle_bytes(statements: Statements, prefixes: dict[str, str]) -> bytes:
+    """:func:`to_turtle` as UTF-8 bytes, as Oxigraph writes them."""
     import pyoxigraph as ox
 
     triples = ox.parse(statements.triples(), format=ox.RdfFormat.N_TRIPLES)
-    return (ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"").decode(
-        "utf-8"
-    )
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
 
 
 def to_ntriples(statements: Statements) -> str:

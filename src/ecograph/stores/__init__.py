@@ -65,6 +65,6 @@ def open_store(spec: str, nquads: bytes | None, key: str, dataset_factory: Any) 
     path = spec.split(":", 1)[1] if ":" in spec else None
     store = OxigraphStore(path)
     if path is None or store.stamp() != key or len(store) == 0:
-        store.load_nquads(nquads if nquads is not None else b"")
+        store.load_nquads(nquads if nquads is not None else b"", lazy=True)
         store.set_stamp(key)
     return store

@@ -32,10 +32,21 @@ class OxigraphStore(BaseStore):
         pyoxigraph = _ox()
         self.path = Path(path) if path else None
         try:
-            self.store = pyoxigraph.Store(str(self.path)) if self.path else pyoxigraph.Store()
+            self._store = pyoxigraph.Store(str(self.path)) if self.path else pyoxigraph.Store()
         except OSError as exc:  # a file in the way, a folder that cannot be made, a store in use
             raise OutputError(f"cannot open the Oxigraph store at {self.path}: {exc}") from None
         self.name = f"oxigraph:{self.path}" if self.path else "oxigraph"
+        self._pending: bytes | None = None
+
+    @property
+    def store(self) -> Any:
+        """The pyoxigraph ``Store`` (an in-memory one loads its build on first use)."""
+        if self._pending is not None:
+            import pyoxigraph
+
+            pending, self._pending = self._pending, None
+            self._store.load(input=pending, format=pyoxigraph.RdfFormat.N_QUADS)
+        return self._store
 
     @classmethod
     def read_only(cls, path: str | Path) -> OxigraphStore:
@@ -44,21 +55,27 @@ class OxigraphStore(BaseStore):
         store = cls.__new__(cls)
         store.path = Path(path)
         try:
-            store.store = _ox().Store.read_only(str(path))
+            store._store = _ox().Store.read_only(str(path))
         except OSError as exc:
             raise OutputError(f"cannot open the Oxigraph store at {path}: {exc}") from None
         store.name = f"oxigraph:{store.path}"
+        store._pending = None
         return store
 
     # ------------------------------------------------------------------ loading
 
-    def load_nquads(self, nquads: bytes) -> None:
+    def load_nquads(self, nquads: bytes, *, lazy: bool = False) -> None:
+        """Load a build (replacing what a persistent store held). ``lazy``: an in-memory store
+        loads it on its first query, so a command that asks nothing (``ecograph build``)
+        spends neither the time nor the memory."""
         import pyoxigraph
 
         if self.path is not None:
             self.store.clear()
             self.store.bulk_load(input=nquads, format=pyoxigraph.RdfFormat.N_QUADS)
             self.store.flush()
+        elif lazy:
+            self._pending = nquads
         else:
             self.store.load(input=nquads, format=pyoxigraph.RdfFormat.N_QUADS)
 
