@@ -166,7 +166,9 @@ def test_damaged_cache_entry_is_a_miss(tmp_path: Path, monkeypatch) -> None:
     for entry in (tmp_path / "cache").glob("dataset-*"):
         (entry / "data.pickle").write_bytes(b"not a pickle")
     again = ecograph.load(SHILI)
-    assert not again.cache_hit and again.lookup("示例大学").status == "found"
+    assert again.lookup("示例大学").status == "found"  # needs no records
+    assert again.stats().entities == ecograph.load(SHILI, cache=False).stats().entities
+    assert not again.cache_hit  # the records were damaged: read from the dataset again
 
 
 def test_a_damaged_entry_that_still_reads_is_rebuilt(tmp_path: Path, monkeypatch) -> None:
@@ -186,8 +188,10 @@ def test_a_damaged_entry_that_still_reads_is_rebuilt(tmp_path: Path, monkeypatch
                 damaged += 1
     assert damaged
     again = ecograph.load(SHILI)
-    assert not again.cache_hit and again.serialize("nquads") == expected
+    assert again.serialize("nquads") == expected
+    assert not again.cache_hit  # the damage was found when the N-Quads were read
     assert ecograph.load(SHILI).cache_hit  # the rebuilt entry replaced the damaged one
+    assert ecograph.load(SHILI).serialize("nquads") == expected
 
 
 def test_temporary_folders_of_a_killed_writer_are_cleaned_up(tmp_path: Path, monkeypatch) -> None:
@@ -366,3 +370,26 @@ def test_an_invalid_iri_bound_through_the_api_is_a_query_error(both) -> None:
     """Oxigraph checks a bound IRI (rdflib takes any string as one)."""
     with pytest.raises(QueryError, match="bad binding"):
         both["oxigraph"].query("SELECT ?x WHERE { }", {"x": Iri("not an iri")})
+
+
+def test_names_and_network_come_from_the_cache(tmp_path: Path, monkeypatch) -> None:
+    """On unchanged data a repeated command reads the name index and the network from the
+    build cache: the in-memory store is never loaded (it loads on its first query)."""
+    monkeypatch.setenv("ECOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    first = ecograph.load(SHILI)
+    expected = first.rank(top=5).to_dict(), first.lookup("示例大学").match.id
+    second = ecograph.load(SHILI)
+    assert second.cache_hit
+    ranked = second.rank(top=5).to_dict()
+    assert second.store._pending is not None  # nothing was asked of the store
+    assert (ranked, second.lookup("示例大学").match.id) == expected
+    assert ecograph.load(SHILI, cache=False).rank(top=5).to_dict() == expected[0]
+
+
+def test_a_command_that_asks_nothing_loads_no_store(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ECOGRAPH_NO_CACHE", "1")
+    kg = ecograph.load(SHILI)
+    kg.stats()
+    kg.serialize("trig")
+    assert kg.store._pending is not None
+    assert len(kg.store) > 100 and kg.store._pending is None

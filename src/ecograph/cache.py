@@ -25,9 +25,16 @@ from typing import Any
 
 from ._version import __version__
 
-__all__ = ["MAX_ENTRIES", "cache_dir", "content_key", "enabled", "get", "put"]
+__all__ = [
+    "MAX_ENTRIES",
+    "cache_dir",
+    "content_key",
+    "enabled",
+    "get",
+    "put",
+]
 
-MAX_ENTRIES = 16
+MAX_ENTRIES = 32  # a dataset's build, its names (two kinds) and network: four entries
 #: bumped when what an entry holds changes without a version change (4: the loader's warnings
 #: include conflicting observations; 5: N-Quads in the writers' order, not sorted by line)
 _FORMAT = "5"
@@ -62,8 +69,11 @@ def content_key(*paths: Path, extra: str = "") -> str:
     return digest.hexdigest()
 
 
-def get(kind: str, key: str) -> dict[str, Any] | None:
-    """The cached entry (a dict of name → bytes or unpickled object), or ``None``."""
+def get(kind: str, key: str, only: tuple[str, ...] | None = None) -> dict[str, Any] | None:
+    """The cached entry (a dict of name → bytes or unpickled object), or ``None``. ``only``:
+    read just these of its parts (each checked against its checksum); the others come back as
+    functions that read them when called (and raise :class:`ecograph.DataError` if the entry
+    was damaged or removed meanwhile)."""
     if not enabled():
         return None
     folder = cache_dir() / f"{kind}-{key}"
@@ -76,16 +86,46 @@ def get(kind: str, key: str) -> dict[str, Any] | None:
             raise ValueError("the entry's files are not the ones its manifest lists")
         entry: dict[str, Any] = {}
         for name in sorted(names):
-            file = folder / name
-            data = file.read_bytes()
-            if hashlib.sha256(data).hexdigest() != manifest[name]:
-                raise ValueError(f"{name} does not match its checksum")
-            entry[file.stem] = pickle.loads(data) if file.suffix == ".pickle" else data  # noqa: S301 - our own cache, checksummed
+            stem = name.rsplit(".", 1)[0]
+            if only is None or stem in only:
+                entry[stem] = _read_part(folder, name, manifest[name])
+            else:
+                entry[stem] = _deferred(folder, name, manifest[name])
         os.utime(folder)
         return entry
     except Exception:  # a damaged entry is a miss
         shutil.rmtree(folder, ignore_errors=True)
         return None
+
+
+def _read_part(folder: Path, name: str, checksum: str) -> Any:
+    data = (folder / name).read_bytes()
+    if hashlib.sha256(data).hexdigest() != checksum:
+        raise ValueError(f"{name} does not match its checksum")
+    return pickle.loads(data) if name.endswith(".pickle") else data  # noqa: S301 - our own cache, checksummed
+
+
+def _deferred(folder: Path, name: str, checksum: str) -> Any:
+    def read() -> Any:
+        try:
+            return _read_part(folder, name, checksum)
+        except Exception:
+            from .errors import DataError, Problem
+
+            shutil.rmtree(folder, ignore_errors=True)
+            raise DataError(
+                [
+                    Problem(
+                        str(folder / name),
+                        0,
+                        "",
+                        "this build cache file was damaged or "
+                        "removed while in use (it is gone now): run the command again",
+                    )
+                ]
+            ) from None
+
+    return read
 
 
 def put(kind: str, key: str, entry: dict[str, Any]) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from .loader import LoadedData, metadata_file, read_dataset
+from .loader import DatasetMeta, LoadedData, metadata_file, read_dataset
 from .resources import default_dataset_dir
 
 if TYPE_CHECKING:
@@ -118,28 +119,46 @@ class KnowledgeGraph:
 
     def __init__(
         self,
-        data: LoadedData,
+        data: LoadedData | Callable[[], LoadedData],
         store: Store | None = None,
         *,
         dataset: Dataset | None = None,
-        nquads: bytes | None = None,
+        nquads: bytes | Callable[[], bytes] | None = None,
         key: str = "",
         statements: Statements | None = None,
+        meta: DatasetMeta | None = None,
     ):
-        self.data = data
+        # the records and the N-Quads may come as functions that read them from the build
+        # cache when first needed: a lookup needs neither
+        self._data = data if isinstance(data, LoadedData) else None
+        self._data_reader = None if isinstance(data, LoadedData) else data
+        if meta is None:
+            meta = self.data.meta
+        self._meta = meta
         self._dataset = dataset
         self._nquads = nquads
         self.key = key  # the content key of the build (see ecograph.cache)
+        self.use_cache = True  # names and network kept in the build cache under that key
         self.cache_hit = False
         if store is None:  # rdflib over the dataset, as the reference implementation
             from .stores.memory import RdflibStore
 
             store = RdflibStore(self.dataset)
-        store.declare_prefixes({"data": data.meta.base + "id/"})
+        store.declare_prefixes({"data": meta.base + "id/"})
         self._store: Store = store
         self._index: NameIndex | None = None
         self._projection: Projection | None = None
         self._quads: Statements | None = statements
+
+    @property
+    def data(self) -> LoadedData:
+        """The checked records (read from the build cache on first use after a hit)."""
+        if self._data is None:
+            reader = cast("Callable[[], LoadedData]", self._data_reader)
+            data = reader()
+            data.meta = self._meta
+            self._data = data
+        return self._data
 
     @property
     def dataset(self) -> Dataset:
@@ -155,6 +174,8 @@ class KnowledgeGraph:
         cache keeps and the stores load; ``serialize("nquads")`` sorts the lines)."""
         if self._nquads is None:
             self._nquads = self.quads().nquads()
+        elif callable(self._nquads):
+            self._nquads = self._nquads()
         return self._nquads
 
     def quads(self) -> Statements:
@@ -165,7 +186,7 @@ class KnowledgeGraph:
             from .rdfwrite import Statements
 
             if self._nquads is not None:
-                self._quads = Statements.parse(self._nquads)
+                self._quads = Statements.parse(self.nquads())
             else:
                 from .provenance import dataset_quads
 
@@ -179,16 +200,16 @@ class KnowledgeGraph:
         return self._store
 
     @property
-    def meta(self):
-        return self.data.meta
+    def meta(self) -> DatasetMeta:
+        return self._meta
 
     @property
     def folder(self) -> Path:
-        return self.data.meta.folder
+        return self._meta.folder
 
     def iri(self, slug: str) -> str:
         """The IRI of a record id."""
-        return self.data.meta.entity_iri(slug)
+        return self._meta.entity_iri(slug)
 
     def data_graph(self) -> Graph:
         """All data triples (every graph but the ontology's) as one plain graph."""
@@ -321,7 +342,11 @@ class KnowledgeGraph:
         if self._index is None:
             from .lookup import NameIndex
 
-            self._index = NameIndex.read(self._store, self.meta.base)
+            cached = self._cached("names-searched", NameIndex) or self._cached("names", NameIndex)
+            if cached is None:
+                cached = NameIndex.read(self._store, self.meta.base)
+                self._cache("names", cached)
+            self._index = cached
         return self._index
 
     def network(self):
@@ -330,8 +355,38 @@ class KnowledgeGraph:
             from .network import Projection
             from .vocab import vocabulary
 
-            self._projection = Projection.build(self._store, self.names(), vocabulary())
+            cached = self._cached("network", Projection)
+            if cached is None:
+                cached = Projection.build(self._store, self.names(), vocabulary())
+                self._cache("network", cached)
+            self._projection = cached
         return self._projection
+
+    def _derived_key(self) -> str:
+        """The cache key of what is read from this graph's own store (names, the network):
+        none for a remote endpoint, whose contents the local key does not vouch for."""
+        from .stores.endpoint import EndpointStore
+
+        if not self.use_cache or isinstance(self._store, EndpointStore):
+            return ""
+        return self.key
+
+    def _cached(self, kind: str, expected: type) -> Any:
+        key = self._derived_key()
+        if not key:
+            return None
+        from . import cache as build_cache
+
+        entry = build_cache.get(f"{kind}-{self._store.name.split(':')[0]}", key)
+        value = entry.get("value") if entry else None
+        return value if isinstance(value, expected) else None
+
+    def _cache(self, kind: str, value: Any) -> None:
+        key = self._derived_key()
+        if key:
+            from . import cache as build_cache
+
+            build_cache.put(f"{kind}-{self._store.name.split(':')[0]}", key, {"value": value})
 
     def lookup(self, text: str):
         """Find an entity by Chinese name, alias, English name, pinyin, id or a near miss (or an
@@ -355,7 +410,10 @@ class KnowledgeGraph:
             else:
                 match = Match(card.id, card.iri, dict(card.labels), list(card.kinds), slug, "id", 1)
                 return LookupResult(text, "found", match=match, card=card)
+        tables = (index._names is not None, index._pinyin is not None)
         best, others = index.search(text)
+        if tables != (index._names is not None, index._pinyin is not None):
+            self._cache("names-searched", index)  # with the search tables made for this search
         if len(best) == 1:
             return LookupResult(
                 text, "found", match=best[0], card=build_card(self._store, index, best[0].id)
@@ -593,6 +651,8 @@ def load(
     >>> kg = load()                                   # doctest: +SKIP
     >>> kg.stats().entities_by_class["Laboratory"]    # doctest: +SKIP
     """
+    import weakref
+
     from . import cache as build_cache
     from .errors import DataError, Problem
     from .provenance import dataset_quads
@@ -611,43 +671,87 @@ def load(
         raise DataError(
             [Problem(str(exc.filename or folder), 0, "", f"cannot read: {exc.strerror}")]
         ) from None
-    entry = build_cache.get("dataset", key) if cache else None
+    entry = build_cache.get("dataset", key, only=("meta",)) if cache else None
+    data: LoadedData | Callable[[], LoadedData]
+    nquads: bytes | Callable[[], bytes]
     if (
         entry is not None
-        and isinstance(entry.get("data"), LoadedData)
-        and isinstance(entry.get("nquads"), bytes)
+        and isinstance(entry.get("meta"), DatasetMeta)
+        and callable(entry.get("data"))
+        and callable(entry.get("nquads"))
     ):
-        data, nquads = entry["data"], entry["nquads"]
-        data.meta.folder = folder
+        meta = entry["meta"]
+        meta.folder = folder
+        rebuilt: dict[str, Any] = {}
+        made: Callable[[], KnowledgeGraph | None] = lambda: None  # noqa: E731
+
+        def rebuild() -> dict[str, Any]:
+            """A part of the entry was damaged: build as on a miss (and cache it again)."""
+            if not rebuilt:
+                loaded = read_dataset(folder)
+                built = Statements.from_quads(dataset_quads(loaded))
+                rebuilt.update(data=loaded, nquads=built.nquads())
+                if cache:
+                    build_cache.put("dataset", key, {"meta": loaded.meta, **rebuilt})
+                graph = made()
+                if graph is not None:
+                    graph.cache_hit = False
+            return rebuilt
+
+        def part(name: str) -> Callable[[], Any]:
+            reader = entry[name]
+
+            def read() -> Any:
+                if rebuilt:
+                    return rebuilt[name]
+                try:
+                    return reader()
+                except DataError:
+                    return rebuild()[name]
+
+            return read
+
+        data, nquads = part("data"), part("nquads")
         statements = None
         hit = True
     else:
-        data = read_dataset(folder, progress=progress)
+        loaded = read_dataset(folder, progress=progress)
         if progress:
             progress("building RDF", 0, 1)
-        statements = Statements.from_quads(dataset_quads(data))  # the build: records → quads
-        nquads = statements.nquads()
+        statements = Statements.from_quads(dataset_quads(loaded))  # the build: records → quads
+        data, meta, nquads = loaded, loaded.meta, statements.nquads()
         hit = False
         if cache:
-            build_cache.put("dataset", key, {"data": data, "nquads": nquads})
+            build_cache.put("dataset", key, {"meta": meta, "data": loaded, "nquads": nquads})
     if endpoint is not None:
         from .stores.endpoint import EndpointStore, check_layout
 
         remote = endpoint if isinstance(endpoint, EndpointStore) else EndpointStore(str(endpoint))
-        kg = KnowledgeGraph(data, remote, nquads=nquads, key=key, statements=statements)
-        if data.records:
-            check_layout(remote, kg.iri(min(data.records)))
+        kg = KnowledgeGraph(data, remote, nquads=nquads, key=key, statements=statements, meta=meta)
+        if kg.data.records:
+            check_layout(remote, kg.iri(min(kg.data.records)))
     else:
         if progress:
             progress(f"loading the {spec} store", 1, 1)
         from .provenance import to_dataset
 
-        dataset = to_dataset(nquads, data.meta.base) if spec == "memory" else None
-        backend = open_store(spec, None if spec == "memory" else nquads, key, lambda: dataset)
+        def document() -> bytes:
+            return nquads() if callable(nquads) else nquads
+
+        dataset = to_dataset(document(), meta.base) if spec == "memory" else None
+        backend = open_store(spec, None if spec == "memory" else document, key, lambda: dataset)
         kg = KnowledgeGraph(
-            data, backend, dataset=dataset, nquads=nquads, key=key, statements=statements
+            data,
+            backend,
+            dataset=dataset,
+            nquads=nquads,
+            key=key,
+            statements=statements,
+            meta=meta,
         )
     kg.cache_hit = hit
+    kg.use_cache = cache
+    made = weakref.ref(kg)  # (no cycle: a persistent store closes when the graph goes)
     return kg
 
 

@@ -53,18 +53,25 @@ def store_spec(spec: str | None) -> str:
     return spec
 
 
-def open_store(spec: str, nquads: bytes | None, key: str, dataset_factory: Any) -> Store:
-    """Open the store ``spec`` names, loaded with the build (``nquads``); ``dataset_factory``
-    gives the rdflib Dataset for the memory store."""
+def open_store(spec: str, nquads: Any, key: str, dataset_factory: Any) -> Store:
+    """Open the store ``spec`` names, loaded with the build (``nquads``: its N-Quads, or a
+    function that gives them); ``dataset_factory`` gives the rdflib Dataset for the memory
+    store. The in-memory Oxigraph store is loaded on its first query."""
     if spec == "memory":
         from .memory import RdflibStore
 
         return RdflibStore(dataset_factory())
     from .oxigraph import OxigraphStore
 
+    def document() -> bytes:
+        value = nquads() if callable(nquads) else nquads
+        return value if value is not None else b""
+
     path = spec.split(":", 1)[1] if ":" in spec else None
     store = OxigraphStore(path)
-    if path is None or store.stamp() != key or len(store) == 0:
-        store.load_nquads(nquads if nquads is not None else b"", lazy=True)
+    if path is None:
+        store.defer(document)
+    elif store.stamp() != key or len(store) == 0:
+        store.load_nquads(document())
         store.set_stamp(key)
     return store
