@@ -196,3 +196,20 @@ def test_random_statements_read_back_from_every_writer(statements) -> None:
         (rdfwrite.to_ntriples(ordered), ox.RdfFormat.N_TRIPLES),
     ):
         assert {quad.triple for quad in ox.parse(text.encode("utf-8"), format=fmt)} == flat, text
+
+
+_json_values = st.recursive(
+    st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_json_values, st.integers(min_value=0, max_value=3))
+def test_the_jsonld_layout_is_json_dumps_layout(value, level) -> None:
+    expected = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+    expected = expected.replace("\n", "\n" + "  " * level)
+    assert rdfwrite._dumps(value, level) == expected

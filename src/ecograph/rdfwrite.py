@@ -455,34 +455,27 @@ def _dumps(value: Any, level: int = 0) -> str:
     write = out.append
     indents = ["\n" + "  " * level for level in range(64)]
 
+    def indent(level: int) -> str:
+        return indents[level] if level < len(indents) else "\n" + "  " * level
+
     def dump(item: Any, level: int) -> None:
         kind = type(item)
         if kind is str:
             write(encode_basestring(item))
-        elif kind is dict:
-            if not item:
-                write("{}")
-                return
-            inner = indents[level + 1] if level + 1 < len(indents) else "\n" + "  " * (level + 1)
-            first = True
-            for key in sorted(item):
-                write(("{" if first else ",") + inner + encode_basestring(key) + ": ")
+        elif (kind is dict or kind is list) and not item:
+            write("{}" if kind is dict else "[]")
+        elif kind is dict or kind is list:
+            inner, first = indent(level + 1), True
+            opening, closing = ("{", "}") if kind is dict else ("[", "]")
+            for member in sorted(item) if kind is dict else item:
+                write((opening if first else ",") + inner)
                 first = False
-                dump(item[key], level + 1)
-            write(indents[level] if level < len(indents) else "\n" + "  " * level)
-            write("}")
-        elif kind is list:
-            if not item:
-                write("[]")
-                return
-            inner = indents[level + 1] if level + 1 < len(indents) else "\n" + "  " * (level + 1)
-            first = True
-            for element in item:
-                write(("[" if first else ",") + inner)
-                first = False
-                dump(element, level + 1)
-            write(indents[level] if level < len(indents) else "\n" + "  " * level)
-            write("]")
+                if kind is dict:
+                    write(encode_basestring(member) + ": ")
+                    dump(item[member], level + 1)
+                else:
+                    dump(member, level + 1)
+            write(indent(level) + closing)
         else:
             write(json.dumps(item, ensure_ascii=False))
 
