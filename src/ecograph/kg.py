@@ -362,31 +362,33 @@ class KnowledgeGraph:
             self._projection = cached
         return self._projection
 
-    def _derived_key(self) -> str:
-        """The cache key of what is read from this graph's own store (names, the network):
-        none for a remote endpoint, whose contents the local key does not vouch for."""
+    def _cache_slot(self, kind: str) -> tuple[str, str] | None:
+        """Where the build cache keeps what is read from this graph's own store (names, the
+        network): the kind of entry (per store kind) and the build's key; none when the cache
+        is off for this graph or for a remote endpoint, whose contents the key does not
+        vouch for."""
         from .stores.endpoint import EndpointStore
 
-        if not self.use_cache or isinstance(self._store, EndpointStore):
-            return ""
-        return self.key
+        if not self.use_cache or not self.key or isinstance(self._store, EndpointStore):
+            return None
+        return f"{kind}-{self._store.name.split(':')[0]}", self.key
 
     def _cached(self, kind: str, expected: type) -> Any:
-        key = self._derived_key()
-        if not key:
+        slot = self._cache_slot(kind)
+        if slot is None:
             return None
         from . import cache as build_cache
 
-        entry = build_cache.get(f"{kind}-{self._store.name.split(':')[0]}", key)
+        entry = build_cache.get(*slot)
         value = entry.get("value") if entry else None
         return value if isinstance(value, expected) else None
 
     def _cache(self, kind: str, value: Any) -> None:
-        key = self._derived_key()
-        if key:
+        slot = self._cache_slot(kind)
+        if slot is not None:
             from . import cache as build_cache
 
-            build_cache.put(f"{kind}-{self._store.name.split(':')[0]}", key, {"value": value})
+            build_cache.put(*slot, {"value": value})
 
     def lookup(self, text: str):
         """Find an entity by Chinese name, alias, English name, pinyin, id or a near miss (or an
@@ -410,9 +412,9 @@ class KnowledgeGraph:
             else:
                 match = Match(card.id, card.iri, dict(card.labels), list(card.kinds), slug, "id", 1)
                 return LookupResult(text, "found", match=match, card=card)
-        tables = (index._names is not None, index._pinyin is not None)
+        tables = index.tables_made()
         best, others = index.search(text)
-        if tables != (index._names is not None, index._pinyin is not None):
+        if index.tables_made() != tables:
             self._cache("names-searched", index)  # with the search tables made for this search
         if len(best) == 1:
             return LookupResult(
@@ -550,16 +552,12 @@ class KnowledgeGraph:
     def stats(self) -> Stats:
         """Counts of triples, entities per class, observations, citations and relations."""
         from .namespaces import ECO_NS, ONTOLOGY_IRI_STR
-        from .rdfwrite import RDF_TYPE
 
-        citation, assertion = ECO_NS + "Citation", ECO_NS + "Assertion"
-        rows = self.quads().rows
-        total = len(rows)
-        graphs = {(row[0], row[1]) for row in rows if row[0]}
-        ontology_triples = sum(1 for row in rows if row[0] == "0" and row[1] == ONTOLOGY_IRI_STR)
-        typed = [row for row in rows if not row[0] and row[5] == RDF_TYPE and row[6] == "0"]
-        citations = {row[2:4] for row in typed if row[7] == citation}
-        assertions = {row[2:4] for row in typed if row[7] == assertion}
+        statements = self.quads()
+        total = len(statements)
+        ontology_triples = statements.count_in_graph(ONTOLOGY_IRI_STR)
+        citations = statements.typed(ECO_NS + "Citation")
+        assertions = statements.typed(ECO_NS + "Assertion")
         records = self.data.records
         by_class: Counter[str] = Counter()
         for record in records.values():
@@ -572,7 +570,7 @@ class KnowledgeGraph:
             triples=total,
             data_triples=total - ontology_triples,
             ontology_triples=ontology_triples,
-            named_graphs=len(graphs),
+            named_graphs=statements.named_graphs(),
             records=len(records),
             entities=sum(1 for r in records.values() if not r.is_observation),
             entities_by_class=dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -699,15 +697,17 @@ def load(
             return rebuilt
 
         def part(name: str) -> Callable[[], Any]:
-            reader = entry[name]
+            reader, read_once = entry[name], {}
 
-            def read() -> Any:
+            def read() -> Any:  # once: the store and the graph may both ask for the N-Quads
                 if rebuilt:
                     return rebuilt[name]
-                try:
-                    return reader()
-                except DataError:
-                    return rebuild()[name]
+                if name not in read_once:
+                    try:
+                        read_once[name] = reader()
+                    except DataError:
+                        return rebuild()[name]
+                return read_once[name]
 
             return read
 
@@ -735,11 +735,10 @@ def load(
             progress(f"loading the {spec} store", 1, 1)
         from .provenance import to_dataset
 
-        def document() -> bytes:
-            return nquads() if callable(nquads) else nquads
-
-        dataset = to_dataset(document(), meta.base) if spec == "memory" else None
-        backend = open_store(spec, None if spec == "memory" else document, key, lambda: dataset)
+        dataset = None
+        if spec == "memory":
+            dataset = to_dataset(nquads() if callable(nquads) else nquads, meta.base)
+        backend = open_store(spec, None if spec == "memory" else nquads, key, lambda: dataset)
         kg = KnowledgeGraph(
             data,
             backend,
@@ -792,6 +791,8 @@ def build(
     """Load a dataset and write ``ecograph.trig`` (with provenance graphs), ``ecograph.ttl``
     (flattened) and ``ecograph.jsonld`` into ``out``. All three are written in full before any
     is renamed into place, and each is written atomically."""
+    from functools import partial
+
     from . import rdfwrite
     from .output import write_many_atomic
 
@@ -799,30 +800,21 @@ def build(
     out = Path(out)
     prefixes = rdfwrite.prefixes_for(kg.meta.base)
     statements = kg.quads()
-    sizes: dict[str, int] = {}
-
-    def writer(fmt: str, write: Any) -> Any:
-        def produce() -> bytes:
-            data = write(statements, prefixes)
-            data = data.encode("utf-8") if isinstance(data, str) else data
-            sizes[fmt] = len(data)
-            return data
-
-        return produce
-
-    # each file is made when it is written, so one output is held at a time; all are
-    # written before any is renamed into place
-    writers = {
+    writers: dict[str, Callable[[Statements, dict[str, str]], str | bytes]] = {
         "trig": rdfwrite.trig_bytes,
         "turtle": rdfwrite.turtle_bytes,
         "jsonld": rdfwrite.to_jsonld,
     }
-    files = {
-        out / f"ecograph.{FORMATS[fmt][1]}": writer(fmt, writers[fmt]) for fmt in BUILD_FORMATS
-    }
-    written = write_many_atomic(files)
+    # each file is made when it is written, so one output is held at a time; all are
+    # written before any is renamed into place
+    written = write_many_atomic(
+        {
+            out / f"ecograph.{FORMATS[fmt][1]}": partial(writers[fmt], statements, prefixes)
+            for fmt in BUILD_FORMATS
+        }
+    )
     return BuildResult(
         files={fmt: str(p) for fmt, p in zip(BUILD_FORMATS, written, strict=True)},
         stats=kg.stats(),
-        sizes={fmt: sizes[fmt] for fmt in BUILD_FORMATS},
+        sizes={fmt: p.stat().st_size for fmt, p in zip(BUILD_FORMATS, written, strict=True)},
     )

@@ -451,6 +451,11 @@ class NameIndex:
         entry = self.entries.get(entity_id)
         return list(entry.kinds) if entry else []
 
+    def tables_made(self) -> tuple[bool, bool]:
+        """Whether the name table and the pinyin table (made on a search's first need) are
+        made: what is worth keeping with the index in the build cache."""
+        return self._names is not None, self._pinyin is not None
+
     def _name_table(self) -> list[tuple[str, str, str, str]]:
         if self._names is None:
             table = []

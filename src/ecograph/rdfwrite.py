@@ -153,6 +153,22 @@ class Statements:
 
         return iter(ox.parse(self.nquads(), format=ox.RdfFormat.N_QUADS))
 
+    def named_graphs(self) -> int:
+        """How many named graphs hold statements."""
+        return len({(row[0], row[1]) for row in self.rows if row[0]})
+
+    def count_in_graph(self, iri: str) -> int:
+        """How many statements the named graph ``iri`` holds."""
+        return sum(1 for row in self.rows if row[0] == "0" and row[1] == iri)
+
+    def typed(self, class_iri: str) -> set[tuple[str, str]]:
+        """The subjects (kind, value) the default graph types as ``class_iri``."""
+        return {
+            (row[2], row[3])
+            for row in self.rows
+            if not row[0] and row[5] == RDF_TYPE and row[6] == "0" and row[7] == class_iri
+        }
+
     def triples(self) -> bytes:
         """Every distinct triple of every graph as N-Triples, sorted by subject, ``rdf:type``
         first, predicate and object."""
@@ -384,29 +400,18 @@ def to_jsonld(statements: Statements, prefixes: dict[str, str]) -> str:
             result.setdefault(key, []).append(value)
         return _single_values(result)
 
-    def groups(rows: list[_Row], start: int, end: int, width: int) -> Iterator[tuple[int, int]]:
-        """The runs of rows sharing their first ``width`` key parts."""
-        at = start
-        while at < end:
-            key = rows[at][:width]
-            stop = at + 1
-            while stop < end and rows[stop][:width] == key:
-                stop += 1
-            yield at, stop
-            at = stop
-
     rows = statements.rows
     split = 0
     while split < len(rows) and not rows[split][0]:
         split += 1
-    graphs = [(rows[a][:2], a, b) for a, b in groups(rows, split, len(rows), 2)]
+    graphs = [(rows[a][:2], a, b) for a, b in _runs(rows, split, len(rows), 2)]
 
     def graph_nodes(start: int, end: int) -> list[dict[str, Any]]:
-        return [node(rows, a, b) for a, b in _subject_runs(rows, start, end)]
+        return [node(rows, a, b) for a, b in _runs(rows, start, end, 4)]
 
     items: list[str] = []
     pending = 0  # the next named graph not yet matched with a node of the default graph
-    for a, b in _subject_runs(rows, 0, split):
+    for a, b in _runs(rows, 0, split, 4):
         item = node(rows, a, b)
         subject = rows[a][2:4]
         while pending < len(graphs) and graphs[pending][0] < subject:
@@ -425,13 +430,14 @@ def to_jsonld(statements: Statements, prefixes: dict[str, str]) -> str:
     return f'{{\n  "@context": {context},\n  "@graph": {listed}\n}}\n'
 
 
-def _subject_runs(rows: list[_Row], start: int, end: int) -> Iterator[tuple[int, int]]:
-    """The runs of rows of one graph (``start`` to ``end``) that share their subject."""
+def _runs(rows: list[_Row], start: int, end: int, width: int) -> Iterator[tuple[int, int]]:
+    """The runs of ``rows[start:end]`` that share their first ``width`` key parts (2: one
+    graph; 4: one subject of one graph)."""
     at = start
     while at < end:
-        kind, value = rows[at][2], rows[at][3]
+        key = rows[at][:width]
         stop = at + 1
-        while stop < end and rows[stop][3] == value and rows[stop][2] == kind:
+        while stop < end and rows[stop][:width] == key:
             stop += 1
         yield at, stop
         at = stop
