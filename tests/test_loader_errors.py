@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ecograph
 from ecograph.cli import main
@@ -357,3 +359,34 @@ def test_a_message_quotes_at_most_a_line_of_a_value(shili_copy) -> None:
     )
     problems = _problems(folder)
     assert problems and max(len(p) for p in problems) < 400
+
+
+_ids = st.text(alphabet="abcdefgh-0123456789", min_size=0, max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ids, max_size=40), st.lists(_ids, min_size=1, max_size=5))
+def test_the_suggester_answers_as_difflib_does(choices, words) -> None:
+    """The "did you mean" of a dangling reference is difflib's answer, read from a pruned
+    search (see ecograph.loader.Suggester)."""
+    import difflib
+
+    from ecograph.loader import Suggester
+
+    suggester = Suggester(choices)
+    for word in words:
+        expected = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.75)
+        assert suggester.closest(word) == (expected[0] if expected else None)
+        assert suggester.closest(word) == (expected[0] if expected else None)  # remembered
+
+
+def test_the_suggester_on_ids_with_one_shared_prefix() -> None:
+    import difflib
+
+    from ecograph.loader import Suggester
+
+    choices = [f"enterprise-{n}" for n in range(3000)] + ["field-12", "fiel", "unicode-中文"]
+    suggester = Suggester(choices)
+    for word in ("enterprise-151x", "enterprize-29", "fiel-12", "中文", "x", "enterprise-2999"):
+        expected = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.75)
+        assert suggester.closest(word) == (expected[0] if expected else None)

@@ -758,10 +758,74 @@ def _read_observation(
 
 
 def _closest(word: str, choices: Iterable[str]) -> str | None:
+    """``difflib.get_close_matches(word, choices, n=1, cutoff=0.75)``: the "did you mean" of a
+    message (for the few names of the vocabulary; :class:`Suggester` for the record ids)."""
     import difflib
 
-    match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.75)
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=_CUTOFF)
     return match[0] if match else None
+
+
+_CUTOFF = 0.75
+
+
+class Suggester:
+    """:func:`_closest` over many choices (every record id), with the same answers, in time
+    that does not grow with the square of the data.
+
+    ``get_close_matches`` sorted the 50,000 ids of a large dataset and scored each against the
+    word, for every dangling reference (8,000 of them took 93 s). Here the choices are read
+    once: each word is scored, with difflib's own ratio, only against the ids that pass the
+    two upper bounds difflib applies first (``real_quick_ratio`` from the lengths,
+    ``quick_ratio`` from the characters in common, computed for all ids at once with numpy),
+    and each distinct word is scored once."""
+
+    def __init__(self, choices: Iterable[str]):
+        import numpy as np
+
+        self._choices = sorted(set(choices))
+        alphabet = sorted({char for choice in self._choices for char in choice})
+        self._column = {char: at for at, char in enumerate(alphabet)}
+        counts = np.zeros((len(self._choices), len(alphabet)), dtype=np.int32)
+        for row, choice in enumerate(self._choices):
+            for char in choice:
+                counts[row, self._column[char]] += 1
+        self._counts = counts
+        self._lengths = np.array([len(choice) for choice in self._choices], dtype=np.int64)
+        self._answers: dict[str, str | None] = {}
+
+    def closest(self, word: str) -> str | None:
+        if word not in self._answers:
+            self._answers[word] = self._closest(word)
+        return self._answers[word]
+
+    def _closest(self, word: str) -> str | None:
+        import difflib
+
+        import numpy as np
+
+        if not self._choices or not word:
+            return _closest(word, self._choices)
+        wanted = np.zeros(self._counts.shape[1], dtype=np.int32)
+        for char in word:
+            column = self._column.get(char)
+            if column is not None:
+                wanted[column] += 1
+        total = self._lengths + len(word)
+        shortest = np.minimum(self._lengths, len(word))
+        common = np.minimum(self._counts, wanted).sum(axis=1)
+        # difflib's bounds, as difflib computes them (2.0 * matches / length >= cutoff)
+        passing = (2.0 * shortest / total >= _CUTOFF) & (2.0 * common / total >= _CUTOFF)
+        matcher = difflib.SequenceMatcher()
+        matcher.set_seq2(word)
+        best: tuple[float, str] | None = None
+        for at in np.flatnonzero(passing):
+            choice = self._choices[at]
+            matcher.set_seq1(choice)
+            score = matcher.ratio()
+            if score >= _CUTOFF and (best is None or (score, choice) > best):
+                best = (score, choice)
+        return best[1] if best else None
 
 
 def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = None) -> LoadedData:
@@ -867,12 +931,17 @@ def read_records(
 
 
 def _check_references(records: dict[str, Record], vocab: Any, out: _Collector) -> None:
+    suggester: Suggester | None = None
+
     def is_instance(record: Record, class_name: str) -> bool:
         return vocab.is_any(record.types, (class_name,))
 
     def check(record: Record, line: int, what: str, target: str, class_name: str | None) -> None:
+        nonlocal suggester
         if target not in records:
-            close = _closest(target, records)
+            if suggester is None:  # read the ids once, at the first dangling reference
+                suggester = Suggester(records)
+            close = suggester.closest(target)
             hint = f" (did you mean {_shown(close)}?)" if close else ""
             out.add(
                 record.file,
