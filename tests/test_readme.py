@@ -106,6 +106,8 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     two_documents(tmp_path / "two-documents")
     # the walk-through from a document to a built graph: the city and its new (fictional) letter
     shutil.copytree(SHILI, tmp_path / "shili-city")
+    # registries as tables: the city with its (fictional) register of enterprises
+    shutil.copytree(SHILI.parent / "registry", tmp_path / "registry-city")
     shutil.copy(SHILI.parent / "documents" / "reply.txt", tmp_path / "reply.txt")
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("ECOGRAPH_DATA", raising=False)

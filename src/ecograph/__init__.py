@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from .stores import QueryResult
     from .stores.endpoint import EndpointStore, PushResult, push
     from .synth import SynthResult, synthesize
+    from .tables import EngineStatus, engine_status, install_engine
     from .validation import Finding, ValidationReport, validate
 
 __all__ = [
@@ -44,6 +45,7 @@ __all__ = [
     "DataError",
     "EcographError",
     "EndpointStore",
+    "EngineStatus",
     "ExportResult",
     "Finding",
     "Gallery",
@@ -65,8 +67,10 @@ __all__ = [
     "__version__",
     "accept_candidates",
     "build",
+    "engine_status",
     "ingest_document",
     "init_dataset",
+    "install_engine",
     "list_inbox",
     "load",
     "make_endpoint",
@@ -115,6 +119,9 @@ _LAZY = {
     "synthesize": "synth",
     "terminal_text": "safetext",
     "SynthResult": "synth",
+    "EngineStatus": "tables",
+    "engine_status": "tables",
+    "install_engine": "tables",
     "make_endpoint": "endpoint",
     # the viewer is being moved into a package (ecograph.viewer); this name stays
 }

@@ -800,7 +800,20 @@ def gaps(fmt: str, lang: str, data: Path | None, excel: bool) -> None:
     help="yaml: a dataset folder the loader reads; nquads/ntriples: RDF written directly (fast at "
     "national scale).",
 )
-def synth(entities: int, seed: int, out: Path, fmt: str) -> None:
+@click.option(
+    "--tables",
+    is_flag=True,
+    help="Add a registry as a table (yaml only): tables/高新技术企业名单.csv with --table-rows "
+    "invented enterprises, its YARRRML mapping and its dataset.yaml entry.",
+)
+@click.option(
+    "--table-rows",
+    type=click.IntRange(1, None),
+    default=500_000,
+    show_default=True,
+    help="How many enterprises the registry lists (with --tables).",
+)
+def synth(entities: int, seed: int, out: Path, fmt: str, tables: bool, table_rows: int) -> None:
     """Write a synthetic, national-scale dataset in the same ontology (skewed degrees, every kind,
     bilingual labels, observations, citations) for benchmarks and tests. All names are invented.
 
@@ -809,9 +822,12 @@ def synth(entities: int, seed: int, out: Path, fmt: str) -> None:
       ecograph synth --entities 5000 --seed 1 -o synth/
       ecograph stats --data synth/
       ecograph synth --entities 100000 --format nquads -o big/
+      ecograph synth --entities 5000 --tables --table-rows 20000 -o registry/
     """
     with Progress() as progress:
-        result = ecograph.synthesize(out, entities, seed, fmt, progress)
+        result = ecograph.synthesize(
+            out, entities, seed, fmt, progress, table_rows=table_rows if tables else 0
+        )
     emit(result)
 
 
@@ -1163,6 +1179,42 @@ def ingest_command(
       ecograph ingest reply.txt --data my-city/ --subject 示例市 --format json
     """
     emit(ecograph.ingest_document(file, data, doc_id=doc_id, subject=subject), fmt)
+
+
+@main.group(cls=EcographGroup)
+def engine() -> None:
+    """The RML engine (morph-kgc) that maps a dataset's tables to RDF. It runs in its own
+    environment, since morph-kgc pins versions of pyoxigraph and rdflib that ecograph cannot
+    share; `install` makes that environment (it needs the package index).
+
+    \b
+    Examples:
+      ecograph engine status
+      ecograph engine install
+      ecograph validate --data my-registry/    # then builds run the tables' mappings
+    """
+
+
+@engine.command("status")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def engine_status(fmt: str) -> None:
+    """Which engine a build of a dataset with tables would run, and from where:
+    $ECOGRAPH_RML_PYTHON, this environment, or ecograph's own copy."""
+    emit(ecograph.engine_status(), fmt)
+
+
+@engine.command("install")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def engine_install(fmt: str) -> None:
+    """Install morph-kgc (pinned) into ecograph's own environment under
+    $ECOGRAPH_ENGINE_DIR (default ~/.local/share/ecograph/engines); kept if it works already."""
+    with Progress() as progress:
+        result = ecograph.install_engine(progress)
+    emit(result, fmt)
 
 
 @main.group(cls=EcographGroup)

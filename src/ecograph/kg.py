@@ -60,6 +60,8 @@ class Stats:
     relations_by_status: dict[str, int] = field(default_factory=dict)
     relations_by_basis: dict[str, int] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    #: rows of the dataset's tables that yielded statements (each cited as its row)
+    table_rows: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -79,6 +81,8 @@ class Stats:
             ("citations", self.citations),
             ("relations", self.relations),
         ]
+        if self.table_rows:
+            summary.append(("table rows", self.table_rows))
         statuses = [(k, v) for k, v in self.relations_by_status.items()]
         statuses += [(f"basis: {k}", v) for k, v in self.relations_by_basis.items()]
         return "\n\n".join(
@@ -188,9 +192,7 @@ class KnowledgeGraph:
             if self._nquads is not None:
                 self._quads = Statements.parse(self.nquads())
             else:
-                from .provenance import dataset_quads
-
-                self._quads = Statements.from_quads(dataset_quads(self.data))
+                self._quads = Statements.from_quads(all_quads(self.data))
         return self._quads
 
     @property
@@ -565,6 +567,21 @@ class KnowledgeGraph:
                 for type_name in record.types:
                     by_class[type_name] += 1
         relations = [rel for record in records.values() for rel in record.relations]
+        statuses = Counter(rel.status for rel in relations)
+        bases = Counter(rel.basis for rel in relations)
+        entities = sum(1 for r in records.values() if not r.is_observation)
+        rows = 0
+        if self.meta.tables:  # what the tables' rows say: entities, kinds, relations
+            rows, kinds, links = _table_counts(statements, self.meta.base)
+            for subject, kind in kinds:
+                if subject not in records:
+                    by_class[kind] += 1
+            entities += len({s for s, _ in kinds if s not in records})
+            statuses["done"] += links
+            bases["explicit"] += links
+            relations_count = len(relations) + links
+        else:
+            relations_count = len(relations)
         return Stats(
             dataset=self.meta.id,
             triples=total,
@@ -572,19 +589,16 @@ class KnowledgeGraph:
             ontology_triples=ontology_triples,
             named_graphs=statements.named_graphs(),
             records=len(records),
-            entities=sum(1 for r in records.values() if not r.is_observation),
+            entities=entities,
             entities_by_class=dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))),
             observations=sum(1 for r in records.values() if r.is_observation),
             citations=len(citations),
             assertions=len(assertions),
-            relations=len(relations),
-            relations_by_status=_ordered_counts(
-                Counter(rel.status for rel in relations), ("done", "ongoing", "planned")
-            ),
-            relations_by_basis=_ordered_counts(
-                Counter(rel.basis for rel in relations), ("explicit", "implied")
-            ),
+            relations=relations_count,
+            relations_by_status=_ordered_counts(statuses, ("done", "ongoing", "planned")),
+            relations_by_basis=_ordered_counts(bases, ("explicit", "implied")),
             files=list(self.data.files),
+            table_rows=rows,
         )
 
 
@@ -621,6 +635,54 @@ def _read_query_file(path: Path) -> str:
         raise UsageError(f"cannot read {path}: {exc.strerror}", param="file") from None
 
 
+def all_quads(data: LoadedData) -> list[tuple[str, str, str, str]]:
+    """Every statement of a loaded dataset: its records' (:func:`ecograph.provenance.dataset_quads`,
+    ontology included) and its tables' (:func:`ecograph.tables.table_quads`)."""
+    from .provenance import dataset_quads
+
+    quads = dataset_quads(data)
+    if data.meta.tables:
+        from .tables import table_quads
+
+        rows = table_quads(data)
+        quads.extend(rows)
+        # a curated record only the tables' rows link to is not isolated
+        entity_ns = f"<{data.meta.base}id/"
+        linked = {
+            term[len(entity_ns) : -1]
+            for s, _, o, _ in rows
+            for term in (s, o)
+            if term.startswith(entity_ns)
+        }
+        data.warnings = [
+            w
+            for w in data.warnings
+            if not (w.record_id in linked and w.message.startswith("isolated record"))
+        ]
+    return quads
+
+
+def _table_counts(statements: Any, base: str) -> tuple[int, set[tuple[str, str]], int]:
+    """From the statements of the tables' row graphs: how many rows, the (entity id, kind)
+    pairs they type, and how many entity-to-entity links they state."""
+    from .namespaces import ECO_NS, RDF_TYPE
+
+    prefix, entity_ns = f"{base}assertion/table/", f"{base}id/"
+    rows: set[str] = set()
+    kinds: set[tuple[str, str]] = set()
+    links = 0
+    for row in statements.rows:
+        if row[0] != "0" or not row[1].startswith(prefix):
+            continue
+        rows.add(row[1])
+        if row[5] == RDF_TYPE:
+            if row[6] == "0" and row[7].startswith(ECO_NS) and row[3].startswith(entity_ns):
+                kinds.add((row[3][len(entity_ns) :], row[7][len(ECO_NS) :]))
+        elif row[6] == "0" and row[7].startswith(entity_ns) and row[5].startswith(ECO_NS):
+            links += 1
+    return len(rows), kinds, links
+
+
 def _ordered_counts(counter: Counter[str], order: tuple[str, ...]) -> dict[str, int]:
     return {key: counter.get(key, 0) for key in order}
 
@@ -653,7 +715,6 @@ def load(
 
     from . import cache as build_cache
     from .errors import DataError, Problem
-    from .provenance import dataset_quads
     from .rdfwrite import Statements
     from .resources import ontology_file
     from .stores import open_store, store_spec
@@ -687,7 +748,7 @@ def load(
             """A part of the entry was damaged: build as on a miss (and cache it again)."""
             if not rebuilt:
                 loaded = read_dataset(folder)
-                built = Statements.from_quads(dataset_quads(loaded))
+                built = Statements.from_quads(all_quads(loaded))
                 rebuilt.update(data=loaded, nquads=built.nquads())
                 if cache:
                     build_cache.put("dataset", key, {"meta": loaded.meta, **rebuilt})
@@ -718,7 +779,7 @@ def load(
         loaded = read_dataset(folder, progress=progress)
         if progress:
             progress("building RDF", 0, 1)
-        statements = Statements.from_quads(dataset_quads(loaded))  # the build: records → quads
+        statements = Statements.from_quads(all_quads(loaded))  # the build: records → quads
         data, meta, nquads = loaded, loaded.meta, statements.nquads()
         hit = False
         if cache:

@@ -79,6 +79,7 @@ _META_KEYS = {
     "subject",
     "mentions",
     "redact",
+    "tables",
 }
 #: what a redacted character of a source text becomes: one mask character per character, so
 #: offsets and every other quote stay as they were
@@ -99,7 +100,7 @@ RESERVED_PROPERTIES = frozenset(
         "about",
     }
 )
-RESERVED_CLASSES = frozenset({"Assertion", "Citation", "Status", "Basis", "Dataset"})
+RESERVED_CLASSES = frozenset({"Assertion", "Citation", "RowCitation", "Status", "Basis", "Dataset"})
 
 
 def normalize_text(text: str) -> str:
@@ -186,6 +187,8 @@ class DatasetMeta:
     #: words the sources use for an entity that are no names of it (我市 → the city)
     mentions: dict[str, str] = field(default_factory=dict)
     redactions: tuple[Redaction, ...] = ()
+    #: registries as tables, mapped with YARRRML (:mod:`ecograph.tables`)
+    tables: tuple[Any, ...] = ()
 
     def entity_iri(self, slug: str) -> str:
         return f"{self.base}id/{slug}"
@@ -474,6 +477,7 @@ def _read_meta(folder: Path) -> DatasetMeta:
         )
         subject = None
     redactions = _read_redactions(raw.get("redact", []), raw.line, where, out)
+    tables = _read_tables(folder, raw.get("tables", []), raw.line, where, out)
     mentions = raw.get("mentions", {})
     if not isinstance(mentions, dict) or not all(
         isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in mentions.items()
@@ -498,7 +502,109 @@ def _read_meta(folder: Path) -> DatasetMeta:
         subject=subject,
         mentions={k.strip(): v for k, v in sorted(mentions.items())},
         redactions=tuple(redactions),
+        tables=tuple(tables),
     )
+
+
+_TABLE_KEYS = {"file", "document", "mapping", "links", "sheet"}
+
+
+def _read_tables(
+    folder: Path, value: Any, line: int, where: tuple[str, int, str], out: _Collector
+) -> list[Any]:
+    """The ``tables:`` of dataset.yaml (see :mod:`ecograph.tables`), each file checked as a
+    source is (a regular file inside the folder)."""
+    from .tablespec import LINK_KINDS, TABLE_SUFFIXES, TableSpec
+
+    if not isinstance(value, list):
+        out.add(
+            METADATA_FILE,
+            line,
+            where[2],
+            "'tables' must be a list of {file: …, document: …, mapping: …, links: {…}}",
+        )
+        return []
+    result: list[Any] = []
+    documents: dict[str, int] = {}
+    for item in value:
+        item_line = item.line if isinstance(item, Node) else line
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(k), str) for k in ("file", "document", "mapping")
+        ):
+            out.add(
+                METADATA_FILE,
+                item_line,
+                where[2],
+                "each table needs 'file' (.csv, .xlsx or .parquet), 'document' (the id of the "
+                "Document record its rows cite) and 'mapping' (a YARRRML file)",
+            )
+            continue
+        unknown = sorted(set(map(str, item)) - _TABLE_KEYS)
+        if unknown:
+            out.add(
+                METADATA_FILE,
+                item_line,
+                item["document"],
+                f"unknown property {_shown(unknown[0])} in a table "
+                f"(use {', '.join(sorted(_TABLE_KEYS))})",
+            )
+            continue
+        file, mapping, document = item["file"], item["mapping"], item["document"]
+        if not SLUG_RE.fullmatch(document):
+            out.add(
+                METADATA_FILE, item_line, "", f"bad slug {_shown(document)} for a table's document"
+            )
+            continue
+        if document in documents:
+            out.add(
+                METADATA_FILE,
+                item_line,
+                document,
+                f"document {_shown(document)} is already the document of the table at line "
+                f"{documents[document]}: each table cites its own",
+            )
+            continue
+        documents[document] = item_line
+        if not file.lower().endswith(TABLE_SUFFIXES):
+            out.add(
+                METADATA_FILE,
+                item_line,
+                document,
+                f"table {_shown(file)} is not {', '.join(TABLE_SUFFIXES)}",
+            )
+            continue
+        problem = _source_problem(folder, file) or _source_problem(folder, mapping)
+        if problem:
+            out.add(METADATA_FILE, item_line, document, problem)
+            continue
+        links = item.get("links", {})
+        if not isinstance(links, dict) or not all(
+            isinstance(k, str) and v in LINK_KINDS for k, v in links.items()
+        ):
+            out.add(
+                METADATA_FILE,
+                item_line,
+                document,
+                "'links' must map column names to 'id' or 'label', like {lab: label, zone: id}",
+            )
+            continue
+        sheet = item.get("sheet")
+        if sheet is not None and not (isinstance(sheet, str) and file.lower().endswith(".xlsx")):
+            out.add(METADATA_FILE, item_line, document, "'sheet' names a sheet of an .xlsx table")
+            continue
+        result.append(
+            TableSpec(
+                file=file,
+                path=(folder / file).resolve(),
+                mapping=mapping,
+                mapping_path=(folder / mapping).resolve(),
+                document=document,
+                links=tuple(sorted(links.items())),
+                sheet=sheet,
+                line=item_line,
+            )
+        )
+    return result
 
 
 def _read_redactions(
@@ -879,6 +985,23 @@ def read_dataset(folder: Path, ontology: Path | None = None, progress: Any = Non
     for doc_id in meta.sources:
         if doc_id not in records:
             out.add(METADATA_FILE, 0, doc_id, f"source document {_shown(doc_id)} has no record")
+    for table in meta.tables:
+        if table.document not in records:
+            out.add(
+                METADATA_FILE,
+                table.line,
+                table.document,
+                f"the document {_shown(table.document)} of table {_shown(table.file)} "
+                "has no record",
+            )
+        elif not vocab.is_any(records[table.document].types, ("Document",)):
+            out.add(
+                METADATA_FILE,
+                table.line,
+                table.document,
+                f"the document of table {_shown(table.file)} must be a Document, not "
+                + "/".join(records[table.document].types),
+            )
     for what, target in [
         ("subject", meta.subject),
         *((f"mention {_shown(w)}", i) for w, i in meta.mentions.items()),

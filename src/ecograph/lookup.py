@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 #: kinds that are bookkeeping, not things of the ecosystem: never offered by lookups
-NOT_LOOKED_UP = frozenset({"Observation", "Assertion", "Citation", "Dataset"})
+NOT_LOOKED_UP = frozenset({"Observation", "Assertion", "Citation", "RowCitation", "Dataset"})
 
 
 #: the hedges of loader.QUALIFIERS in English (达, "reaches", is no hedge in English: the value
@@ -102,9 +102,11 @@ class Match:
 
 @dataclass
 class CitationView:
-    quote: str
-    section: str  # section id
+    quote: str  # the verbatim quote ("" for a table row)
+    section: str  # section id (for a table row, the table's document)
     section_labels: dict[str, str]
+    #: for a table row, its RFC 7111 reference, ``高新技术企业名单.csv#row=5312``
+    row: str = ""
 
 
 @dataclass
@@ -619,18 +621,20 @@ class NameIndex:
 _ENTITY_QUERY = "SELECT ?e ?p ?o WHERE { ?e ?p ?o }"
 # The bound variable ?e is projected: SEP-0007 substitution (Oxigraph) requires it.
 _OWN_CITATIONS_QUERY = """
-SELECT ?e ?quote ?section WHERE {
+SELECT ?e ?quote ?section ?row WHERE {
   ?g a eco:Assertion ; eco:assertionAbout ?e ; eco:citation ?c .
   GRAPH ?g { ?e a ?kind }
-  ?c oa:exact ?quote ; eco:section ?section .
+  { ?c oa:exact ?quote ; eco:section ?section }
+  UNION { ?c dct:identifier ?row ; dct:source ?section }
 }"""
 _RELATIONS_QUERY = """
-SELECT ?e ?dir ?p ?other ?status ?basis ?quote ?section WHERE {
+SELECT ?e ?dir ?p ?other ?status ?basis ?quote ?section ?row WHERE {
   { GRAPH ?g { ?e ?p ?other } BIND("out" AS ?dir) }
   UNION
   { GRAPH ?g { ?other ?p ?e } BIND("in" AS ?dir) }
   ?g a eco:Assertion ; eco:status ?status ; eco:basis ?basis .
   OPTIONAL { ?g eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section }
+  OPTIONAL { ?g eco:citation ?rc . ?rc dct:identifier ?row ; dct:source ?section }
   FILTER(isIRI(?other) && ?p != rdf:type)
 }"""
 _OBSERVATIONS_QUERY = """
@@ -738,7 +742,10 @@ def read_observations(
         if "quote" in row and "section" in row:
             section = local(row["section"]["value"])
             cite = SourceView(
-                row["quote"]["value"], section, index.labels(section), documents.get(section, "")
+                row["quote"]["value"],
+                section,
+                index.labels(section),
+                document=documents.get(section, ""),
             )
             if cite not in obs_view.citations:
                 obs_view.citations.append(cite)
@@ -815,10 +822,12 @@ def build_card(store: Store, index: NameIndex, entity_id: str) -> EntityCard:
     def local(iri: str) -> str:
         return iri[len(base) :] if iri.startswith(base) else iri
 
-    def citation(quote: str | None, section: str | None) -> list[CitationView]:
-        if not quote or not section:
+    def citation(
+        quote: str | None, section: str | None, row: str | None = None
+    ) -> list[CitationView]:
+        if not section or not (quote or row):
             return []
-        return [CitationView(quote, local(section), index.labels(local(section)))]
+        return [CitationView(quote or "", local(section), index.labels(local(section)), row or "")]
 
     definition: dict[str, str] = {}
     notes: dict[str, str] = {}
@@ -840,10 +849,14 @@ def build_card(store: Store, index: NameIndex, entity_id: str) -> EntityCard:
         values.sort()
 
     own = {
-        (r["quote"]["value"], r["section"]["value"])
+        (
+            r.get("quote", {}).get("value", ""),
+            r["section"]["value"],
+            r.get("row", {}).get("value", ""),
+        )
         for r in store.query(_OWN_CITATIONS_QUERY, bound).rows
     }
-    citations = [c for quote, section in sorted(own) for c in citation(quote, section)]
+    citations = [c for quote, section, row in sorted(own) for c in citation(quote, section, row)]
 
     grouped: dict[tuple[str, str, str], RelationView] = {}
     for row in store.query(_RELATIONS_QUERY, bound).rows:
@@ -872,7 +885,9 @@ def build_card(store: Store, index: NameIndex, entity_id: str) -> EntityCard:
                 basis=row["basis"]["value"][len(ECO_NS) :],
             )
         for cite in citation(
-            row.get("quote", {}).get("value"), row.get("section", {}).get("value")
+            row.get("quote", {}).get("value"),
+            row.get("section", {}).get("value"),
+            row.get("row", {}).get("value"),
         ):
             if cite not in view.citations:
                 view.citations.append(cite)
@@ -880,7 +895,7 @@ def build_card(store: Store, index: NameIndex, entity_id: str) -> EntityCard:
         grouped.values(), key=lambda r: (r.predicate, pick_label(r.other_labels, "zh"), r.other)
     )
     for view in relations:
-        view.citations.sort(key=lambda c: (c.section, c.quote))
+        view.citations.sort(key=lambda c: (c.section, c.quote, c.row))
 
     ordered_obs = (
         observed[1]

@@ -34,7 +34,16 @@ __all__ = [
 
 #: kinds that never become nodes of the projection
 NOT_NODES = frozenset(
-    {"DocumentSection", "Observation", "Indicator", "Unit", "Assertion", "Citation", "Dataset"}
+    {
+        "DocumentSection",
+        "Observation",
+        "Indicator",
+        "Unit",
+        "Assertion",
+        "Citation",
+        "RowCitation",
+        "Dataset",
+    }
 )
 
 _EDGES_QUERY = """
@@ -44,8 +53,10 @@ SELECT ?s ?p ?o ?g ?status ?basis WHERE {
   FILTER(isIRI(?o) && ?p != rdf:type)
 }"""
 _CITATIONS_QUERY = """
-SELECT ?g ?quote ?section WHERE {
-  ?g a eco:Assertion ; eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section .
+SELECT ?g ?quote ?section ?row WHERE {
+  ?g a eco:Assertion ; eco:citation ?c .
+  { ?c oa:exact ?quote ; eco:section ?section }
+  UNION { ?c dct:identifier ?row ; dct:source ?section }
 }"""
 
 
@@ -202,7 +213,12 @@ class Projection:
         for row in store.query(_CITATIONS_QUERY).rows:
             section = row["section"]["value"][len(base) :]
             citations.setdefault(row["g"]["value"], []).append(
-                CitationView(row["quote"]["value"], section, names.labels(section))
+                CitationView(
+                    row.get("quote", {}).get("value", ""),
+                    section,
+                    names.labels(section),
+                    row.get("row", {}).get("value", ""),
+                )
             )
         graph = nx.MultiDiGraph()
         for entity_id, entry in sorted(names.entries.items()):

@@ -239,6 +239,7 @@ def synthesize(
     seed: int = 1,
     fmt: str = "yaml",
     progress: Callable[[str, int, int], None] | None = None,
+    table_rows: int = 0,
 ) -> SynthResult:
     """Write a synthetic dataset of about ``entities`` entities into ``out``: a dataset folder
     (``yaml``), one N-Quads file ``synth.nq`` with provenance graphs (``nquads``), or the same
@@ -247,7 +248,13 @@ def synthesize(
     The RDF is what the loader makes of the YAML (records → quads by
     :func:`ecograph.provenance.dataset_quads`, ontology included): ``synth.nq`` and ``synth.nt``
     are the bytes ``ecograph export --format nquads`` and ``--format ntriples`` write for the
-    ``yaml`` folder of the same arguments, without writing or reading the YAML."""
+    ``yaml`` folder of the same arguments, without writing or reading the YAML.
+
+    ``table_rows`` (``yaml`` only) adds a registry as a table: ``tables/高新技术企业名单.csv``
+    with that many invented enterprises (kind, city, field, certification year; some with a
+    curated laboratory or zone), its YARRRML mapping and its ``tables:`` entry in dataset.yaml
+    (see :mod:`ecograph.tables`); the registry's document, its kinds and a few innovation zones
+    become curated records, cited from the source text."""
     from .errors import UsageError
     from .output import write_many_atomic
 
@@ -258,6 +265,11 @@ def synthesize(
         )
     if fmt not in ("yaml", "nquads", "ntriples"):
         raise UsageError(f"unknown synth format {fmt!r}; use yaml, nquads or ntriples", param="fmt")
+    if table_rows < 0 or (table_rows and fmt != "yaml"):
+        raise UsageError(
+            "a registry table goes into a dataset folder (the yaml format), with at least one row",
+            param="table_rows",
+        )
     out = Path(out)
     items, sections = _entities(entities, seed, per_section=200)
     observations = list(_observations(items, seed))
@@ -265,7 +277,12 @@ def synthesize(
     if progress:
         progress("generating", 1, 3)
     if fmt == "yaml":
-        files = _yaml_files(records, _source_text(items, sections, observations))
+        source = _source_text(items, sections, observations)
+        registry: dict[str, str] = {}
+        if table_rows:
+            source, registry = _registry(items, records, source, table_rows, seed)
+        files = _yaml_files(records, source, bool(table_rows))
+        files.update(registry)
     else:
         from .provenance import dataset_quads, to_nquads
 
@@ -486,11 +503,147 @@ def _dump_records(records: list[dict[str, Any]]) -> str:
     return text.replace("\n  - ", "\n    - ").replace("\n- ", "\n\n- ")
 
 
-def _yaml_files(records: dict[str, list[dict[str, Any]]], source: str) -> dict[str, str]:
+def _yaml_files(
+    records: dict[str, list[dict[str, Any]]], source: str, tables: bool = False
+) -> dict[str, str]:
     """The dataset folder: dataset.yaml, the source text and one YAML list per file, with an
     empty line between records."""
     meta = dict(_META, title=_Flow(_META["title"]))
+    if tables:
+        meta["tables"] = [_REGISTRY_ENTRY]
     files = {"dataset.yaml": _META_COMMENT + _dump(meta, _IndentingDumper), _SOURCE_FILE: source}
     for name, items in records.items():
         files[name] = _dump_records(items)
     return files
+
+
+# --------------------------------------------------------------------------- a registry table
+
+_REGISTRY_FILE = "tables/高新技术企业名单.csv"
+_REGISTRY_MAPPING = "tables/enterprises.yarrrml.yaml"
+_REGISTRY_ENTRY = {
+    "file": _REGISTRY_FILE,
+    "document": "hte-register",
+    "mapping": _REGISTRY_MAPPING,
+    "links": _Flow(
+        企业类型="label", 所在地="id", 技术领域="label", 合作单位="label", 所在园区="id"
+    ),
+}
+_REGISTRY_LINE = (
+    "名录：合成高新技术企业名单（虚构），收录国家高新技术企业、科技型中小企业、专精特新企业。"
+)
+#: the kinds of enterprise a registry row names (by label): id, zh, en
+_REGISTRY_KINDS = (
+    ("national-high-tech-enterprise", "国家高新技术企业", "National high-tech enterprise"),
+    ("tech-sme", "科技型中小企业", "Technology-based SME"),
+    ("specialised-sme", "专精特新企业", "Specialised and innovative SME"),
+)
+_REGISTRY_HEADER = (
+    "企业编号", "企业名称", "英文名称", "企业类型", "所在地", "技术领域", "认定年份", "合作单位",
+    "所在园区",
+)  # fmt: skip
+_REGISTRY_YARRRML = f"""# SYNTHETIC registry made by `ecograph synth --tables`: all names invented.
+# Each row is an enterprise: its id and names, its kind (a designation), where it is, its field,
+# the year it was certified and, for some, a curated laboratory it works with and its zone. By
+# the time the mapping runs, the cells of the link columns are curated ids (dataset.yaml).
+prefixes:
+  eco: https://w3id.org/ecograph/ontology#
+  skos: http://www.w3.org/2004/02/skos/core#
+  xsd: http://www.w3.org/2001/XMLSchema#
+  id: {BASE}id/
+mappings:
+  enterprise:
+    sources:
+      - [{_REGISTRY_FILE}~csv]
+    s: id:$(企业编号)
+    po:
+      - [a, eco:Enterprise]
+      - [skos:prefLabel, $(企业名称), zh~lang]
+      - [skos:prefLabel, $(英文名称), en~lang]
+      - p: eco:hasDesignation
+        o: id:$(企业类型)~iri
+      - p: eco:locatedIn
+        o: id:$(所在地)~iri
+      - p: eco:focusesOn
+        o: id:$(技术领域)~iri
+      - p: eco:year
+        o: {{value: $(认定年份), datatype: xsd:gYear}}
+      - p: eco:collaboratesWith
+        o: id:$(合作单位)~iri
+      - p: eco:locatedIn
+        o: id:$(所在园区)~iri
+"""
+
+
+def _registry(
+    items: list[_Entity],
+    records: dict[str, list[dict[str, Any]]],
+    source: str,
+    rows: int,
+    seed: int,
+) -> tuple[str, dict[str, str]]:
+    """Add a registry of ``rows`` enterprises: the curated records it needs (its document, the
+    kinds it names, a few zones), cited from lines added to the source; its CSV and mapping."""
+    import csv
+    import io
+
+    rng = random.Random(seed + 2)  # noqa: S311 - seeded synthetic data, not secret
+    areas = [e for e in items if e.kind == "AdministrativeArea"]
+    fields = [e for e in items if e.kind == "Field"]
+    labs = [e for e in items if e.kind == "Laboratory"]
+    zones = []
+    lines = [_REGISTRY_LINE]
+    for number in range(1, max(3, len(areas) // 4) + 1):
+        area = areas[(number - 1) % len(areas)]
+        zh = f"{area.zh}合成{number}号高新区"
+        sentence = f"园区：{zh}（合成数据）位于{area.zh}。"
+        lines.append(sentence)
+        zones.append((f"zone-{number}", zh, f"{area.en} Synthetic High-Tech Zone {number}", area))
+        records["entities.yaml"].append({
+            "id": f"zone-{number}",
+            "type": "InnovationZone",
+            "label": _Flow(zh=_Quoted(zh), en=_Quoted(zones[-1][2])),
+            "cite": _cite("s1", sentence),
+            "relations": [_Flow(p="locatedIn", o=area.id, cite=_cite("s1", sentence))],
+        })  # fmt: skip
+    records["documents.yaml"].append({
+        "id": "hte-register",
+        "type": "Document",
+        "label": _Flow(zh="合成高新技术企业名单", en="Synthetic register of high-tech enterprises"),
+        "isolated": _Flow(
+            zh="名录本身不与其他实体相连；其各行由表格映射为企业并引用该行。",
+            en="The register links to nothing itself; its rows become enterprises that cite them.",
+        ),
+        "cite": _cite("s1", "合成高新技术企业名单（虚构）"),
+    })  # fmt: skip
+    for kind_id, zh, en in _REGISTRY_KINDS:
+        records["concepts.yaml"].append({
+            "id": kind_id,
+            "type": "Designation",
+            "label": _Flow(zh=zh, en=en),
+            "cite": _cite("s1", zh),
+        })  # fmt: skip
+    head, _, rest = source.partition(_INDICATOR_LINE + "\n")
+    source = head + _INDICATOR_LINE + "\n" + "\n".join(lines) + "\n" + rest
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(_REGISTRY_HEADER)
+    for number in range(1, rows + 1):
+        chars = rng.sample(_SYLLABLES, 2)
+        root = "".join(chars)
+        en_root = "".join(_PINYIN[c] for c in chars).capitalize()
+        area = rng.choice(areas)
+        lab = rng.choice(labs).zh if labs and rng.random() < 0.05 else ""
+        zone = rng.choice(zones)[0] if rng.random() < 0.1 else ""
+        writer.writerow((
+            f"hte-{number:06d}",
+            f"{root}{number}高新科技有限公司",
+            f"{en_root} {number} High-Tech Co.",
+            rng.choice(_REGISTRY_KINDS)[1],
+            area.id,
+            rng.choice(fields).zh,
+            str(rng.randint(2016, 2024)),
+            lab,
+            zone,
+        ))  # fmt: skip
+    return source, {_REGISTRY_FILE: buffer.getvalue(), _REGISTRY_MAPPING: _REGISTRY_YARRRML}

@@ -76,10 +76,21 @@ def count(number: int, singular: str, plural: str | None = None, *, grouped: boo
     return f"{number:,} {noun}" if grouped else f"{number} {noun}"
 
 
+def row_text(reference: str, lang: str) -> str:
+    """A table row's RFC 7111 reference (``名单.csv#row=5312``) as a reader says it:
+    ``row 5312 of 名单.csv``, ``名单.csv 第 5312 行``."""
+    file, _, fragment = reference.rpartition("#")
+    number = fragment.removeprefix("row=")
+    return f"{file} 第 {number} 行" if lang == "zh" else f"row {number} of {file}"
+
+
 def cite_lines(citations: Iterable[Any], lang: str, indent: str) -> list[str]:
-    """One line per citation: ``“quote” — section`` (the section's label in ``lang``)."""
+    """One line per citation: ``“quote” — section`` (the section's label in ``lang``), or for
+    a table row ``row 5312 of 名单.csv — document``."""
     return [
-        f"{indent}“{c.quote}” — {pick_label(c.section_labels, lang) or c.section}"
+        f"{indent}"
+        + (row_text(c.row, lang) if getattr(c, "row", "") else f"“{c.quote}”")
+        + f" — {pick_label(c.section_labels, lang) or c.section}"
         for c in citations
     ]
 

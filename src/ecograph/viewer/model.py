@@ -429,16 +429,28 @@ def _measures(projection: Any, names: tuple[str, ...]) -> dict[str, dict[str, fl
 
 def _citation(cite: Any, details: _Details) -> dict[str, Any]:
     if isinstance(cite, dict):
-        quote, section, labels = (
+        quote, section, labels, row = (
             cite.get("quote", ""),
             cite.get("section", ""),
             cite.get("section_labels") or {},
+            cite.get("row", ""),
         )
     else:
         quote, section = getattr(cite, "quote", ""), getattr(cite, "section", "")
         labels = getattr(cite, "section_labels", None) or {}
+        row = getattr(cite, "row", "")
     labels = {k: v for k, v in dict(labels or details.labels(section)).items() if k in LANGS and v}
-    return {"quote": str(quote), "section": labels or {"en": str(section)}}
+    return _cite_item(str(quote), labels or {"en": str(section)}, str(row or ""))
+
+
+def _cite_item(quote: str, section: dict[str, str], row: str) -> dict[str, Any]:
+    """A citation as the page draws it: the quote, or for a table row "row 5312 of 名单.csv"
+    in each language, and the section's (or table document's) labels."""
+    from ..text import row_text
+
+    if row:
+        return {"row": {lang: row_text(row, lang) for lang in LANGS}, "section": section}
+    return {"quote": quote, "section": section}
 
 
 _OBSERVATIONS_QUERY = """
@@ -455,10 +467,11 @@ SELECT ?obs ?e ?ind ?value ?unit ?area ?year ?qual ?periodZh ?periodEn ?quote ?s
   }
 }"""
 _ENTITY_CITATIONS_QUERY = """
-SELECT DISTINCT ?e ?quote ?section WHERE {
+SELECT DISTINCT ?e ?quote ?section ?row WHERE {
   ?g a eco:Assertion ; eco:assertionAbout ?e ; eco:citation ?c .
   GRAPH ?g { ?e a ?kind }
-  ?c oa:exact ?quote ; eco:section ?section .
+  { ?c oa:exact ?quote ; eco:section ?section }
+  UNION { ?c dct:identifier ?row ; dct:source ?section }
 }"""
 _STATUS_QUERY = (
     "SELECT ?e ?status WHERE { ?e a ?kind ; eco:status ?status . FILTER(?kind != eco:Assertion) }"
@@ -647,15 +660,21 @@ class _Details:
                 del item["id"]
                 if not item["quotes"]:
                     del item["quotes"]
-        own: dict[str, set[tuple[str, str]]] = {}
+        own: dict[str, set[tuple[str, str, str]]] = {}
         for row in store.query(_ENTITY_CITATIONS_QUERY, None).rows:
             entity = local(row.get("e"))
             if entity in graph:
-                own.setdefault(entity, set()).add((row["quote"]["value"], local(row["section"])))
-        for entity, pairs in own.items():
+                own.setdefault(entity, set()).add(
+                    (
+                        row.get("quote", {}).get("value", ""),
+                        local(row["section"]),
+                        row.get("row", {}).get("value", ""),
+                    )
+                )
+        for entity, triples in own.items():
             details.own_citations[entity] = [
-                {"quote": quote, "section": details.labels(section) or {"en": section}}
-                for quote, section in sorted(pairs)
+                _cite_item(quote, details.labels(section) or {"en": section}, row_ref)
+                for quote, section, row_ref in sorted(triples)
             ]
         for row in store.query(_STATUS_QUERY, None).rows:
             entity = local(row.get("e"))

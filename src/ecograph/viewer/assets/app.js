@@ -96,7 +96,7 @@
   }
   function citeItem(c) {
     var li = el("li");
-    li.appendChild(el("span", "quote", "“" + c.quote + "”"));
+    li.appendChild(el("span", "quote", c.row ? pick(c.row) : "“" + c.quote + "”"));
     var section = pick(c.section);
     if (section) li.appendChild(el("span", "section", " — " + section));
     return li;
