@@ -8,7 +8,7 @@ from typing import Any
 
 from .errors import DataError
 
-__all__ = ["Finding", "ValidationReport", "validate"]
+__all__ = ["SHACL_ENGINES", "Finding", "ValidationReport", "validate"]
 
 
 @dataclass(frozen=True, order=True)
@@ -49,7 +49,52 @@ class ValidationReport:
         return "\n".join([head, *(f"  {finding}" for finding in self.findings)])
 
 
-def _shacl_findings(kg: Any) -> list[Finding]:
+#: the SHACL engines: ``oxigraph`` compiles the shapes to SPARQL queries run on Oxigraph (see
+#: :mod:`ecograph.shacl`; the default, as it runs in a fraction of the time and memory);
+#: ``pyshacl`` is the reference implementation the tests compare it with
+SHACL_ENGINES = ("oxigraph", "pyshacl")
+
+
+def _namespaces(base: str) -> Any:
+    """The prefixes a finding's path is written with: those of the data graph pyshacl
+    validates (ecograph's and ``data:``, then each prefix of the ontology the data graph lacks,
+    bound as pyshacl binds it when it adds the ontology's axioms)."""
+    from rdflib import Graph
+
+    from .ontology import bind_prefixes, ontology_graph
+
+    names = bind_prefixes(Graph(), base).namespace_manager
+    known = {prefix for prefix, _ in names.namespaces()}
+    for prefix, namespace in ontology_graph().namespace_manager.namespaces():
+        if prefix not in known:
+            names.bind(prefix, namespace)
+    return names
+
+
+def _ontology_axioms() -> Any:
+    """The triples of the ontology pyshacl adds to the data graph (``ont_graph`` with its default
+    "inoculation": the RDFS and OWL axioms, not every triple), from pyshacl itself."""
+    from pyshacl.rdfutil.inoculate import inoculate
+    from rdflib import Graph
+
+    from .ontology import ontology_graph
+
+    data: Any = Graph()
+    return inoculate(data, ontology_graph())
+
+
+def _finding(focus: str, path: Any, message: str, severity: str, base: str, names: Any) -> Finding:
+    from rdflib import URIRef
+
+    if path is not None:
+        message = f"{names.normalizeUri(URIRef(path))}: {message}"
+    prefix = base + "id/"
+    record_id = focus[len(prefix) :] if focus.startswith(prefix) else ""
+    return Finding("shacl", focus, record_id, message, severity)
+
+
+def _pyshacl_findings(ntriples: str, base: str) -> list[Finding]:
+    """pyshacl over the data as N-Triples (every graph flattened)."""
     import pyshacl
     from rdflib import Graph, Literal
     from rdflib.namespace import SH
@@ -62,8 +107,8 @@ def _shacl_findings(kg: Any) -> list[Finding]:
     # every graph flattened, the ontology's included (what pyshacl would mix in), parsed from
     # N-Triples and validated in place: at 5,000 entities 17.6 s where copying the rdflib
     # Dataset's triples into a graph and letting pyshacl copy it again took 25.6 s
-    data = bind_prefixes(Graph(), kg.meta.base)
-    data.parse(data=kg.serialize("ntriples"), format="nt")
+    data = bind_prefixes(Graph(), base)
+    data.parse(data=ntriples, format="nt")
     conforms, results, _ = pyshacl.validate(
         data,
         shacl_graph=shapes,
@@ -75,7 +120,6 @@ def _shacl_findings(kg: Any) -> list[Finding]:
     )
     if conforms:
         return []
-    prefix = kg.meta.base + "id/"
     findings = []
     for result in results.subjects(SH.resultSeverity, None):
         focus = results.value(result, SH.focusNode)
@@ -89,12 +133,51 @@ def _shacl_findings(kg: Any) -> list[Finding]:
         message = " / ".join(
             messages[lang] for lang in sorted(messages, key=lambda tag: (tag != "zh", str(tag)))
         )
-        if path is not None:
-            message = f"{data.namespace_manager.normalizeUri(path)}: {message}"
-        focus_text = str(focus)
-        record_id = focus_text[len(prefix) :] if focus_text.startswith(prefix) else ""
-        findings.append(Finding("shacl", focus_text, record_id, message, severity))
+        findings.append(_finding(str(focus), path, message, severity, base, data.namespace_manager))
     return sorted(set(findings))
+
+
+def _oxigraph_findings(nquads: bytes, base: str) -> list[Finding]:
+    """The shapes compiled to SPARQL and run on Oxigraph (:mod:`ecograph.shacl`)."""
+    from rdflib import Graph
+
+    from .resources import shapes_file
+    from .shacl import validate_nquads
+
+    shapes = Graph().parse(shapes_file(), format="turtle")
+    results = validate_nquads(nquads, shapes, _ontology_axioms())
+    names = _namespaces(base)
+    return sorted({_finding(r.focus, r.path, r.message, r.severity, base, names) for r in results})
+
+
+def _check_engine(engine: str) -> None:
+    if engine not in SHACL_ENGINES:
+        from .errors import UsageError
+
+        raise UsageError(
+            f"unknown SHACL engine {engine!r}; choose one of {', '.join(SHACL_ENGINES)}",
+            param="shacl_engine",
+        )
+
+
+def _shacl_findings_from_nquads(
+    nquads: bytes, base: str, engine: str = "oxigraph"
+) -> list[Finding]:
+    """The SHACL findings of the build ``nquads`` (entities under ``base``) by ``engine``: the
+    same data for both engines, for comparing them."""
+    _check_engine(engine)
+    if engine == "pyshacl":
+        from .rdfwrite import Statements, to_ntriples
+
+        return _pyshacl_findings(to_ntriples(Statements.parse(nquads)), base)
+    return _oxigraph_findings(nquads, base)
+
+
+def _shacl_findings(kg: Any, engine: str = "oxigraph") -> list[Finding]:
+    _check_engine(engine)
+    if engine == "pyshacl":
+        return _pyshacl_findings(kg.serialize("ntriples"), kg.meta.base)
+    return _oxigraph_findings(kg.nquads(), kg.meta.base)
 
 
 def _dataset_id(path: str | Path | None) -> str:
@@ -114,9 +197,17 @@ def _dataset_id(path: str | Path | None) -> str:
 
 
 def validate(
-    path: str | Path | None = None, *, shacl: bool = True, strict: bool = False
+    path: str | Path | None = None,
+    *,
+    shacl: bool = True,
+    strict: bool = False,
+    shacl_engine: str = "oxigraph",
 ) -> ValidationReport:
     """Check a dataset folder (default: the bundled data) with the loader and with SHACL.
+
+    ``shacl_engine`` is ``oxigraph`` (the shapes compiled to SPARQL queries on Oxigraph, see
+    :mod:`ecograph.shacl`) or ``pyshacl`` (the reference implementation, far slower on large
+    data); both give the same findings.
 
     Never raises for bad data: problems come back as findings. The loader's warnings (records
     with no relation, relations whose quotes name neither end) and SHACL warnings do not make a
@@ -124,6 +215,7 @@ def validate(
     """
     from .kg import load
 
+    _check_engine(shacl_engine)
     try:
         kg = load(path)
     except DataError as exc:
@@ -144,7 +236,7 @@ def validate(
         )
         for p in kg.data.warnings
     ]
-    findings += _shacl_findings(kg) if shacl else []
+    findings += _shacl_findings(kg, shacl_engine) if shacl else []
     if strict:
         findings = [
             replace(f, severity="Error") if f.severity == "Warning" else f for f in findings
