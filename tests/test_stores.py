@@ -372,6 +372,19 @@ def test_an_invalid_iri_bound_through_the_api_is_a_query_error(both) -> None:
         both["oxigraph"].query("SELECT ?x WHERE { }", {"x": Iri("not an iri")})
 
 
+def test_a_bound_variable_need_not_be_selected(both) -> None:
+    """Every store binds a value whether or not the query selects its variable (Oxigraph's
+    substitutions required it; a VALUES block does not)."""
+    answers = {}
+    for name, store in both.items():
+        rows = store.query(
+            "SELECT ?label WHERE { ?e skos:prefLabel ?label FILTER(lang(?label) = 'zh') }",
+            {"e": Iri("https://w3id.org/ecograph/ordos/id/ordos")},
+        ).rows
+        answers[name] = [r["label"]["value"] for r in rows]
+    assert answers["oxigraph"] == answers["memory"] == ["鄂尔多斯市"]
+
+
 def test_names_and_network_come_from_the_cache(tmp_path: Path, monkeypatch) -> None:
     """On unchanged data a repeated command reads the name index and the network from the
     build cache: the in-memory store is never loaded (it loads on its first query)."""
@@ -393,3 +406,24 @@ def test_a_command_that_asks_nothing_loads_no_store(tmp_path: Path, monkeypatch)
     kg.serialize("trig")
     assert kg.store._pending is not None
     assert len(kg.store) > 100 and kg.store._pending is None
+
+
+def test_cards_of_a_large_build_come_from_its_copy_on_disk(tmp_path: Path, monkeypatch) -> None:
+    """A large build's cards are read from a copy of its store in the build cache (made at the
+    first card), so a repeated lookup never loads the store into memory; the cards are the
+    same as the in-memory store's."""
+    import ecograph.kg
+
+    monkeypatch.setenv("ECOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    expected = {
+        text: ecograph.load(SHILI, cache=False).lookup(text).to_dict()
+        for text in ("示例大学", "示例市", "rd-spending-shili-2024")
+    }
+    monkeypatch.setattr(ecograph.kg, "CARD_STORE_MIN_ENTITIES", 1)
+    ecograph.load(SHILI).lookup("示例大学")  # the build and its names, into the cache
+    for _ in range(2):
+        kg = ecograph.load(SHILI)
+        assert kg.cache_hit
+        assert {text: kg.lookup(text).to_dict() for text in expected} == expected
+        assert kg.store._pending is not None  # the in-memory store was never loaded
+    assert len(list((tmp_path / "cache").glob("store-*/ecograph-complete"))) == 1

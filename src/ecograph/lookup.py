@@ -12,6 +12,7 @@ import difflib
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -619,7 +620,6 @@ class NameIndex:
 
 
 _ENTITY_QUERY = "SELECT ?e ?p ?o WHERE { ?e ?p ?o }"
-# The bound variable ?e is projected: SEP-0007 substitution (Oxigraph) requires it.
 _OWN_CITATIONS_QUERY = """
 SELECT ?e ?quote ?section ?row WHERE {
   ?g a eco:Assertion ; eco:assertionAbout ?e ; eco:citation ?c .
@@ -627,30 +627,64 @@ SELECT ?e ?quote ?section ?row WHERE {
   { ?c oa:exact ?quote ; eco:section ?section }
   UNION { ?c dct:identifier ?row ; dct:source ?section }
 }"""
-_RELATIONS_QUERY = """
-SELECT ?e ?dir ?p ?other ?status ?basis ?quote ?section ?row WHERE {
-  { GRAPH ?g { ?e ?p ?other } BIND("out" AS ?dir) }
-  UNION
-  { GRAPH ?g { ?other ?p ?e } BIND("in" AS ?dir) }
-  ?g a eco:Assertion ; eco:status ?status ; eco:basis ?basis .
-  OPTIONAL { ?g eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section }
-  OPTIONAL { ?g eco:citation ?rc . ?rc dct:identifier ?row ; dct:source ?section }
+# The card's queries start from the bound entity and have no OPTIONAL: Oxigraph answers an
+# OPTIONAL by reading its whole right side (every citation of the graph: 12 s a card on disk at
+# 50,000 entities), so citations and the optional attributes are read in a second query for the
+# graphs and observations found (:func:`_values`), each a few milliseconds.
+_RELATIONS_OUT_QUERY = """
+SELECT ?g ?p ?other ?status ?basis WHERE {
+  GRAPH ?g { ?e ?p ?other }
+  ?g eco:status ?status ; eco:basis ?basis .
   FILTER(isIRI(?other) && ?p != rdf:type)
 }"""
+_RELATIONS_IN_QUERY = """
+SELECT ?g ?p ?other ?status ?basis WHERE {
+  GRAPH ?g { ?other ?p ?e }
+  ?g eco:status ?status ; eco:basis ?basis .
+  FILTER(isIRI(?other) && ?p != rdf:type)
+}"""
+_GRAPH_CITATIONS_QUERY = """
+SELECT ?g ?quote ?section ?row WHERE {
+  %s
+  ?g eco:citation ?c .
+  { ?c oa:exact ?quote ; eco:section ?section }
+  UNION { ?c dct:identifier ?row ; dct:source ?section }
+}"""
 _OBSERVATIONS_QUERY = """
-SELECT ?e ?obs ?role ?ind ?value ?unit ?area ?year ?periodZh ?periodEn ?qual ?quote ?section WHERE {
-  { ?obs eco:refArea ?e BIND("area" AS ?role) } UNION { ?obs eco:about ?e BIND("about" AS ?role) }
-  UNION { ?obs eco:scope ?e BIND("scope" AS ?role) } \
-UNION { ?obs eco:indicator ?e BIND("indicator" AS ?role) }
+SELECT ?obs ?role ?ind ?value ?unit ?area WHERE {
+  VALUES (?rp ?role) { (eco:refArea "area") (eco:about "about") (eco:scope "scope") \
+(eco:indicator "indicator") }
+  ?obs ?rp ?e .
   ?obs a eco:Observation ; eco:indicator ?ind ; eco:value ?value ; eco:unit ?unit ; \
 eco:refArea ?area .
-  OPTIONAL { ?obs eco:year ?year }
-  OPTIONAL { ?obs eco:periodNote ?periodZh FILTER(lang(?periodZh) = "zh") }
-  OPTIONAL { ?obs eco:periodNote ?periodEn FILTER(lang(?periodEn) = "en") }
-  OPTIONAL { ?obs eco:qualifier ?qual }
-  OPTIONAL { ?g eco:assertionAbout ?obs ; eco:citation ?c . \
-?c oa:exact ?quote ; eco:section ?section }
 }"""
+_OBSERVATION_DETAILS_QUERY = """
+SELECT ?obs ?p ?o WHERE {
+  %s
+  VALUES ?p { eco:year eco:periodNote eco:qualifier eco:scope eco:about }
+  ?obs ?p ?o .
+}"""
+_OBSERVATION_CITATIONS_QUERY = """
+SELECT ?obs ?quote ?section WHERE {
+  %s
+  ?g eco:assertionAbout ?obs ; eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section .
+}"""
+#: how many IRIs one VALUES block of a card's second queries holds
+_VALUES_CHUNK = 200
+
+
+def _values(variable: str, iris: Iterable[str]) -> Iterator[str]:
+    """``VALUES ?variable { <a> <b> … }`` blocks over ``iris`` (sorted, at most
+    :data:`_VALUES_CHUNK` each), every IRI serialized as a checked term, never pasted."""
+    from .stores import Iri
+    from .stores.sparql import sparql_term
+
+    ordered = sorted(set(iris))
+    for start in range(0, len(ordered), _VALUES_CHUNK):
+        terms = " ".join(sparql_term(Iri(i)) for i in ordered[start : start + _VALUES_CHUNK])
+        yield f"VALUES ?{variable} {{ {terms} }}"
+
+
 # Scope and subject are read apart: Virtuoso 7 leaves an OPTIONAL eco:about unbound on some rows
 # of the query above (whose UNION binds ?e through eco:about), which would split one fact in two.
 _CONTEXTS_QUERY = """
@@ -705,47 +739,63 @@ def read_observations(
     base = index.base
     if documents is None:
         documents = section_documents(store, base)
-    contexts = observation_contexts(store, base)
 
     def local(iri: str) -> str:
         return iri[len(base) :] if iri.startswith(base) else iri
 
-    observations: dict[str, ObservationView] = {}
+    found: dict[str, dict[str, Any]] = {}
     for row in store.query(_OBSERVATIONS_QUERY, {"e": Iri(base + entity_id)}).rows:
-        obs_id = local(row["obs"]["value"])
-        obs_view = observations.get(obs_id)
-        if obs_view is None:
-            indicator, unit, area = (local(row[k]["value"]) for k in ("ind", "unit", "area"))
-            period = {
-                lang: row[k]["value"]
-                for lang, k in (("zh", "periodZh"), ("en", "periodEn"))
-                if k in row
-            }
-            obs_view = observations[obs_id] = ObservationView(
-                id=obs_id,
-                role=row["role"]["value"],
-                indicator=indicator,
-                indicator_labels=index.labels(indicator),
-                value=printed_number(row["value"]["value"]),
-                unit=unit,
-                unit_labels=index.labels(unit),
-                year=row["year"]["value"] if "year" in row else None,
-                period=period,
-                qualifier=row["qual"]["value"] if "qual" in row else None,
-                area=area,
-                area_labels=index.labels(area),
-                scope=contexts.get(obs_id, {}).get("scope"),
-                about=contexts.get(obs_id, {}).get("about"),
+        obs_iri = row["obs"]["value"]
+        seen = found.get(obs_iri)
+        if seen is None:
+            found[obs_iri] = {**row, "roles": {row["role"]["value"]}}
+        else:
+            seen["roles"].add(row["role"]["value"])
+    details: dict[str, dict[str, list[dict[str, str]]]] = {}
+    cites: dict[str, list[tuple[str, str]]] = {}
+    for values in _values("obs", found):
+        for row in store.query(_OBSERVATION_DETAILS_QUERY % values).rows:
+            p = row["p"]["value"][len(ECO_NS) :]
+            details.setdefault(row["obs"]["value"], {}).setdefault(p, []).append(row["o"])
+        for row in store.query(_OBSERVATION_CITATIONS_QUERY % values).rows:
+            cites.setdefault(row["obs"]["value"], []).append(
+                (row["quote"]["value"], row["section"]["value"])
             )
-        elif row["role"]["value"] not in obs_view.role.split("+"):
-            obs_view.role = "+".join(sorted([*obs_view.role.split("+"), row["role"]["value"]]))
-        if "quote" in row and "section" in row:
-            section = local(row["section"]["value"])
+    observations: dict[str, ObservationView] = {}
+    for obs_iri, row in found.items():
+        obs_id = local(obs_iri)
+        extra = details.get(obs_iri, {})
+        indicator, unit, area = (local(row[k]["value"]) for k in ("ind", "unit", "area"))
+        period = {
+            term.get("xml:lang", ""): term["value"]
+            for term in extra.get("periodNote", [])
+            if term.get("xml:lang") in ("zh", "en")
+        }
+        context = {
+            p: local(extra[p][0]["value"])
+            for p in ("scope", "about")
+            if p in extra and extra[p][0]["value"].startswith(base)
+        }
+        obs_view = observations[obs_id] = ObservationView(
+            id=obs_id,
+            role="+".join(sorted(row["roles"])),
+            indicator=indicator,
+            indicator_labels=index.labels(indicator),
+            value=printed_number(row["value"]["value"]),
+            unit=unit,
+            unit_labels=index.labels(unit),
+            year=min(t["value"] for t in extra["year"]) if "year" in extra else None,
+            period=dict(sorted(period.items())),
+            qualifier=min(t["value"] for t in extra["qualifier"]) if "qualifier" in extra else None,
+            area=area,
+            area_labels=index.labels(area),
+            scope=context.get("scope"),
+            about=context.get("about"),
+        )
+        for quote, section_iri in cites.get(obs_iri, []):
+            section = local(section_iri)
             cite = SourceView(
-                row["quote"]["value"],
-                section,
-                index.labels(section),
-                document=documents.get(section, ""),
+                quote, section, index.labels(section), document=documents.get(section, "")
             )
             if cite not in obs_view.citations:
                 obs_view.citations.append(cite)
@@ -859,38 +909,44 @@ def build_card(store: Store, index: NameIndex, entity_id: str) -> EntityCard:
     citations = [c for quote, section, row in sorted(own) for c in citation(quote, section, row)]
 
     grouped: dict[tuple[str, str, str], RelationView] = {}
-    for row in store.query(_RELATIONS_QUERY, bound).rows:
-        p = row["p"]["value"]
-        if not p.startswith(ECO_NS):
-            continue
-        name = p[len(ECO_NS) :]
-        other = local(row["other"]["value"])
-        if (
-            name in RESERVED_PROPERTIES
-            or name not in vocab.object_properties
-            or other not in index.entries
-        ):
-            continue
-        key = (row["dir"]["value"], name, other)
-        view = grouped.get(key)
-        if view is None:
-            view = grouped[key] = RelationView(
-                direction=key[0],
-                predicate=name,
-                predicate_labels=vocab.term_labels(name),
-                other=other,
-                other_labels=index.labels(other),
-                other_kinds=index.kinds(other),
-                status=row["status"]["value"][len(ECO_NS) :],
-                basis=row["basis"]["value"][len(ECO_NS) :],
-            )
-        for cite in citation(
-            row.get("quote", {}).get("value"),
-            row.get("section", {}).get("value"),
-            row.get("row", {}).get("value"),
-        ):
-            if cite not in view.citations:
-                view.citations.append(cite)
+    graphs: dict[str, list[RelationView]] = {}
+    for direction, query in (("out", _RELATIONS_OUT_QUERY), ("in", _RELATIONS_IN_QUERY)):
+        for row in store.query(query, bound).rows:
+            p = row["p"]["value"]
+            if not p.startswith(ECO_NS):
+                continue
+            name = p[len(ECO_NS) :]
+            other = local(row["other"]["value"])
+            if (
+                name in RESERVED_PROPERTIES
+                or name not in vocab.object_properties
+                or other not in index.entries
+            ):
+                continue
+            key = (direction, name, other)
+            view = grouped.get(key)
+            if view is None:
+                view = grouped[key] = RelationView(
+                    direction=direction,
+                    predicate=name,
+                    predicate_labels=vocab.term_labels(name),
+                    other=other,
+                    other_labels=index.labels(other),
+                    other_kinds=index.kinds(other),
+                    status=row["status"]["value"][len(ECO_NS) :],
+                    basis=row["basis"]["value"][len(ECO_NS) :],
+                )
+            graphs.setdefault(row["g"]["value"], []).append(view)
+    for block in _values("g", graphs):
+        for row in store.query(_GRAPH_CITATIONS_QUERY % block).rows:
+            for cite in citation(
+                row.get("quote", {}).get("value"),
+                row.get("section", {}).get("value"),
+                row.get("row", {}).get("value"),
+            ):
+                for view in graphs[row["g"]["value"]]:
+                    if cite not in view.citations:
+                        view.citations.append(cite)
     relations = sorted(
         grouped.values(), key=lambda r: (r.predicate, pick_label(r.other_labels, "zh"), r.other)
     )

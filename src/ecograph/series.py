@@ -33,7 +33,6 @@ SELECT ?ind ?obs ?area ?year ?periodZh ?periodEn ?value ?unit ?qual ?quote ?sect
     ?g eco:assertionAbout ?obs ; eco:citation ?c . ?c oa:exact ?quote ; eco:section ?section .
   }
 }"""
-# ?ind is bound and projected: SEP-0007 substitution (Oxigraph) needs a bound variable selected.
 
 
 @dataclass

@@ -86,7 +86,7 @@ def _run_capped(store: Any, text: str, max_rows: int) -> Any:
         plan = store.plan(text)
         if not plan.has_dataset:
             try:
-                solutions = store._run(plan.text, None)
+                solutions = store._run(plan.text)
             except (SyntaxError, RuntimeError, OSError):
                 solutions = None  # the store's own error handling below says what is wrong
             if isinstance(solutions, ox.QuerySolutions):

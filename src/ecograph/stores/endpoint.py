@@ -44,8 +44,16 @@ from typing import Any
 from ..errors import EcographError, QueryError
 from ..namespaces import ECO_NS, RDF_TYPE, XSD_STRING
 from .base import BaseStore
-from .results import QueryResult, binding_parts
-from .sparql import SPARQL_TOKEN, query_form, refuse_update, syntax_message
+from .results import QueryResult
+from .sparql import (
+    _iri,
+    bind_query,
+    query_form,
+    refuse_update,
+    sparql_term,
+    syntax_message,
+    values_clause,
+)
 
 __all__ = [
     "Credentials",
@@ -64,60 +72,12 @@ log = logging.getLogger("ecograph.stores.endpoint")
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 RESULTS_ACCEPT = f"application/sparql-results+json, {GRAPH_ACCEPT}"
 
-_LANG = re.compile(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*")
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
 
 class EndpointError(EcographError):
     """A remote endpoint cannot be reached or answers with an error."""
 
 
 # --------------------------------------------------------------------------- term serialization
-
-
-def _iri(value: str) -> str:
-    from ..provenance import ntriples_iri
-
-    try:
-        return ntriples_iri(value)
-    except ValueError:
-        raise QueryError(f"not an IRI that can be sent to an endpoint: {value!r}") from None
-
-
-def _string(value: str) -> str:
-    from ..provenance import ntriples_string
-
-    return ntriples_string(value, escape_controls=True)
-
-
-def sparql_term(value: Any) -> str:
-    """A bound value (:class:`~ecograph.stores.Iri`, :class:`~ecograph.stores.Literal` or a
-    plain value) as one N-Triples term: an IRI as a checked ``<IRI>``, a literal with its
-    language or datatype. Raises :class:`QueryError` for anything that cannot be written safely
-    (IRIs with forbidden characters, malformed language tags)."""
-    kind, text, language, datatype = binding_parts(value)
-    if kind == "iri":
-        return _iri(text)
-    if language:
-        if not _LANG.fullmatch(language):
-            raise QueryError(f"not a language tag: {language!r}")
-        return f"{_string(text)}@{language}"
-    if datatype is not None and datatype != XSD_STRING:
-        return f"{_string(text)}^^{_iri(datatype)}"
-    return _string(text)
-
-
-def values_clause(bindings: dict[str, Any]) -> str:
-    """``VALUES (?a ?b) { (<iri> "literal") }`` for the bindings ('' when there are none)."""
-    if not bindings:
-        return ""
-    names = []
-    for name in bindings:
-        if not _VARIABLE.fullmatch(name):
-            raise QueryError(f"{name!r} is not a SPARQL variable name")
-        names.append(f"?{name}")
-    terms = [sparql_term(v) for v in bindings.values()]
-    return f"VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }}"
 
 
 # --------------------------------------------------------------------------- the store
@@ -871,38 +831,3 @@ def _pushed_graphs(pusher: _Pusher, url: str, base: str) -> list[str]:
         )
     except (SyntaxError, ValueError) as exc:
         raise EndpointError(f"{target} did not answer N-Triples: {_line(str(exc))}") from None
-
-
-def bind_query(text: str, bindings: dict[str, Any]) -> str:
-    """``text`` with ``bindings`` as a one-row ``VALUES`` block opening the query's outermost
-    group (``WHERE {`` → ``WHERE { VALUES (?e) { (<iri>) }``).
-
-    The SPARQL 1.1 Protocol has no parameters, so bound values travel in the text; each is
-    serialized by :func:`sparql_term`, never pasted. The block opens the group rather than
-    trailing the query because Virtuoso 7 applies a trailing ``VALUES`` to a UNION whose
-    branches BIND a variable as if it were not there (every relation of the graph came back
-    for one entity); opened first, it is joined by every store alike, which is what a
-    substitution of the variable (Oxigraph's ``substitutions``, rdflib's ``initBindings``) does
-    for the queries ecograph sends. A query with no group (``DESCRIBE <iri>``) gets the block
-    at its end."""
-    values = values_clause(bindings)
-    if not values:
-        return text
-    depth = 0
-    form = ""
-    after_where = False
-    for match in SPARQL_TOKEN.finditer(text):
-        if match.group("skip"):
-            continue
-        word = (match.group("word") or "").upper()
-        if depth == 0 and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and not form:
-            form = word
-        elif depth == 0 and word == "WHERE":
-            after_where = True
-        elif match.group(0) == "{":
-            if depth == 0 and (after_where or form in ("SELECT", "ASK", "DESCRIBE")):
-                return f"{text[: match.end()]}\n  {values}\n{text[match.end() :]}"
-            depth += 1
-        elif match.group(0) == "}":
-            depth -= 1
-    return f"{text}\n{values}\n"
