@@ -289,3 +289,47 @@ def test_cards_write_hedged_amounts_as_each_language_does(runner) -> None:
     assert "惠及各类创新主体数量: 600余个" in card and "余 600" not in card
     english = runner.invoke(main, ["lookup", "鄂尔多斯市", "--lang", "en"]).output
     assert "Number of innovation entities benefited: more than 600 units" in english
+
+
+def test_the_name_database_answers_exact_names_as_the_index(tmp_path) -> None:
+    """A large build keeps its name index in SQLite: for every name of the Ordos data (labels,
+    aliases, English names, ids, document numbers) it gives the index's own answer, and it
+    leaves everything else (pinyin, near misses) to the index."""
+    from ecograph.lookup import NameDB
+
+    index = ecograph.load().names()
+    NameDB.write(index, tmp_path / "names.sqlite")
+    db = NameDB(tmp_path / "names.sqlite")
+    shown = sorted({row[3] for row in index._name_table()})
+    assert len(shown) > 300
+    from ecograph.lookup import normalize_name
+
+    for text in [*shown, f"  {shown[0]}  ", shown[1].upper()]:
+        found = db.search_exact(text)
+        if found is None:  # a name of nothing but punctuation: the index answers it
+            assert not normalize_name(text), text
+        else:
+            assert found == index.search(text), text
+    for text in ("eerduosi", "鄂尔多斯科技", "nothing at all"):
+        assert db.search_exact(text) is None
+    some = next(iter(index.entries))
+    assert db.entries[some] == index.entries[some] and "no-such-id" not in db.entries
+
+
+def test_a_large_build_looks_names_up_in_its_database(tmp_path, monkeypatch) -> None:
+    import ecograph.kg
+
+    monkeypatch.setenv("ECOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(ecograph.kg, "CARD_STORE_MIN_ENTITIES", 1)
+    expected = {t: ecograph.load(cache=False).lookup(t).to_dict() for t in TEXTS_SEEN}
+    for _ in range(3):  # the build, then the database written, then read
+        kg = ecograph.load()
+        assert {t: kg.lookup(t).to_dict() for t in TEXTS_SEEN} == expected
+    kg = ecograph.load()
+    for text in TEXTS_SEEN[:-1]:
+        assert kg.lookup(text).to_dict() == expected[text]
+    assert kg._name_db() is not None and kg._index is None  # exact names: the index unread
+    assert kg.lookup("eerduosi").to_dict() == expected["eerduosi"]  # pinyin: the index
+
+
+TEXTS_SEEN = ("鄂尔多斯市", "清华大学", "鄂尔多斯实验室", "内蒙古", "eerduosi")

@@ -404,7 +404,18 @@ class KnowledgeGraph:
         from .loader import SLUG_RE
         from .lookup import LookupResult, Match, build_card
 
+        db = self._name_db()
+        if db is not None:  # a large build's names in SQLite: an exact name in milliseconds
+            exact = db.search_exact(text)
+            if exact is not None:
+                best, others = exact
+                if len(best) == 1:
+                    card = build_card(self._card_store(), db, best[0].id)
+                    return LookupResult(text, "found", match=best[0], card=card)
+                return LookupResult(text, "ambiguous", candidates=best)
         index = self.names()
+        if db is None:
+            self._write_name_db(index)
         slug = text.strip()
         if slug not in index.entries and SLUG_RE.fullmatch(slug):
             # an observation's id: observations have no names, so the index does not hold them
@@ -427,6 +438,60 @@ class KnowledgeGraph:
             return LookupResult(text, "ambiguous", candidates=best)
         return LookupResult(text, "not_found", suggestions=others or index.suggest(text))
 
+    def _name_db_path(self) -> Path | None:
+        from . import cache as build_cache
+
+        slot = self._cache_slot("namesdb")
+        if slot is None or not build_cache.enabled():
+            return None
+        return build_cache.cache_dir() / f"{slot[0]}-{slot[1]}" / "names.sqlite"
+
+    def _name_db(self) -> Any:
+        """The name index of a large build as SQLite in the build cache, if it is there."""
+        import sqlite3
+
+        from .lookup import NameDB
+
+        path = self._name_db_path()
+        if path is None or not path.exists():
+            return None
+        try:
+            return NameDB(path)
+        except (sqlite3.Error, OSError, TypeError):  # damaged or half removed: use the index
+            return None
+
+    def _write_name_db(self, index: Any) -> None:
+        """Keep a large build's name index as SQLite in the build cache (written to a
+        temporary folder, then renamed into place; never raises)."""
+        import os
+        import shutil
+        import sqlite3
+        import tempfile
+
+        from .lookup import NameDB
+
+        path = self._name_db_path()
+        if path is None or len(index.entries) < CARD_STORE_MIN_ENTITIES:
+            return
+        try:
+            path.parent.parent.mkdir(parents=True, exist_ok=True)
+            tmp = Path(tempfile.mkdtemp(prefix=".tmp-names-", dir=path.parent.parent))
+            NameDB.write(index, tmp / path.name)
+            try:
+                os.replace(tmp, path.parent)
+            except OSError:  # another process wrote it first
+                shutil.rmtree(tmp, ignore_errors=True)
+        except (OSError, sqlite3.Error):
+            return
+
+    def _is_large(self) -> bool:
+        """Whether the build has :data:`CARD_STORE_MIN_ENTITIES` entities or more (known from
+        its name database without reading the name index)."""
+        path = self._name_db_path()
+        if path is not None and path.exists():
+            return True
+        return len(self.names().entries) >= CARD_STORE_MIN_ENTITIES
+
     def _card_store(self) -> Any:
         """The store a card's queries go to: this graph's own, except for a large build whose
         in-memory store is not loaded yet, where it is the build's copy on disk in the build
@@ -444,7 +509,7 @@ class KnowledgeGraph:
             or not self.use_cache
             or not self.key
             or not build_cache.enabled()
-            or len(self.names().entries) < CARD_STORE_MIN_ENTITIES
+            or not self._is_large()
         ):
             return store
         if self._disk_store is None:
