@@ -427,3 +427,32 @@ def test_cards_of_a_large_build_come_from_its_copy_on_disk(tmp_path: Path, monke
         assert {text: kg.lookup(text).to_dict() for text in expected} == expected
         assert kg.store._pending is not None  # the in-memory store was never loaded
     assert len(list((tmp_path / "cache").glob("store-*/ecograph-complete"))) == 1
+
+
+def test_the_cache_key_sees_a_rewrite_that_keeps_size_and_mtime(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """File digests are remembered by size, inode, mtime and ctime: a rewrite of the same size
+    with its mtime set back still changes the key (its ctime moved), and an untouched file is
+    not read again."""
+    import os
+    import time
+
+    from ecograph import cache
+
+    monkeypatch.setenv("ECOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "data"
+    folder.mkdir()
+    file = folder / "a.yaml"
+    file.write_text("- id: a\n", encoding="utf-8")
+    first = cache.content_key(folder)
+    assert (tmp_path / "cache" / "file-digests.json").exists()
+    assert cache.content_key(folder) == first
+    stat = file.stat()
+    time.sleep(0.01)
+    file.write_text("- id: b\n", encoding="utf-8")  # same size
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # mtime set back
+    assert file.stat().st_mtime_ns == stat.st_mtime_ns
+    assert cache.content_key(folder) != first
+    file.write_text("- id: a\n", encoding="utf-8")
+    assert cache.content_key(folder) == first

@@ -37,7 +37,7 @@ __all__ = [
 MAX_ENTRIES = 32  # a dataset's build, its names (two kinds) and network: four entries
 #: bumped when what an entry holds changes without a version change (4: the loader's warnings
 #: include conflicting observations; 5: N-Quads in the writers' order, not sorted by line)
-_FORMAT = "5"
+_FORMAT = "6"
 _MANIFEST = "manifest.json"
 #: a temporary folder older than this is a leftover of a killed writer
 _STALE_SECONDS = 3600
@@ -56,7 +56,16 @@ def cache_dir() -> Path:
 
 
 def content_key(*paths: Path, extra: str = "") -> str:
-    """SHA-256 over ecograph's version and the names and bytes of every file under ``paths``."""
+    """SHA-256 over ecograph's version and the names, sizes and SHA-256s of every file under
+    ``paths``.
+
+    A file's SHA-256 is remembered in the cache folder with its size, inode, modification and
+    change times (``file-digests.json``): a file whose four are unchanged is not read again
+    (hashing 43 MB of YAML took 0.3 s of every warm command at 50,000 entities). The change
+    time cannot be set back by a program (``touch -d`` sets the modification time only), so a
+    rewritten file is always read."""
+    memo = _read_digests()
+    changed = False
     digest = hashlib.sha256(f"ecograph {__version__} cache {_FORMAT} {extra}\n".encode())
     for root in paths:
         files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
@@ -64,9 +73,52 @@ def content_key(*paths: Path, extra: str = "") -> str:
             name = file.name if root.is_file() else file.relative_to(root).as_posix()
             if name.startswith(".") or "/." in name:
                 continue
-            digest.update(f"{name}\0{file.stat().st_size}\0".encode())
-            digest.update(file.read_bytes())
+            stat = file.stat()
+            stamp = [stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns]
+            where = str(file.resolve())
+            known = memo.get(where)
+            if isinstance(known, list) and known[:4] == stamp and len(known) == 5:
+                file_digest = known[4]
+            else:
+                file_digest = hashlib.sha256(file.read_bytes()).hexdigest()
+                memo[where] = [*stamp, file_digest]
+                changed = True
+            digest.update(f"{name}\0{stat.st_size}\0{file_digest}\n".encode())
+    if changed:
+        _write_digests(memo)
     return digest.hexdigest()
+
+
+_DIGESTS = "file-digests.json"
+#: how many files' digests are remembered (the oldest half is dropped beyond)
+_MAX_DIGESTS = 200_000
+
+
+def _read_digests() -> dict[str, Any]:
+    if not enabled():
+        return {}
+    try:
+        value = json.loads((cache_dir() / _DIGESTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _write_digests(memo: dict[str, Any]) -> None:
+    """Never raises: without the file every file is read again, nothing worse."""
+    if not enabled():
+        return
+    if len(memo) > _MAX_DIGESTS:
+        memo = dict(list(memo.items())[len(memo) // 2 :])
+    root = cache_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=".tmp-digests-", dir=root)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(memo, out, ensure_ascii=False)
+        os.replace(tmp, root / _DIGESTS)
+    except OSError:
+        return
 
 
 def get(kind: str, key: str, only: tuple[str, ...] | None = None) -> dict[str, Any] | None:

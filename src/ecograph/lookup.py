@@ -662,8 +662,8 @@ eco:refArea ?area .
 _OBSERVATION_DETAILS_QUERY = """
 SELECT ?obs ?p ?o WHERE {
   %s
-  VALUES ?p { eco:year eco:periodNote eco:qualifier eco:scope eco:about }
   ?obs ?p ?o .
+  FILTER(?p IN (eco:year, eco:periodNote, eco:qualifier, eco:scope, eco:about))
 }"""
 _OBSERVATION_CITATIONS_QUERY = """
 SELECT ?obs ?quote ?section WHERE {
@@ -707,23 +707,42 @@ def observation_contexts(store: Store, base: str) -> dict[str, dict[str, str]]:
     return contexts
 
 
-def section_documents(store: Store, base: str) -> dict[str, str]:
+def section_documents(
+    store: Store, base: str, sections: Iterable[str] | None = None
+) -> dict[str, str]:
     """Every document section's id → the id of the document it is part of (through the sections
-    it is nested in), for entity ids under ``base`` (the dataset base + ``id/``)."""
+    it is nested in), for entity ids under ``base`` (the dataset base + ``id/``); with
+    ``sections``, for those only (their parents read a level at a time)."""
     parents: dict[str, list[str]] = {}
-    for row in store.query(_SECTIONS_QUERY).rows:
-        section, parent = row["section"]["value"], row["parent"]["value"]
-        if section.startswith(base) and parent.startswith(base):
-            parents.setdefault(section[len(base) :], []).append(parent[len(base) :])
+
+    def add(rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            section, parent = row["section"]["value"], row["parent"]["value"]
+            if section.startswith(base) and parent.startswith(base):
+                parents.setdefault(section[len(base) :], []).append(parent[len(base) :])
+
+    if sections is None:
+        add(store.query(_SECTIONS_QUERY).rows)
+    else:
+        frontier, seen = set(sections), set()
+        while frontier:
+            seen |= frontier
+            for block in _values("section", (base + s for s in frontier)):
+                add(store.query(_SECTION_PARENTS_QUERY % block).rows)
+            frontier = {p for s in frontier for p in parents.get(s, [])} - seen
     documents: dict[str, str] = {}
     for section in sorted(parents):
-        seen, current = {section}, min(parents[section])
-        while current in parents and current not in seen:
-            seen.add(current)
+        seen_chain, current = {section}, min(parents[section])
+        while current in parents and current not in seen_chain:
+            seen_chain.add(current)
             current = min(parents[current])
         if current not in parents:
             documents[section] = current
     return documents
+
+
+_SECTION_PARENTS_QUERY = """
+SELECT ?section ?parent WHERE { %s ?section a eco:DocumentSection ; eco:partOf ?parent }"""
 
 
 def read_observations(
@@ -738,8 +757,6 @@ def read_observations(
     from .stores import Iri
 
     base = index.base
-    if documents is None:
-        documents = section_documents(store, base)
 
     def local(iri: str) -> str:
         return iri[len(base) :] if iri.startswith(base) else iri
@@ -762,6 +779,10 @@ def read_observations(
             cites.setdefault(row["obs"]["value"], []).append(
                 (row["quote"]["value"], row["section"]["value"])
             )
+    if documents is None:  # the documents of the sections cited, not of every section
+        documents = section_documents(
+            store, base, {local(section) for pairs in cites.values() for _, section in pairs}
+        )
     observations: dict[str, ObservationView] = {}
     for obs_iri, row in found.items():
         obs_id = local(obs_iri)
@@ -815,7 +836,7 @@ def read_observations(
 
 
 def _observation_entry(
-    store: Store, index: NameIndex, obs_id: str, documents: dict[str, str]
+    store: Store, index: NameIndex, obs_id: str, documents: dict[str, str] | None
 ) -> tuple[_Entry, list[ObservationView]] | None:
     """An observation as a card's subject: an entry with labels composed of its indicator, area
     and year (an observation has no name of its own), and the observations of its fact (itself
@@ -861,7 +882,7 @@ def build_card(store: Store, index: NameIndex, entity_id: str) -> EntityCard:
 
     vocab = vocabulary()
     entry = index.entries.get(entity_id)
-    documents = section_documents(store, index.base)
+    documents = None  # read for the sections an observation cites (read_observations)
     observed = None if entry is not None else _observation_entry(store, index, entity_id, documents)
     if observed is not None:
         entry = observed[0]
