@@ -456,3 +456,19 @@ def test_the_cache_key_sees_a_rewrite_that_keeps_size_and_mtime(
     assert cache.content_key(folder) != first
     file.write_text("- id: a\n", encoding="utf-8")
     assert cache.content_key(folder) == first
+
+
+def test_rank_and_communities_are_kept_per_build_and_arguments(tmp_path: Path, monkeypatch) -> None:
+    """A repeated rank or communities on unchanged data is read from the build cache (the
+    network is not even read); other arguments are computed afresh."""
+    monkeypatch.setenv("ECOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = ecograph.load(SHILI, cache=False)
+    expected = (fresh.rank(top=3).to_dict(), fresh.communities().to_dict())
+    ecograph.load(SHILI).rank(top=3)
+    ecograph.load(SHILI).communities()
+    again = ecograph.load(SHILI)
+    assert (again.rank(top=3).to_dict(), again.communities().to_dict()) == expected
+    assert again._projection is None
+    other = again.rank(top=2, measure="degree")
+    assert again._projection is not None
+    assert other.to_dict() == fresh.rank(top=2, measure="degree").to_dict()
