@@ -472,3 +472,19 @@ def test_rank_and_communities_are_kept_per_build_and_arguments(tmp_path: Path, m
     other = again.rank(top=2, measure="degree")
     assert again._projection is not None
     assert other.to_dict() == fresh.rank(top=2, measure="degree").to_dict()
+
+
+def test_a_repeated_view_writes_the_kept_page(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("ECOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = ecograph.load(SHILI, cache=False).view(tmp_path / "fresh.html", lang="en")
+    ecograph.load(SHILI).view(tmp_path / "first.html", lang="en")
+    again = ecograph.load(SHILI)
+    result = again.view(tmp_path / "again.html", lang="en")
+    assert again._projection is None and again._index is None  # nothing was computed
+    assert (tmp_path / "again.html").read_bytes() == (tmp_path / "fresh.html").read_bytes()
+    assert (result.nodes, result.edges, result.top) == (fresh.nodes, fresh.edges, fresh.top)
+    other = again.view(tmp_path / "zh.html", lang="zh")  # other options: computed
+    assert (
+        other.bytes != result.bytes
+        or (tmp_path / "zh.html").read_bytes() != (tmp_path / "again.html").read_bytes()
+    )

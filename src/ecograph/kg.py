@@ -583,14 +583,23 @@ class KnowledgeGraph:
         for ``focus``, ``depth``, ``kinds``, ``size_by``, ``lang``, ``physics_threshold``);
         returns a :class:`~ecograph.viewer.ViewResult`, whose ``seconds`` include building the
         network and name index (as they did when the viewer built them itself)."""
+        import dataclasses
         import time
 
-        from .viewer import build_view
+        from .output import write_atomic
+        from .viewer.page import RenderedPage, render_page
 
         started = time.perf_counter()
-        result = build_view(self._view_source(), out, **options)
-        result.seconds = round(time.perf_counter() - started, 3)
-        return result
+        args = tuple(
+            sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in options.items())
+        )
+        page = self._memoized(  # the same data and options always give the same page
+            "view", args, RenderedPage, lambda: render_page(self._view_source(), **options)
+        )
+        path = write_atomic(Path(out), page.text)
+        return dataclasses.replace(
+            page.result, path=str(path), seconds=round(time.perf_counter() - started, 3)
+        )
 
     def render_view(self, **options: Any) -> str:
         """The viewer page as a string (same options as :meth:`view`; nothing is written)."""

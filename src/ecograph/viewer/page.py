@@ -24,6 +24,7 @@ import html
 import importlib.util
 import re
 import time
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -85,7 +86,7 @@ def build_view(
     from ..output import write_atomic
 
     started = time.perf_counter()
-    model = prepare_view(
+    page = render_page(
         source,
         focus=focus,
         depth=depth,
@@ -94,18 +95,36 @@ def build_view(
         lang=lang,
         physics_threshold=physics_threshold,
     )
+    path = write_atomic(Path(out), page.text)
+    return replace(page.result, path=str(path), seconds=round(time.perf_counter() - started, 3))
+
+
+@dataclass
+class RenderedPage:
+    """A viewer page and what :func:`build_view` reports of it (``path`` and ``seconds`` not
+    yet known)."""
+
+    text: str
+    result: ViewResult
+
+
+def render_page(source: ViewSource, **options: Any) -> RenderedPage:
+    """The page :func:`build_view` writes, with its report (same options)."""
+    model = prepare_view(source, **options)
     text = _render(model)
-    path = write_atomic(Path(out), text)
-    return ViewResult(
-        path=str(path),
-        nodes=model.nodes,
-        edges=model.edges,
-        counts_by_kind=dict(model.counts_by_kind),
-        top=list(model.top),
-        physics=model.physics,
-        seconds=round(time.perf_counter() - started, 3),
-        bytes=len(text.encode("utf-8")),
-        focus=model.focus,
+    return RenderedPage(
+        text,
+        ViewResult(
+            path="",
+            nodes=model.nodes,
+            edges=model.edges,
+            counts_by_kind=dict(model.counts_by_kind),
+            top=list(model.top),
+            physics=model.physics,
+            seconds=0.0,
+            bytes=len(text.encode("utf-8")),
+            focus=model.focus,
+        ),
     )
 
 
