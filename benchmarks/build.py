@@ -83,6 +83,14 @@ def _command(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     return float(out[0]), int(out[1]) / 1024
 
 
+def _first_id(path: Path) -> str:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("- id: "):
+                return line[len("- id: ") :].strip()
+    raise SystemExit(f"no record in {path}")
+
+
 def _fmt_s(seconds: float) -> str:
     return f"{seconds:.2f} s" if seconds < 100 else f"{seconds:.0f} s"
 
@@ -112,10 +120,11 @@ def main() -> None:
             ["export", "--data", str(data), "--format", "nquads", "-o", str(root / "b.nq")], env
         )
         results["oxigraph bulk load"] = _python(_LOAD, str(root / "b.nq"))
+        entity = _first_id(data / "entities.yaml")  # an entity of this dataset, by its id
         for name, args in (
             ("rank --top 3 (warm cache)", ["rank", "--top", "3"]),
             ("communities (warm cache)", ["communities"]),
-            ("lookup (warm cache)", ["lookup", "enterprise-1"]),
+            ("lookup (warm cache)", ["lookup", entity]),
         ):
             _command([*args, "--data", str(data)], env)  # the cache made for this command
             results[name] = _command([*args, "--data", str(data)], env)
@@ -139,6 +148,8 @@ def main() -> None:
         )
     reference = results["libyaml parse"][0] + results["oxigraph bulk load"][0]
     targets = {
+        "libyaml parse": "reference",
+        "oxigraph bulk load": "reference",
         "ecograph build (cold)": f"≤ {1.5 * reference:.1f} s (1.5 × {reference:.1f} s), ≤ 3,072 MB",
         "rank --top 3 (warm cache)": "≤ 5 s",
         "communities (warm cache)": "≤ 5 s",
