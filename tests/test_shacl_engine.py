@@ -410,6 +410,10 @@ def edits(draw: st.DrawFn, lines: list[str], iris: list[str]) -> list[str]:
 def test_random_damage_gives_the_same_findings(
     data: st.DataObject, sample: tuple[list[str], str, list[str]]
 ) -> None:
+    _random_damage(data, sample)
+
+
+def _random_damage(data: st.DataObject, sample: tuple[list[str], str, list[str]]) -> None:
     lines, base, iris = sample
     edited = data.draw(edits(lines, iris))
     both(("\n".join(edited) + "\n").encode("utf-8"), base)
@@ -423,9 +427,7 @@ def test_random_damage_gives_the_same_findings(
 def test_much_random_damage_gives_the_same_findings(
     data: st.DataObject, sample: tuple[list[str], str, list[str]]
 ) -> None:
-    lines, base, iris = sample
-    edited = data.draw(edits(lines, iris))
-    both(("\n".join(edited) + "\n").encode("utf-8"), base)
+    _random_damage(data, sample)
 
 
 @pytest.mark.slow

@@ -632,18 +632,14 @@ SELECT ?e ?quote ?section ?row WHERE {
 # OPTIONAL by reading its whole right side (every citation of the graph: 12 s a card on disk at
 # 50,000 entities), so citations and the optional attributes are read in a second query for the
 # graphs and observations found (:func:`_values`), each a few milliseconds.
-_RELATIONS_OUT_QUERY = """
+_RELATIONS_TEMPLATE = """
 SELECT ?g ?p ?other ?status ?basis WHERE {
-  GRAPH ?g { ?e ?p ?other }
+  GRAPH ?g { %s }
   ?g eco:status ?status ; eco:basis ?basis .
   FILTER(isIRI(?other) && ?p != rdf:type)
 }"""
-_RELATIONS_IN_QUERY = """
-SELECT ?g ?p ?other ?status ?basis WHERE {
-  GRAPH ?g { ?other ?p ?e }
-  ?g eco:status ?status ; eco:basis ?basis .
-  FILTER(isIRI(?other) && ?p != rdf:type)
-}"""
+_RELATIONS_OUT_QUERY = _RELATIONS_TEMPLATE % "?e ?p ?other"
+_RELATIONS_IN_QUERY = _RELATIONS_TEMPLATE % "?other ?p ?e"
 _GRAPH_CITATIONS_QUERY = """
 SELECT ?g ?quote ?section ?row WHERE {
   %s

@@ -493,15 +493,19 @@ class _Compiler:
         language = node.language.lower() if node.language else None  # rdflib ignores case
         return Literal(str(node), lang=language, datatype=datatype).n3()
 
-    def deactivated(self, node: Node, where: str) -> bool:
+    def flag(self, node: Node, name: str, where: str) -> bool:
+        """A boolean parameter (``sh:deactivated``, ``sh:uniqueLang``); false when absent."""
         from rdflib import Literal
 
-        value = self.one(node, "deactivated", where)
+        value = self.one(node, name, where)
         if value is None:
             return False
         if not isinstance(value, Literal):
-            raise ShapesError(where, "sh:deactivated", "its value must be a literal")
+            raise ShapesError(where, f"sh:{name}", "its value must be a literal")
         return bool(value.value)
+
+    def deactivated(self, node: Node, where: str) -> bool:
+        return self.flag(node, "deactivated", where)
 
     def severity(self, node: Node, where: str) -> str:
         value = self.one(node, "severity", where)
@@ -705,14 +709,7 @@ class _Compiler:
         return "(" + " && ".join(parts) + ")" if parts else "true"
 
     def unique_lang(self, node: Node, where: str) -> bool:
-        from rdflib import Literal
-
-        value = self.one(node, "uniqueLang", where)
-        if value is None:
-            return False
-        if not isinstance(value, Literal):
-            raise ShapesError(where, "sh:uniqueLang", "its value must be a literal")
-        return bool(value)
+        return self.flag(node, "uniqueLang", where)
 
     # ------------------------------------------------------------------ reporting shapes
 
