@@ -229,3 +229,33 @@ def _evict(root: Path) -> None:
     )
     for old in entries[:-MAX_ENTRIES]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def put_folder(name: str, make: Any) -> Path | None:
+    """The cache's folder entry ``name``: when there is none, made by ``make(folder)`` in a
+    temporary folder and renamed into place (so it is whole or absent; another process that
+    made it first wins). ``None`` when the cache is off or cannot hold it; what ``make`` raises
+    other than :class:`OSError` is the caller's."""
+    if not enabled():
+        return None
+    root = cache_dir()
+    final = root / name
+    try:
+        if not final.is_dir():
+            root.mkdir(parents=True, exist_ok=True)
+            _remove_stale(root)
+            tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+            try:
+                make(tmp)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            try:
+                os.replace(tmp, final)
+            except OSError:  # another process made it first
+                shutil.rmtree(tmp, ignore_errors=True)
+            _evict(root)
+        os.utime(final)
+        return final
+    except OSError:
+        return None

@@ -486,27 +486,20 @@ class KnowledgeGraph:
             return None
 
     def _write_name_db(self, index: Any) -> None:
-        """Keep a large build's name index as SQLite in the build cache (written to a
-        temporary folder, then renamed into place; never raises)."""
-        import os
-        import shutil
+        """Keep a large build's name index as SQLite in the build cache (never raises)."""
         import sqlite3
-        import tempfile
 
+        from . import cache as build_cache
         from .lookup import NameDB
 
         path = self._name_db_path()
         if path is None or len(index.entries) < CARD_STORE_MIN_ENTITIES:
             return
         try:
-            path.parent.parent.mkdir(parents=True, exist_ok=True)
-            tmp = Path(tempfile.mkdtemp(prefix=".tmp-names-", dir=path.parent.parent))
-            NameDB.write(index, tmp / path.name)
-            try:
-                os.replace(tmp, path.parent)
-            except OSError:  # another process wrote it first
-                shutil.rmtree(tmp, ignore_errors=True)
-        except (OSError, sqlite3.Error):
+            build_cache.put_folder(
+                path.parent.name, lambda folder: NameDB.write(index, folder / path.name)
+            )
+        except sqlite3.Error:
             return
 
     def _is_large(self) -> bool:
@@ -736,41 +729,30 @@ def _disk_store(key: str, nquads: Any) -> Any:
     """The build ``key``'s store as an Oxigraph folder in the cache, opened read-only: made
     from ``nquads()`` (bulk-loaded into a temporary folder, then renamed into place) when there
     is none yet. ``None`` when the cache cannot hold it (the caller loads a store in memory)."""
-    import os
     import shutil
-    import tempfile
 
-    from .cache import _remove_stale, cache_dir, enabled
+    from . import cache as build_cache
     from .errors import OutputError
     from .stores.oxigraph import OxigraphStore
 
-    if not enabled():
-        return None
-    root = cache_dir()
-    final = root / f"store-{key}"
-    try:
-        if not (final / "ecograph-complete").exists():
-            import pyoxigraph
+    def make(folder: Path) -> None:
+        import pyoxigraph
 
-            root.mkdir(parents=True, exist_ok=True)
-            _remove_stale(root)
-            tmp = Path(tempfile.mkdtemp(prefix=".tmp-store-", dir=root))
-            store = pyoxigraph.Store(str(tmp))
-            store.bulk_load(input=nquads(), format=pyoxigraph.RdfFormat.N_QUADS)
-            store.flush()
-            del store
-            (tmp / "ecograph-complete").write_text(key + "\n", encoding="utf-8")
-            try:
-                os.replace(tmp, final)
-            except OSError:  # another process made it first
-                shutil.rmtree(tmp, ignore_errors=True)
-            stores = sorted(root.glob("store-*"), key=lambda p: p.stat().st_mtime)
-            for old in stores[:-MAX_DISK_STORES]:
-                if old != final:
-                    shutil.rmtree(old, ignore_errors=True)
-        os.utime(final)
+        store = pyoxigraph.Store(str(folder))
+        store.bulk_load(input=nquads(), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+        (folder / "ecograph-complete").write_text(key + "\n", encoding="utf-8")
+        stores = sorted(build_cache.cache_dir().glob("store-*"), key=lambda p: p.stat().st_mtime)
+        for old in stores[: -(MAX_DISK_STORES - 1) or None]:
+            shutil.rmtree(old, ignore_errors=True)
+
+    final = build_cache.put_folder(f"store-{key}", make)
+    if final is None:
+        return None
+    try:
         return OxigraphStore.read_only(final)
-    except (OSError, OutputError):
+    except OutputError:
         return None
 
 

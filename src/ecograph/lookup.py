@@ -385,7 +385,51 @@ def _language_order(lang: str) -> tuple[int, str]:
     return ({"zh": 0, "en": 1}.get(lang, 2), lang)
 
 
-class NameIndex:
+class _Names:
+    """What a name index and a name database share: an entity's names and kinds, a match, and
+    how scored entities become best matches and suggestions. ``entries`` maps ids to entries."""
+
+    entries: Any
+
+    def labels(self, entity_id: str) -> dict[str, str]:
+        entry = self.entries.get(entity_id)
+        return dict(entry.labels) if entry else {}
+
+    def kinds(self, entity_id: str) -> list[str]:
+        entry = self.entries.get(entity_id)
+        return list(entry.kinds) if entry else []
+
+    def _match(self, entity_id: str, matched: str, how: str, score: float) -> Match:
+        entry = self.entries[entity_id]
+        return Match(
+            entry.id,
+            entry.iri,
+            dict(entry.labels),
+            list(entry.kinds),
+            matched,
+            how,
+            round(score, 3),
+        )
+
+    def _ranked(self, scored: dict[str, tuple[float, str, str]]) -> tuple[list[Match], list[Match]]:
+        """(best matches, the next five) of entities scored ``id -> (score, name, how)``."""
+        ranked = sorted(
+            scored, key=lambda i: (-scored[i][0], self.entries[i].labels.get("zh", ""), i)
+        )
+        top = scored[ranked[0]][0]
+        best = [i for i in ranked if scored[i][0] == top]
+        if scored[ranked[0]][2] in ("partial", "fuzzy"):
+            # a near miss only decides when one entity is clearly the best
+            close = [i for i in ranked if scored[i][0] >= top - 0.05]
+            best = ranked[:1] if len(close) == 1 else ranked[:20]
+        matches = [
+            self._match(i, scored[i][1], scored[i][2], scored[i][0])
+            for i in ranked[: len(best) + 5]
+        ]
+        return matches[: len(best)], matches[len(best) :]
+
+
+class NameIndex(_Names):
     """Every entity's names, read from the graph once."""
 
     def __init__(self, base: str, entries: dict[str, _Entry]):
@@ -447,14 +491,6 @@ class NameIndex:
         }
         return cls(namespace, entries)
 
-    def labels(self, entity_id: str) -> dict[str, str]:
-        entry = self.entries.get(entity_id)
-        return dict(entry.labels) if entry else {}
-
-    def kinds(self, entity_id: str) -> list[str]:
-        entry = self.entries.get(entity_id)
-        return list(entry.kinds) if entry else []
-
     def tables_made(self) -> tuple[bool, bool]:
         """Whether the name table and the pinyin table (made on a search's first need) are
         made: what is worth keeping with the index in the build cache."""
@@ -515,18 +551,6 @@ class NameIndex:
             self._pinyin = table
         return self._pinyin
 
-    def _match(self, entity_id: str, matched: str, how: str, score: float) -> Match:
-        entry = self.entries[entity_id]
-        return Match(
-            entry.id,
-            entry.iri,
-            dict(entry.labels),
-            list(entry.kinds),
-            matched,
-            how,
-            round(score, 3),
-        )
-
     def search(self, text: str, among: set[str] | None = None) -> tuple[list[Match], list[Match]]:
         """(best matches, suggestions). Several best matches mean the text is ambiguous.
         ``among`` limits the search to those entity ids (the entities a viewer page shows).
@@ -572,22 +596,9 @@ class NameIndex:
                 ratio = difflib.SequenceMatcher(None, probe, name_key).ratio()
                 if ratio >= 0.75:
                     offer(entity_id, shown, "fuzzy", 0.8 * ratio)
-        ranked = sorted(
-            scored, key=lambda i: (-scored[i][0], self.entries[i].labels.get("zh", ""), i)
-        )
-        if not ranked:
+        if not scored:
             return [], self.suggest(text, among=among)
-        top = scored[ranked[0]][0]
-        best = [i for i in ranked if scored[i][0] == top]
-        if scored[ranked[0]][2] in ("partial", "fuzzy"):
-            # a near miss only decides when one entity is clearly the best
-            close = [i for i in ranked if scored[i][0] >= top - 0.05]
-            best = ranked[:1] if len(close) == 1 else ranked[:20]
-        matches = [
-            self._match(i, scored[i][1], scored[i][2], scored[i][0])
-            for i in ranked[: len(best) + 5]
-        ]
-        return matches[: len(best)], matches[len(best) :]
+        return self._ranked(scored)
 
     def suggest(self, text: str, n: int = 5, among: set[str] | None = None) -> list[Match]:
         """The closest names, for a text that matched nothing."""
@@ -1039,7 +1050,7 @@ class _DBEntries:
         return found
 
 
-class NameDB:
+class NameDB(_Names):
     """A :class:`NameIndex` kept in SQLite (in the build cache, for a large dataset): an exact
     name is found by one indexed query and an entity's names read when a card shows them, where
     unpickling the whole index took 0.9 s at 50,000 entities. It answers what the index answers
@@ -1092,14 +1103,6 @@ class NameDB:
         finally:
             db.close()
 
-    def labels(self, entity_id: str) -> dict[str, str]:
-        entry = self.entries.get(entity_id)
-        return dict(entry.labels) if entry else {}
-
-    def kinds(self, entity_id: str) -> list[str]:
-        entry = self.entries.get(entity_id)
-        return list(entry.kinds) if entry else []
-
     def search_exact(self, text: str) -> tuple[list[Match], list[Match]] | None:
         """:meth:`NameIndex.search` for a text that is exactly a name (its first pass, with the
         same scores, order and cut); ``None`` when no name is exactly the text."""
@@ -1114,26 +1117,4 @@ class NameDB:
             current = scored.get(entity_id)
             if current is None or WEIGHTS[how] > current[0]:
                 scored[entity_id] = (WEIGHTS[how], shown, how)
-        if not scored:
-            return None
-        ranked = sorted(
-            scored, key=lambda i: (-scored[i][0], self.entries[i].labels.get("zh", ""), i)
-        )
-        top = scored[ranked[0]][0]
-        best = [i for i in ranked if scored[i][0] == top]
-        matches = []
-        for i in ranked[: len(best) + 5]:
-            entry = self.entries[i]
-            score, shown, how = scored[i]
-            matches.append(
-                Match(
-                    entry.id,
-                    entry.iri,
-                    dict(entry.labels),
-                    list(entry.kinds),
-                    shown,
-                    how,
-                    round(score, 3),
-                )
-            )
-        return matches[: len(best)], matches[len(best) :]
+        return self._ranked(scored) if scored else None
