@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .lookup import NameIndex
     from .network import Projection
     from .rdfwrite import Statements
+    from .spool import Spool
     from .stores import Store
 
 __all__ = [
@@ -131,6 +132,7 @@ class KnowledgeGraph:
         key: str = "",
         statements: Statements | None = None,
         meta: DatasetMeta | None = None,
+        spool: Spool | None = None,
     ):
         # the records and the N-Quads may come as functions that read them from the build
         # cache when first needed: a lookup needs neither
@@ -154,6 +156,8 @@ class KnowledgeGraph:
         self._projection: Projection | None = None
         self._quads: Statements | None = statements
         self._disk_store: Any = None
+        #: the build in files instead of memory (the streaming build, see ecograph.spool)
+        self.spool = spool
 
     @property
     def data(self) -> LoadedData:
@@ -178,7 +182,7 @@ class KnowledgeGraph:
         """The whole build as N-Quads, each statement once, in the writers' order (what the
         cache keeps and the stores load; ``serialize("nquads")`` sorts the lines)."""
         if self._nquads is None:
-            self._nquads = self.quads().nquads()
+            self._nquads = self.spool.nquads() if self.spool else self.quads().nquads()
         elif callable(self._nquads):
             self._nquads = self._nquads()
         return self._nquads
@@ -674,12 +678,14 @@ class KnowledgeGraph:
         """Counts of triples, entities per class, observations, citations and relations."""
         from .namespaces import ECO_NS, ONTOLOGY_IRI_STR
 
+        records = self.data.records
+        if self.spool is not None:
+            return self._spool_stats(records)
         statements = self.quads()
         total = len(statements)
         ontology_triples = statements.count_in_graph(ONTOLOGY_IRI_STR)
         citations = statements.typed(ECO_NS + "Citation")
         assertions = statements.typed(ECO_NS + "Assertion")
-        records = self.data.records
         by_class: Counter[str] = Counter()
         for record in records.values():
             if not record.is_observation:
@@ -718,6 +724,41 @@ class KnowledgeGraph:
             relations_by_basis=_ordered_counts(bases, ("explicit", "implied")),
             files=list(self.data.files),
             table_rows=rows,
+        )
+
+    def _spool_stats(self, records: dict[str, Any]) -> Stats:
+        """:meth:`stats` of a streaming build, from the counts its sort kept."""
+        assert self.spool is not None  # noqa: S101 (the caller checked)
+        counts = self.spool.counts
+        by_class: Counter[str] = Counter()
+        for record in records.values():
+            if not record.is_observation:
+                for type_name in record.types:
+                    by_class[type_name] += 1
+        by_class.update(counts.table_entities_by_class)
+        relations = [rel for record in records.values() for rel in record.relations]
+        statuses = Counter(rel.status for rel in relations)
+        bases = Counter(rel.basis for rel in relations)
+        statuses["done"] += counts.table_links
+        bases["explicit"] += counts.table_links
+        entities = sum(1 for r in records.values() if not r.is_observation)
+        return Stats(
+            dataset=self.meta.id,
+            triples=counts.statements,
+            data_triples=counts.statements - counts.ontology_statements,
+            ontology_triples=counts.ontology_statements,
+            named_graphs=counts.named_graphs,
+            records=len(records),
+            entities=entities + counts.table_entities,
+            entities_by_class=dict(sorted(by_class.items(), key=lambda kv: (-kv[1], kv[0]))),
+            observations=sum(1 for r in records.values() if r.is_observation),
+            citations=counts.citations,
+            assertions=counts.assertions,
+            relations=len(relations) + counts.table_links,
+            relations_by_status=_ordered_counts(statuses, ("done", "ongoing", "planned")),
+            relations_by_basis=_ordered_counts(bases, ("explicit", "implied")),
+            files=list(self.data.files),
+            table_rows=counts.table_rows,
         )
 
 
@@ -793,25 +834,47 @@ def _read_query_file(path: Path) -> str:
         raise UsageError(f"cannot read {path}: {exc.strerror}", param="file") from None
 
 
-def all_quads(data: LoadedData) -> list[tuple[str, str, str, str]]:
+def all_quads(
+    data: LoadedData, emit: Callable[[tuple[str, str, str, str]], None] | None = None
+) -> list[tuple[str, str, str, str]]:
     """Every statement of a loaded dataset: its records' (:func:`ecograph.provenance.dataset_quads`,
-    ontology included) and its tables' (:func:`ecograph.tables.table_quads`)."""
+    ontology included) and its tables' (:func:`ecograph.tables.table_quads`). With ``emit``,
+    each goes to it instead (the streaming build) and the list comes back empty."""
     from .provenance import dataset_quads
 
     quads = dataset_quads(data)
+    if emit is not None:
+        for quad in quads:
+            emit(quad)
+        quads = []
     if data.meta.tables:
         from .tables import table_quads
 
-        rows = table_quads(data)
-        quads.extend(rows)
         # a curated record only the tables' rows link to is not isolated
         entity_ns = f"<{data.meta.base}id/"
-        linked = {
-            term[len(entity_ns) : -1]
-            for s, _, o, _ in rows
-            for term in (s, o)
-            if term.startswith(entity_ns)
-        }
+        records = data.records
+        linked: set[str] = set()
+
+        def note(quad: tuple[str, str, str, str]) -> None:
+            for term in (quad[0], quad[2]):
+                if term.startswith(entity_ns):
+                    local = term[len(entity_ns) : -1]
+                    if local in records:
+                        linked.add(local)
+
+        if emit is None:
+            rows = table_quads(data)
+            for quad in rows:
+                note(quad)
+            quads.extend(rows)
+        else:
+            sink = emit
+
+            def both(quad: tuple[str, str, str, str]) -> None:
+                note(quad)
+                sink(quad)
+
+            table_quads(data, both)
         data.warnings = [
             w
             for w in data.warnings
@@ -888,14 +951,21 @@ def load(
         raise DataError(
             [Problem(str(exc.filename or folder), 0, "", f"cannot read: {exc.strerror}")]
         ) from None
-    entry = build_cache.get("dataset", key, only=("meta",)) if cache else None
+    # a store on disk gets the streaming build: sorted through files, never whole in memory
+    streaming = spec.startswith("oxigraph:")
+    entry = build_cache.get("dataset", key, only=("meta", "spool")) if cache else None
     data: LoadedData | Callable[[], LoadedData]
-    nquads: bytes | Callable[[], bytes]
+    nquads: bytes | Callable[[], bytes] | Path
+    spool = None
+    if entry is not None and isinstance(entry.get("spool"), str):
+        spool = _open_spool(entry["spool"])
+        if spool is None or not isinstance(entry.get("meta"), DatasetMeta):
+            entry = None  # its statements were evicted: build again
     if (
         entry is not None
         and isinstance(entry.get("meta"), DatasetMeta)
         and callable(entry.get("data"))
-        and callable(entry.get("nquads"))
+        and (spool is not None or callable(entry.get("nquads")))
     ):
         meta = entry["meta"]
         meta.folder = folder
@@ -913,6 +983,7 @@ def load(
                 graph = made()
                 if graph is not None:
                     graph.cache_hit = False
+                    graph.spool = None
             return rebuilt
 
         def part(name: str) -> Callable[[], Any]:
@@ -930,9 +1001,22 @@ def load(
 
             return read
 
-        data, nquads = part("data"), part("nquads")
+        data = part("data")
+        nquads = spool.quads_file if spool is not None else part("nquads")
         statements = None
         hit = True
+    elif streaming:
+        loaded = read_dataset(folder, progress=progress)
+        if progress:
+            progress("building RDF", 0, 1)
+        spool = _build_spool(loaded, key if cache else None, progress)
+        data, meta, nquads = loaded, loaded.meta, spool.quads_file
+        statements = None
+        hit = False
+        if cache and spool.folder.parent == build_cache.cache_dir():
+            build_cache.put(
+                "dataset", key, {"meta": meta, "data": loaded, "spool": spool.folder.name}
+            )
     else:
         loaded = read_dataset(folder, progress=progress)
         if progress:
@@ -942,11 +1026,23 @@ def load(
         hit = False
         if cache:
             build_cache.put("dataset", key, {"meta": meta, "data": loaded, "nquads": nquads})
+    if isinstance(nquads, Path):
+        spooled = spool
+
+        def spooled_nquads() -> bytes:
+            return spooled.nquads() if spooled is not None else b""
+
+        store_source: Any = nquads
+        nquads = spooled_nquads
+    else:
+        store_source = nquads
     if endpoint is not None:
         from .stores.endpoint import EndpointStore, check_layout
 
         remote = endpoint if isinstance(endpoint, EndpointStore) else EndpointStore(str(endpoint))
-        kg = KnowledgeGraph(data, remote, nquads=nquads, key=key, statements=statements, meta=meta)
+        kg = KnowledgeGraph(
+            data, remote, nquads=nquads, key=key, statements=statements, meta=meta, spool=spool
+        )
         if kg.data.records:
             check_layout(remote, kg.iri(min(kg.data.records)))
     else:
@@ -957,7 +1053,7 @@ def load(
         dataset = None
         if spec == "memory":
             dataset = to_dataset(nquads() if callable(nquads) else nquads, meta.base)
-        backend = open_store(spec, None if spec == "memory" else nquads, key, lambda: dataset)
+        backend = open_store(spec, None if spec == "memory" else store_source, key, lambda: dataset)
         kg = KnowledgeGraph(
             data,
             backend,
@@ -966,11 +1062,56 @@ def load(
             key=key,
             statements=statements,
             meta=meta,
+            spool=spool,
         )
     kg.cache_hit = hit
     kg.use_cache = cache
     made = weakref.ref(kg)  # (no cycle: a persistent store closes when the graph goes)
     return kg
+
+
+def _open_spool(name: str) -> Spool | None:
+    from . import cache as build_cache
+    from .spool import Spool
+
+    if "/" in name or name.startswith("."):
+        return None
+    return Spool.open(build_cache.cache_dir() / name)
+
+
+def _build_spool(loaded: LoadedData, key: str | None, progress: Any) -> Spool:
+    """The streaming build of ``loaded``: in the cache under ``key`` (``None``: the cache is
+    off), else in a temporary folder removed when the process ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from . import cache as build_cache
+    from .spool import Spool, SpoolWriter
+
+    def make(folder: Path) -> None:
+        with SpoolWriter(
+            folder, base=loaded.meta.base, curated=loaded.records, progress=progress
+        ) as writer:
+            all_quads(loaded, writer.add)
+
+    if key is not None:
+        name = f"spool-{key}"
+        # a miss: whatever an earlier build left under the name is not trusted
+        shutil.rmtree(build_cache.cache_dir() / name, ignore_errors=True)
+        made = build_cache.put_folder(name, make)
+        spool = Spool.open(made) if made is not None else None
+        if spool is not None:
+            return spool
+    folder = Path(tempfile.mkdtemp(prefix="ecograph-build-"))
+    atexit.register(shutil.rmtree, folder, True)
+    make(folder)
+    spool = Spool.open(folder)
+    if spool is None:  # pragma: no cover (just written)
+        from .errors import OutputError
+
+        raise OutputError("the streaming build left no statements")
+    return spool
 
 
 @dataclass
@@ -1018,20 +1159,38 @@ def build(
     kg = load(path, store, progress=progress)
     out = Path(out)
     prefixes = rdfwrite.prefixes_for(kg.meta.base)
-    statements = kg.quads()
-    writers: dict[str, Callable[[Statements, dict[str, str]], str | bytes]] = {
-        "trig": rdfwrite.trig_bytes,
-        "turtle": rdfwrite.turtle_bytes,
-        "jsonld": rdfwrite.to_jsonld,
-    }
-    # each file is made when it is written, so one output is held at a time; all are
-    # written before any is renamed into place
-    written = write_many_atomic(
-        {
+    contents: dict[Path, Any]
+    if kg.spool is not None:  # the streaming build: each file written from the sorted files
+        from . import spool as spooled
+        from .output import Streamed
+
+        streamers = {
+            "trig": spooled.write_trig,
+            "turtle": spooled.write_turtle,
+            "jsonld": spooled.write_jsonld,
+        }
+        contents = {
+            out / f"ecograph.{FORMATS[fmt][1]}": Streamed(
+                partial(streamers[fmt], kg.spool, prefixes)
+            )
+            for fmt in BUILD_FORMATS
+        }
+    else:
+        statements = kg.quads()
+        writers: dict[str, Callable[[Statements, dict[str, str]], str | bytes]] = {
+            "trig": rdfwrite.trig_bytes,
+            "turtle": rdfwrite.turtle_bytes,
+            "jsonld": rdfwrite.to_jsonld,
+        }
+        # each file is made when it is written, so one output is held at a time
+        contents = {
             out / f"ecograph.{FORMATS[fmt][1]}": partial(writers[fmt], statements, prefixes)
             for fmt in BUILD_FORMATS
         }
-    )
+    if progress:
+        progress("writing the files", 0, 1)
+    # all are written before any is renamed into place
+    written = write_many_atomic(contents)
     return BuildResult(
         files={fmt: str(p) for fmt, p in zip(BUILD_FORMATS, written, strict=True)},
         stats=kg.stats(),

@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import IO
 
 from .errors import OutputError
 
@@ -42,9 +43,18 @@ def write_atomic(path: str | Path, text: str) -> Path:
     return write_many_atomic({Path(path): text})[0]
 
 
-#: what a file is written from: text (written as UTF-8), bytes, or a function that makes
-#: either when the file is written (so that a large output is held one at a time)
-Content = str | bytes | Callable[[], str | bytes]
+class Streamed:
+    """A file's content written by ``write(handle)`` into the open binary file (an output too
+    large to hold in memory)."""
+
+    def __init__(self, write: Callable[[IO[bytes]], None]):
+        self.write = write
+
+
+#: what a file is written from: text (written as UTF-8), bytes, a function that makes either
+#: when the file is written (so that a large output is held one at a time), or
+#: :class:`Streamed`
+Content = str | bytes | Callable[[], str | bytes] | Streamed
 
 
 def write_many_atomic(files: Mapping[Path, Content]) -> list[Path]:
@@ -67,6 +77,10 @@ def write_many_atomic(files: Mapping[Path, Content]) -> list[Path]:
             # mkstemp makes the file private (0600); give it the mode a plain open() would:
             # the replaced file's, else what the umask allows
             os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
+            if isinstance(text, Streamed):
+                with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
+                    text.write(handle)
+                continue
             content = text() if callable(text) else text
             data = content.encode("utf-8") if isinstance(content, str) else content
             del content

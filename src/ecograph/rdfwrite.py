@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .errors import OutputError
@@ -338,6 +338,29 @@ def to_jsonld(statements: Statements, prefixes: dict[str, str]) -> str:
     ``json.dumps(indent=2, sort_keys=True)`` indents (by :func:`_dumps`, 6× faster), so the
     same data gives the same bytes.
     """
+    rows = statements.rows
+    split = 0
+    while split < len(rows) and not rows[split][0]:
+        split += 1
+
+    def subjects() -> Iterator[list[_Row]]:
+        return (rows[a:b] for a, b in _runs(rows, 0, split, 4))
+
+    def graphs() -> Iterator[list[_Row]]:
+        return (rows[a:b] for a, b in _runs(rows, split, len(rows), 2))
+
+    return "".join(jsonld_chunks(subjects, graphs, prefixes))
+
+
+def jsonld_chunks(
+    subjects: Callable[[], Iterable[list[_Row]]],
+    graphs: Callable[[], Iterable[list[_Row]]],
+    prefixes: dict[str, str],
+) -> Iterator[str]:
+    """The JSON-LD document of :func:`to_jsonld` in pieces, from the rows of the default
+    graph one subject at a time (``subjects()``) and of the named graphs one graph at a time
+    (``graphs()``, asked for twice: the named graphs no node of the default graph describes
+    come last), both in the writers' order: the streaming build writes from files with it."""
     spaces = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
     compacted: dict[str, str] = {}
 
@@ -358,16 +381,12 @@ def to_jsonld(statements: Statements, prefixes: dict[str, str]) -> str:
                         f"JSON-LD output cannot hold the IRI <{iri}>: its scheme {scheme}: "
                         "is also a prefix of the context; export as trig, nquads or turtle instead"
                     )
-            compacted[iri] = short
+            if len(compacted) < _MEMO_LIMIT:
+                compacted[iri] = short
         return short
 
-    ids: dict[tuple[str, str], str] = {}
-
     def node_id(kind: str, value: str) -> str:
-        known = ids.get((kind, value))
-        if known is None:
-            known = ids[(kind, value)] = compact(value) if kind == "0" else "_:" + value
-        return known
+        return compact(value) if kind == "0" else "_:" + value
 
     def literal(value: str, extra: str) -> Any:
         if ":" in extra:  # a datatype IRI (a language tag has no colon)
@@ -400,34 +419,37 @@ def to_jsonld(statements: Statements, prefixes: dict[str, str]) -> str:
             result.setdefault(key, []).append(value)
         return _single_values(result)
 
-    rows = statements.rows
-    split = 0
-    while split < len(rows) and not rows[split][0]:
-        split += 1
-    graphs = [(rows[a][:2], a, b) for a, b in _runs(rows, split, len(rows), 2)]
+    def graph_nodes(rows: list[_Row]) -> list[dict[str, Any]]:
+        return [node(rows, a, b) for a, b in _runs(rows, 0, len(rows), 4)]
 
-    def graph_nodes(start: int, end: int) -> list[dict[str, Any]]:
-        return [node(rows, a, b) for a, b in _runs(rows, start, end, 4)]
-
-    items: list[str] = []
-    pending = 0  # the next named graph not yet matched with a node of the default graph
-    for a, b in _runs(rows, 0, split, 4):
-        item = node(rows, a, b)
-        subject = rows[a][2:4]
-        while pending < len(graphs) and graphs[pending][0] < subject:
-            pending += 1
-        if pending < len(graphs) and graphs[pending][0] == subject:
-            item["@graph"] = graph_nodes(graphs[pending][1], graphs[pending][2])
-            graphs[pending] = (graphs[pending][0], -1, -1)  # matched
-            pending += 1
-        items.append(_dumps(item, 2))
-    for (kind, value), a, b in graphs:
-        if a >= 0:
-            items.append(_dumps({"@id": node_id(kind, value), "@graph": graph_nodes(a, b)}, 2))
     context = _dumps(dict(sorted(prefixes.items())), 1)
-    body = ",\n    ".join(items)
-    listed = f"[\n    {body}\n  ]" if items else "[]"
-    return f'{{\n  "@context": {context},\n  "@graph": {listed}\n}}\n'
+    yield f'{{\n  "@context": {context},\n  "@graph": '
+    separator = "[\n    "
+    matched: set[tuple[str, str]] = set()
+    pending = iter(graphs())
+    current = next(pending, None)
+    for rows in subjects():
+        item = node(rows, 0, len(rows))
+        subject = rows[0][2:4]
+        while current is not None and current[0][:2] < subject:
+            current = next(pending, None)
+        if current is not None and current[0][:2] == subject:
+            item["@graph"] = graph_nodes(current)
+            matched.add(subject)
+            current = next(pending, None)
+        yield separator + _dumps(item, 2)
+        separator = ",\n    "
+    del pending, current
+    for rows in graphs():
+        kind, value = rows[0][:2]
+        if (kind, value) not in matched:
+            yield separator + _dumps({"@id": node_id(kind, value), "@graph": graph_nodes(rows)}, 2)
+            separator = ",\n    "
+    yield "\n  ]\n}\n" if separator != "[\n    " else "[]\n}\n"
+
+
+#: how many compacted IRIs the JSON-LD writer remembers (memory stays bounded at any size)
+_MEMO_LIMIT = 200_000
 
 
 def _runs(rows: list[_Row], start: int, end: int, width: int) -> Iterator[tuple[int, int]]:

@@ -52,6 +52,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import EcographError
@@ -1049,6 +1050,43 @@ def _release_memory() -> None:
     except (OSError, AttributeError):  # not glibc
         return
     trim(0)
+
+
+def validate_file(nquads: Path, shapes: Graph, ontology: Graph | None = None) -> list[ShaclResult]:
+    """:func:`validate_nquads` of a build too large for memory (the streaming build's
+    ``statements.nq``): its literals protected a chunk at a time into a temporary file, which
+    is bulk-loaded into a temporary Oxigraph store on disk, where the shapes' queries run."""
+    import shutil
+    import tempfile
+
+    import pyoxigraph as ox
+
+    program = compile_shapes(shapes)
+    extra = ontology.serialize(format="nt", encoding="utf-8") if ontology is not None else b""
+    work = Path(tempfile.mkdtemp(prefix="ecograph-shacl-"))
+    try:
+        protected = work / "protected.nq"
+        with nquads.open("rb") as source, protected.open("wb") as out:
+            while True:
+                chunk = source.read(1 << 24)
+                if not chunk:
+                    break
+                if not chunk.endswith(b"\n"):
+                    chunk += source.readline()
+                out.write(protect_literals(chunk))
+        store = ox.Store(str(work / "store"))
+        store.bulk_load(path=str(protected), format=ox.RdfFormat.N_QUADS, lenient=True)
+        protected.unlink()
+        if extra:
+            store.bulk_load(input=protect_literals(extra), format=ox.RdfFormat.N_TRIPLES)
+        store.flush()
+        try:
+            return run_program(program, store)
+        finally:
+            del store
+            _release_memory()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def validate_nquads(

@@ -35,7 +35,7 @@ import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -536,9 +536,11 @@ def _table_quads(
     problems: list[Problem],
     work: Path,
     number: int,
-) -> tuple[list[tuple[str, str, str, str]], dict[int, set[str]], set[str], dict[str, list[int]]]:
-    """Run one table: its quads, its rows' subjects, every subject it describes and, for each
-    IRI in the entity namespace it points at, the rows that do."""
+    emit: Callable[[tuple[str, str, str, str]], None],
+) -> tuple[dict[int, Any], set[str], dict[str, list[int]]]:
+    """Run one table: each of its quads to ``emit``; back come its rows' subjects (one IRI, or
+    a set of them), every subject it describes and, for each IRI in the entity namespace it
+    points at, the rows that do."""
     import configparser
 
     import pyoxigraph
@@ -546,14 +548,14 @@ def _table_quads(
     header, rows = read_table(spec)
     if not header:
         problems.append(Problem(spec.file, 1, "", "the table has no header row"))
-        return [], {}, set(), {}
+        return {}, set(), {}
     if ROW_COLUMN in header:
         problems.append(Problem(spec.file, 1, "", f"column {ROW_COLUMN!r} is ecograph's own"))
-        return [], {}, set(), {}
+        return {}, set(), {}
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
         problems.append(Problem(spec.file, 1, "", f"column {duplicated[0]!r} appears twice"))
-        return [], {}, set(), {}
+        return {}, set(), {}
     missing = [column for column, _ in spec.links if column not in header]
     if missing:
         problems.append(
@@ -564,7 +566,7 @@ def _table_quads(
                 f"link column {missing[0]!r} is not in {spec.name}",
             )
         )
-        return [], {}, set(), {}
+        return {}, set(), {}
     prepared = work / f"table-{number}.csv"
     with prepared.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -591,13 +593,12 @@ def _table_quads(
     with config_file.open("w", encoding="utf-8") as handle:
         config.write(handle)
     _run_engine(config_file, work, spec)
-    quads: list[tuple[str, str, str, str]] = []
-    subjects_by_row: dict[int, set[str]] = {}
+    subjects_by_row: dict[int, Any] = {}
     subjects: set[str] = set()
     pointed: dict[str, list[int]] = {}
     entity_ns = f"{base}id/"
     if not output.exists():
-        return quads, subjects_by_row, subjects, pointed
+        return subjects_by_row, subjects, pointed
     row_start = len(graph_prefix) + 1
     subject_start = len(entity_ns) + 1
     with output.open(encoding="utf-8") as handle:
@@ -640,21 +641,28 @@ def _table_quads(
                     )
                 )
                 continue
-            quads.append((s, p, o, g))
+            emit((s, p, o, g))
             by_row = subjects_by_row.get(row)
-            if by_row is None:
-                by_row = subjects_by_row[row] = set()
-            by_row.add(s)
+            if by_row is None:  # most rows describe one entity: its IRI, not a set of one
+                subjects_by_row[row] = s
+            elif type(by_row) is str:
+                if by_row != s:
+                    subjects_by_row[row] = {by_row, s}
+            else:
+                by_row.add(s)
             subjects.add(s[subject_start:-1])
             if o.startswith(entity_ns, 1):
                 pointed.setdefault(o[subject_start:-1], []).append(row)
-    return quads, subjects_by_row, subjects, pointed
+    return subjects_by_row, subjects, pointed
 
 
-def table_quads(data: Any) -> list[tuple[str, str, str, str]]:
+def table_quads(
+    data: Any, emit: Callable[[tuple[str, str, str, str]], None] | None = None
+) -> list[tuple[str, str, str, str]]:
     """The statements of a loaded dataset's tables, each in its row's assertion graph, with
     the assertions and the row citations; :class:`DataError` listing every table problem
-    (file and row)."""
+    (file and row). With ``emit``, each statement goes to it as it is made (the streaming
+    build) and none is kept."""
     from .loader import _shown
     from .namespaces import ECO_NS, PREFIX_IRIS
     from .provenance import ntriples_literal
@@ -666,17 +674,17 @@ def table_quads(data: Any) -> list[tuple[str, str, str, str]]:
     base = meta.base
     problems: list[Problem] = []
     quads: list[tuple[str, str, str, str]] = []
+    add = emit if emit is not None else quads.append
     a = f"<{PREFIX_IRIS['rdf']}type>"
     dct = PREFIX_IRIS["dcterms"]
-    rows_of: list[tuple[TableSpec, dict[int, set[str]]]] = []
+    rows_of: list[tuple[TableSpec, dict[int, Any]]] = []
     described: set[str] = set()
     pointers: list[tuple[TableSpec, dict[str, list[int]]]] = []
     with tempfile.TemporaryDirectory(prefix="ecograph-tables-") as tmp:
         for number, spec in enumerate(tables, 1):
-            made, by_row, subjects, pointed = _table_quads(
-                spec, base, records, problems, Path(tmp), number
+            by_row, subjects, pointed = _table_quads(
+                spec, base, records, problems, Path(tmp), number, add
             )
-            quads.extend(made)
             rows_of.append((spec, by_row))
             described |= subjects
             pointers.append((spec, pointed))
@@ -702,16 +710,17 @@ def table_quads(data: Any) -> list[tuple[str, str, str, str]]:
         for row in sorted(by_row):
             graph = f"<{base}assertion/table/{spec.document}/row-{row}>"
             cite = f"<{base}citation/table/{spec.document}/row-{row}>"
-            quads.append((graph, a, f"<{ECO_NS}Assertion>", ""))
-            for subject in sorted(by_row[row]):
-                quads.append((graph, f"<{ECO_NS}assertionAbout>", subject, ""))
-            quads.append((graph, f"<{ECO_NS}status>", f"<{ECO_NS}done>", ""))
-            quads.append((graph, f"<{ECO_NS}basis>", f"<{ECO_NS}explicit>", ""))
-            quads.append((graph, f"<{ECO_NS}citation>", cite, ""))
-            quads.append((cite, a, f"<{ECO_NS}RowCitation>", ""))
-            quads.append((cite, a, f"<{PREFIX_IRIS['oa']}FragmentSelector>", ""))
-            quads.append((cite, f"<{PREFIX_IRIS['rdf']}value>", ntriples_literal(f"row={row}"), ""))
-            quads.append((cite, f"<{dct}conformsTo>", f"<{RFC7111}>", ""))
-            quads.append((cite, f"<{dct}source>", document, ""))
-            quads.append((cite, f"<{dct}identifier>", ntriples_literal(f"{name}#row={row}"), ""))
+            add((graph, a, f"<{ECO_NS}Assertion>", ""))
+            about = by_row[row]
+            for subject in [about] if type(about) is str else sorted(about):
+                add((graph, f"<{ECO_NS}assertionAbout>", subject, ""))
+            add((graph, f"<{ECO_NS}status>", f"<{ECO_NS}done>", ""))
+            add((graph, f"<{ECO_NS}basis>", f"<{ECO_NS}explicit>", ""))
+            add((graph, f"<{ECO_NS}citation>", cite, ""))
+            add((cite, a, f"<{ECO_NS}RowCitation>", ""))
+            add((cite, a, f"<{PREFIX_IRIS['oa']}FragmentSelector>", ""))
+            add((cite, f"<{PREFIX_IRIS['rdf']}value>", ntriples_literal(f"row={row}"), ""))
+            add((cite, f"<{dct}conformsTo>", f"<{RFC7111}>", ""))
+            add((cite, f"<{dct}source>", document, ""))
+            add((cite, f"<{dct}identifier>", ntriples_literal(f"{name}#row={row}"), ""))
     return quads

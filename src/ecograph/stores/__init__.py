@@ -17,6 +17,7 @@ helpers they share. Each store imports its own library only when it is used.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
@@ -54,16 +55,19 @@ def store_spec(spec: str | None) -> str:
 
 
 def open_store(spec: str, nquads: Any, key: str, dataset_factory: Any) -> Store:
-    """Open the store ``spec`` names, loaded with the build (``nquads``: its N-Quads, or a
-    function that gives them); ``dataset_factory`` gives the rdflib Dataset for the memory
-    store. The in-memory Oxigraph store is loaded on its first query."""
+    """Open the store ``spec`` names, loaded with the build (``nquads``: its N-Quads, a
+    function that gives them, or the path of an N-Quads file: the streaming build's);
+    ``dataset_factory`` gives the rdflib Dataset for the memory store. The in-memory Oxigraph
+    store is loaded on its first query."""
     if spec == "memory":
         from .memory import RdflibStore
 
         return RdflibStore(dataset_factory())
     from .oxigraph import OxigraphStore
 
-    def document() -> bytes:
+    def document() -> Any:
+        if isinstance(nquads, Path):
+            return nquads
         value = nquads() if callable(nquads) else nquads
         return value if value is not None else b""
 

@@ -46,7 +46,11 @@ class OxigraphStore(BaseStore):
             import pyoxigraph
 
             pending, self._pending = self._pending, None
-            self._store.load(input=pending(), format=pyoxigraph.RdfFormat.N_QUADS)
+            document = pending()
+            if isinstance(document, Path):
+                self._store.load(path=str(document), format=pyoxigraph.RdfFormat.N_QUADS)
+            else:
+                self._store.load(input=document, format=pyoxigraph.RdfFormat.N_QUADS)
         return self._store
 
     def defer(self, nquads: Any) -> None:
@@ -73,16 +77,20 @@ class OxigraphStore(BaseStore):
 
     # ------------------------------------------------------------------ loading
 
-    def load_nquads(self, nquads: bytes) -> None:
-        """Load a build (replacing what a persistent store held)."""
+    def load_nquads(self, nquads: bytes | Path) -> None:
+        """Load a build, its N-Quads or an N-Quads file (replacing what a persistent store
+        held)."""
         import pyoxigraph
 
+        source: dict[str, Any] = (
+            {"path": str(nquads)} if isinstance(nquads, Path) else {"input": nquads}
+        )
         if self.path is not None:
             self.store.clear()
-            self.store.bulk_load(input=nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+            self.store.bulk_load(format=pyoxigraph.RdfFormat.N_QUADS, **source)
             self.store.flush()
         else:
-            self.store.load(input=nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+            self.store.load(format=pyoxigraph.RdfFormat.N_QUADS, **source)
 
     def stamp(self) -> str | None:
         """The build key a persistent store was loaded from (``None``: unknown or in memory)."""
