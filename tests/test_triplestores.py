@@ -15,6 +15,7 @@ import json
 import shutil
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -539,3 +540,120 @@ def test_push_graph_makes_a_copy_that_commands_refuse(local) -> None:
         check_layout(remote, local.iri("ordos"))
     finally:
         _stop(process)
+
+
+# --------------------------------------------------------------------------- push in chunks
+
+
+def test_push_in_chunks_replaces_as_a_push_graph_by_graph_does(
+    server: Server, shili_copy: Path
+) -> None:
+    runner = CliRunner()
+    card = ["lookup", "示例研究院", "--format", "json", "--data", str(shili_copy)]
+
+    def push(*options: str):
+        result = runner.invoke(
+            main,
+            [
+                "push",
+                "--endpoint",
+                server.store,
+                "--data",
+                str(shili_copy),
+                "--chunk",
+                "300",
+                *options,
+            ],
+            env=server.env,
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.output
+        assert "in chunks of 300" in result.output
+        return result
+
+    def through() -> str:
+        result = runner.invoke(
+            main, [*card, "--endpoint", server.query], env=server.env, catch_exceptions=False
+        )
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    remote = server.endpoint()
+    kg = ecograph.load(shili_copy)
+    base = kg.meta.base
+    pushed = push()
+    data_quads = kg.stats().data_triples
+    assert _dataset_quads(remote, base) == data_quads
+    assert through() == runner.invoke(main, card).output
+    assert f"{kg.stats().triples:,} quads" in pushed.output
+    _drop_a_relation(shili_copy)
+    changed = ecograph.load(shili_copy)
+    replaced = push()
+    assert "1 stale graph deleted" in replaced.output
+    assert _dataset_quads(remote, base) == changed.stats().data_triples < data_quads
+    assert through() == runner.invoke(main, card).output
+
+
+def test_a_push_broken_off_resumes_at_its_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ecograph.stores import endpoint as endpoint_module
+
+    monkeypatch.setenv("ECOGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    kg = ecograph.load()
+    first, first_base = start_oxigraph(None)
+    second, second_base = start_oxigraph(None)
+    try:
+        whole = ecograph.push(kg, f"{second_base}/store", chunk=0)  # graph by graph
+        real_send = endpoint_module._Pusher.send
+        calls = {"n": 0}
+
+        def failing(self, url, method, *args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 12:
+                raise EndpointError(f"cannot reach {url}: connection reset")
+            return real_send(self, url, method, *args, **kwargs)
+
+        monkeypatch.setattr(endpoint_module._Pusher, "send", failing)
+        with pytest.raises(EndpointError, match="connection reset"):
+            ecograph.push(kg, f"{first_base}/store", chunk=400)
+        assert list((tmp_path / "cache").glob("push-*.json"))  # where it stopped
+        monkeypatch.setattr(endpoint_module._Pusher, "send", real_send)
+        seen: list[tuple[str, int, int]] = []
+        resumed = ecograph.push(
+            kg, f"{first_base}/store", chunk=400, progress=lambda *step: seen.append(step)
+        )
+        full = ecograph.push(kg, f"{first_base}/store", chunk=400)
+        # the whole build counted, in fewer requests: the chunks sent before the break are not
+        # sent again
+        assert resumed.quads == full.quads == whole.quads == kg.stats().triples
+        assert resumed.requests < full.requests
+        assert seen[-1][1] == seen[-1][2] == kg.stats().triples  # the bar ends full
+        assert not list((tmp_path / "cache").glob("push-*.json"))
+        dumps = [
+            sorted(
+                urllib.request.urlopen(
+                    urllib.request.Request(
+                        f"{base}/store", headers={"Accept": "application/n-quads"}
+                    )
+                )
+                .read()
+                .decode("utf-8")
+                .splitlines()
+            )
+            for base in (first_base, second_base)
+        ]
+        assert dumps[0] == dumps[1] and len(dumps[0]) == kg.stats().triples
+    finally:
+        _stop(first)
+        _stop(second)
+
+
+def test_push_chunk_options_are_checked(local) -> None:
+    runner = CliRunner()
+    negative = runner.invoke(
+        main, ["push", "--endpoint", "http://127.0.0.1:9/store", "--chunk", "-1"]
+    )
+    assert negative.exit_code == 2
+    other = runner.invoke(main, ["push", "--endpoint", "http://127.0.0.1:9/data", "--chunk", "100"])
+    assert other.exit_code == 1 and "chunk size 0" in other.output

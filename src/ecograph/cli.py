@@ -303,8 +303,8 @@ def build(out: Path, data: Path | None) -> None:
     default="oxigraph",
     show_default=True,
     help="What runs the SHACL shapes. oxigraph: the shapes compiled to SPARQL queries on an "
-    "in-memory Oxigraph store (fast, little memory). pyshacl: the pyshacl library, the "
-    "reference implementation (slow on large data). Both give the same findings.",
+    "Oxigraph store, in memory (on disk with --store oxigraph:PATH). pyshacl: the pyshacl "
+    "library, the reference implementation (slow on large data). Both give the same findings.",
 )
 def validate(data: Path | None, fmt: str, no_shacl: bool, strict: bool, shacl_engine: str) -> None:
     """Check a dataset: the loader's checks (syntax, kinds, properties, references, literals,
@@ -316,7 +316,13 @@ def validate(data: Path | None, fmt: str, no_shacl: bool, strict: bool, shacl_en
     Example:
       ecograph validate --data graph_data/ordos --strict
     """
-    report = ecograph.validate(data, shacl=not no_shacl, strict=strict, shacl_engine=shacl_engine)
+    report = ecograph.validate(
+        data,
+        shacl=not no_shacl,
+        strict=strict,
+        shacl_engine=shacl_engine,
+        store=click.get_current_context().meta.get("ecograph.store"),
+    )
     emit(report, fmt)
     if not report.conforms:
         click.get_current_context().exit(1)
@@ -1062,14 +1068,25 @@ def serve(
     help="Put every triple into this one named graph, as a copy for other tools; ecograph's own "
     "commands need the graph of each statement and refuse such an endpoint.",
 )
+@click.option(
+    "--chunk",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="N",
+    help="Send N statements a request, in whole graphs, resuming where an earlier push broke "
+    "off (Oxigraph or Virtuoso). Default: chunks of 20,000 for a build of more than 200,000 "
+    "statements, else graph by graph; 0: always graph by graph.",
+)
 @data_option
-def push(url: str, merge: bool, graph: str | None, data: Path | None) -> None:
+def push(url: str, merge: bool, graph: str | None, chunk: int | None, data: Path | None) -> None:
     """Load the built graph into a SPARQL server through the Graph Store Protocol.
 
     By default the server's copy of this dataset is replaced: each graph is PUT, graphs an
     earlier push wrote that the build no longer has are deleted, and the default graph (the
     provenance) is written, into a named graph on a server that has no default graph
     (Virtuoso). Afterwards every command with --endpoint gives the local answer.
+    A large build goes in chunks (--chunk), with a progress bar on a terminal; run the same
+    push again after an interruption and it continues from the chunk it stopped at.
     Credentials come from ECOGRAPH_ENDPOINT_USER / ECOGRAPH_ENDPOINT_PASSWORD or ~/.netrc.
 
     \b
@@ -1078,7 +1095,10 @@ def push(url: str, merge: bool, graph: str | None, data: Path | None) -> None:
       ecograph push --endpoint http://127.0.0.1:7878/store
       ecograph query -n entities-per-kind --endpoint http://127.0.0.1:7878/query
     """
-    emit(ecograph.push(_load(data), url, graph, merge=merge))
+    kg = _load(data)
+    with Progress() as progress:
+        result = ecograph.push(kg, url, graph, merge=merge, chunk=chunk, progress=progress)
+    emit(result)
 
 
 @main.command()

@@ -681,6 +681,10 @@ def _with_param(url: str, name: str, value: str) -> str:
     return url + ("&" if "?" in url else "?") + urllib.parse.urlencode({name: value})
 
 
+#: from how many statements a push goes in chunks (:mod:`ecograph.stores.chunks`)
+AUTO_CHUNK = 200_000
+
+
 def provenance_graph(base: str) -> str:
     """The named graph that holds a pushed build's default graph (the description of every
     statement graph: status, basis, citations; the dataset's metadata)."""
@@ -695,6 +699,8 @@ def push(
     merge: bool = False,
     timeout: float = 300,
     credentials: Credentials | bool | None = None,
+    chunk: int | None = None,
+    progress: Any = None,
 ) -> PushResult:
     """Load ``kg``'s build into a server through the SPARQL 1.1 Graph Store Protocol.
 
@@ -717,6 +723,11 @@ def push(
     stay. ``graph=IRI`` puts every triple into that one graph, as a copy for other tools:
     ecograph's own commands need the graph of each statement and refuse such an endpoint
     (see :func:`check_layout`). Credentials as for :class:`EndpointStore`.
+
+    A build of more than :data:`AUTO_CHUNK` statements (or any, with ``chunk`` > 0: chunks of
+    that many; ``chunk=0``: never) goes in chunks of whole graphs instead, streamed from the
+    build's file, resumable where it broke off, ``progress(step, done, total)`` told after
+    each (:mod:`ecograph.stores.chunks`); not with ``graph``.
     """
     import pyoxigraph as ox
 
@@ -728,6 +739,36 @@ def push(
     if credentials is None or credentials is True:
         credentials = Credentials.lookup(url)
     pusher = _Pusher(url, timeout, credentials or None)
+    if chunk is not None and chunk < 0:
+        from ..errors import UsageError
+
+        raise UsageError("the chunk size is a number of statements, 0 or more", param="chunk")
+    if graph is None and chunk != 0:
+        size = len(kg.spool) if getattr(kg, "spool", None) is not None else kg.stats().triples
+        if chunk or size > AUTO_CHUNK:
+            from .chunks import CHUNK_STATEMENTS, push_in_chunks, server_kind
+
+            kind = server_kind(url)
+            if kind is None:
+                raise EndpointError(
+                    f"{url}: a push in chunks needs an Oxigraph /store or a Virtuoso "
+                    "/sparql-graph-crud-auth URL (for another server, push graph by graph: chunk "
+                    "size 0)"
+                )
+            fields = push_in_chunks(
+                kg,
+                pusher,
+                url,
+                kind,
+                merge=merge,
+                provenance=provenance_graph(kg.meta.base),
+                earlier_graphs=lambda: _pushed_graph_names(pusher, url, kg.meta.base),
+                size=chunk or CHUNK_STATEMENTS,
+                progress=progress,
+            )
+            result = PushResult(**fields)
+            log.info("pushed %d quads to %s (%s)", result.quads, url, result.mode)
+            return result
     started = time.perf_counter()
     base = kg.meta.base
     provenance = provenance_graph(base)
@@ -804,6 +845,73 @@ def push(
     )
     log.info("pushed %d quads in %d graphs to %s (%s)", result.quads, result.graphs, url, mode)
     return result
+
+
+def _pushed_graph_names(pusher: _Pusher, url: str, base: str) -> list[str]:
+    """:func:`_pushed_graphs` for a push in chunks: the provenance graph of a national-scale
+    build outgrows :data:`MAX_RESPONSE`, so it is written to a temporary file as it arrives
+    (at most :data:`MAX_PROVENANCE` bytes) and read from there; only the graph names are
+    kept."""
+    import shutil
+    import tempfile
+
+    import pyoxigraph as ox
+
+    target = _with_param(url, "graph", provenance_graph(base))
+    request = urllib.request.Request(  # noqa: S310 (built from push()'s checked URL)
+        target, method="GET", headers={"Accept": "application/n-triples"}
+    )
+    pusher.requests += 1
+    folder = tempfile.mkdtemp(prefix="ecograph-push-")
+    try:
+        body = Path(folder) / "provenance.nt"
+        deadline = time.monotonic() + pusher.timeout
+        try:
+            with (
+                pusher.client.open(request, timeout=pusher.timeout) as response,
+                body.open("wb") as out,
+            ):
+                size = 0
+                while True:
+                    if time.monotonic() > deadline:
+                        raise EndpointError(f"{target} took too long to send its answer")
+                    chunk = response.read(1 << 20)
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > MAX_PROVENANCE:
+                        raise EndpointError(
+                            f"{target} sent over {MAX_PROVENANCE // 1024**3} GB: not a "
+                            "provenance graph ecograph wrote"
+                        )
+                    out.write(chunk)
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return []
+            message = _line(exc.read(4096).decode("utf-8", "replace"))
+            if exc.code in (401, 407):
+                raise _credentials_error(f"GET {target}", exc.code, pusher.credentials) from None
+            raise _Refused(exc.code, f"GET {target} answered {exc.code}: {message}") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            raise EndpointError(f"cannot reach {target}: {getattr(exc, 'reason', exc)}") from None
+        names = set()
+        try:
+            for t in ox.parse(path=str(body), format=ox.RdfFormat.N_TRIPLES):
+                if (
+                    t.predicate.value == RDF_TYPE
+                    and t.object.value == ECO_NS + "Assertion"
+                    and t.subject.value.startswith(base)
+                ):
+                    names.add(t.subject.value)
+        except (SyntaxError, ValueError) as exc:
+            raise EndpointError(f"{target} did not answer N-Triples: {_line(str(exc))}") from None
+        return sorted(names)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+#: the largest provenance graph a push in chunks reads back (to disk, not memory)
+MAX_PROVENANCE = 32 * 1024**3
 
 
 def _pushed_graphs(pusher: _Pusher, url: str, base: str) -> list[str]:
