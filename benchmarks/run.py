@@ -36,6 +36,13 @@ A second pairing compares ecograph with raw code that also reads what ecograph's
 (each term's value, a literal's language and datatype); its ratios are printed under the table.
 ``--json`` also holds the ratios the targets are stated in (``ratios``).
 
+With ``--scale build`` the table of ``benchmarks/build.py`` follows (the cold build, warm
+``rank``/``communities``/``lookup``, ``validate`` and a registry's table rows at 50,000 entities,
+each beside its reference); with ``--scale national`` also that of ``benchmarks/national.py``
+(20M statements end to end with ``--store oxigraph:PATH``: build, validate, rank,
+communities, the gallery, serve and push, each with its peak memory against 12 GB). Each runs
+in processes of its own, after the store table, in the same run.
+
 Targets (README, "Stores, cache and performance") are checked by reading this table, never by
 tests.
 """
@@ -399,6 +406,13 @@ def main() -> None:
         "(e.g. 100000: the 100k-node targets)",
     )
     parser.add_argument("--json", dest="json_out", help="also write the results as JSON")
+    parser.add_argument(
+        "--scale",
+        choices=["stores", "build", "national"],
+        default="stores",
+        help="stores: the store table only; build: also benchmarks/build.py (minutes); "
+        "national: also benchmarks/national.py (20M statements, about an hour)",
+    )
     parser.add_argument("--worker", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--analytics", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -505,6 +519,13 @@ def main() -> None:
     print()
     for name, seconds in results["startup"].items():
         print(f"cold start, median of 5: {name}: {seconds * 1000:.0f} ms")
+    scripts = {"stores": [], "build": ["build.py"], "national": ["build.py", "national.py"]}
+    for script in scripts[args.scale]:
+        print(flush=True)
+        extra = []
+        if args.json_out:
+            extra = ["--json", str(Path(args.json_out).with_suffix(f".{Path(script).stem}.json"))]
+        subprocess.run([sys.executable, str(Path(__file__).with_name(script)), *extra], check=True)
     if args.json_out:
         Path(args.json_out).write_text(
             json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8"

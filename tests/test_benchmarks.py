@@ -126,3 +126,46 @@ def test_ingest_benchmark_reports_every_measure(tmp_path: Path) -> None:
         assert isinstance(figures["missed"], list)
     assert results["links"]["linked"] > 0
     assert results["speed"]["hundred_pages_chars"] >= 100 * 1800
+
+
+@pytest.mark.slow  # benchmarks/national.py at a small size: a build, its commands and a push
+def test_national_benchmark_reports_every_step(tmp_path: Path) -> None:
+    out = tmp_path / "national.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "national.py"),
+            "--entities",
+            "200",
+            "--table-rows",
+            "300",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    results = json.loads(out.read_text(encoding="utf-8"))
+    steps = (
+        "libyaml parse",
+        "ecograph build (cold)",
+        "oxigraph bulk load (disk)",
+        "validate",
+        "rank --top 3 (first)",
+        "rank --top 3 (warm cache)",
+        "communities",
+        "query (the gallery)",
+        "serve (start, first answer)",
+        "push (to oxigraph serve)",
+        "oxigraph load (CLI)",
+    )
+    assert list(results["results"]) == list(steps)
+    assert all(seconds > 0 and peak > 0 for seconds, peak in results["results"].values())
+    assert results["statements"] > 300 * 10
+    for step in steps:
+        assert step in done.stdout
+    assert "within 12 GB" in done.stdout and "× oxigraph load" in done.stdout
