@@ -445,32 +445,29 @@ class NameIndex(_Names):
         under ``base + "id/"``, ``base`` being the dataset's base IRI."""
         namespace = base + "id/"
         entries: dict[str, _Entry] = {}
-        rows = store.query(
-            """SELECT ?e ?prop ?label WHERE {
+        # rows one at a time (Store.values): a national registry has a million entities
+        for iri, prop, label, lang in store.values(
+            """SELECT ?e ?prop ?label (LANG(?label) AS ?lang) WHERE {
                  VALUES ?prop { skos:prefLabel skos:altLabel }
                  ?e ?prop ?label }"""
-        ).rows
-        for row in rows:
-            iri = row["e"]["value"]
-            if not iri.startswith(namespace):
+        ):
+            if not iri or not iri.startswith(namespace) or label is None:
                 continue
-            entry = entries.setdefault(iri[len(namespace) :], _Entry(iri[len(namespace) :], iri))
-            lang = row["label"].get("xml:lang", "")
-            if row["prop"]["value"].endswith("prefLabel"):
-                entry.labels[lang] = row["label"]["value"]
+            entry = entries.get(iri[len(namespace) :])
+            if entry is None:
+                entry = entries[iri[len(namespace) :]] = _Entry(iri[len(namespace) :], iri)
+            if (prop or "").endswith("prefLabel"):
+                entry.labels[lang or ""] = label
             else:
-                entry.alt_labels.setdefault(lang, []).append(row["label"]["value"])
-        for row in store.query("SELECT ?e ?n WHERE { ?e eco:docNumber ?n }").rows:
+                entry.alt_labels.setdefault(lang or "", []).append(label)
+        for iri, number in store.values("SELECT ?e ?n WHERE { ?e eco:docNumber ?n }"):
             found = (
-                entries.get(row["e"]["value"][len(namespace) :])
-                if row["e"]["value"].startswith(namespace)
-                else None
+                entries.get(iri[len(namespace) :]) if iri and iri.startswith(namespace) else None
             )
-            if found is not None:
-                found.identifiers.append(row["n"]["value"])
-        for row in store.query("SELECT ?e ?t WHERE { ?e a ?t }").rows:
-            iri, kind = row["e"]["value"], row["t"]["value"]
-            if iri.startswith(namespace) and kind.startswith(ECO_NS):
+            if found is not None and number is not None:
+                found.identifiers.append(number)
+        for iri, kind in store.values("SELECT ?e ?t WHERE { ?e a ?t }"):
+            if iri and kind and iri.startswith(namespace) and kind.startswith(ECO_NS):
                 found = entries.get(iri[len(namespace) :])
                 if found is not None:
                     found.kinds.append(kind[len(ECO_NS) :])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ..namespaces import SPARQL_PREFIX_IRIS
@@ -29,6 +30,8 @@ class Store(Protocol):
 
     def is_graph(self, iri: str) -> bool: ...
 
+    def values(self, text: str) -> Iterator[tuple[str | None, ...]]: ...
+
     def __len__(self) -> int: ...
 
 
@@ -54,3 +57,12 @@ class BaseStore:
 
     def is_graph(self, iri: str) -> bool:  # pragma: no cover - every store defines it
         raise NotImplementedError
+
+    def values(self, text: str) -> Iterator[tuple[str | None, ...]]:
+        """The rows of a SELECT as tuples of plain values (an IRI's, a literal's lexical form,
+        ``None`` where unbound), in the order of its projection: for bulk reads, where a store
+        that can gives them one at a time instead of holding every row (Oxigraph)."""
+        result = self.query(text)  # type: ignore[attr-defined]
+        variables = result.variables
+        for row in result.rows:
+            yield tuple(row[v]["value"] if v in row else None for v in variables)

@@ -6,7 +6,7 @@ pasted."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +149,15 @@ class OxigraphStore(BaseStore):
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(kind="ask", boolean=bool(result))
         return construct_result(list(result), text)
+
+    def values(self, text: str) -> Iterator[tuple[str | None, ...]]:
+        """:meth:`BaseStore.values`, read from Oxigraph's solutions one at a time (at 20M
+        statements the network's 3.3M relation rows held as JSON terms took 5 GB)."""
+        result = self._run(self.plan(text).text)
+        if type(result) is not _ox().QuerySolutions:
+            raise QueryError("values() reads a SELECT")
+        for solution in result:
+            yield tuple(None if term is None else term.value for term in solution)
 
     def _run(self, text: str) -> Any:
         """Query with the predeclared prefixes only when the text needs them: passing them costs
