@@ -93,27 +93,29 @@ class Spool:
         """The statements as one N-Quads document (for callers that need it in memory)."""
         return self.quads_file.read_bytes()
 
+    def blocks(self, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
+        """``statements.nq`` between two byte offsets (line starts), 16 MB of whole lines at a
+        time."""
+        with self.quads_file.open("rb") as handle:
+            handle.seek(start)
+            left = None if stop is None else stop - start
+            while left is None or left > 0:
+                chunk = handle.read(1 << 24 if left is None else min(1 << 24, left))
+                if not chunk:
+                    break
+                if not chunk.endswith(b"\n"):
+                    chunk += handle.readline()
+                if left is not None:
+                    left -= len(chunk)
+                yield chunk
+
     def rows(self, start: int = 0, stop: int | None = None) -> Iterator[Any]:
         """The statements' rows (:class:`ecograph.rdfwrite.Statements` rows) read back from
         ``statements.nq`` between two byte offsets."""
         from .rdfwrite import _rows, _split_lines
 
-        with self.quads_file.open("rb") as handle:
-            handle.seek(start)
-            left = None if stop is None else stop - start
-            while left is None or left > 0:
-                size = 1 << 24 if left is None else min(1 << 24, left)
-                chunk = handle.read(size)
-                if not chunk:
-                    break
-                if left is not None:
-                    left -= len(chunk)
-                if not chunk.endswith(b"\n"):
-                    rest = handle.readline()
-                    if left is not None:
-                        left -= len(rest)
-                    chunk += rest
-                yield from _rows(_split_lines(chunk))
+        for chunk in self.blocks(start, stop):
+            yield from _rows(_split_lines(chunk))
 
 
 # ---------------------------------------------------------------------------- sorting

@@ -64,19 +64,7 @@ def _blocks(kg: Any, named: bool) -> Iterator[bytes]:
     spool = getattr(kg, "spool", None)
     if spool is not None:
         split = spool.counts.named_offset
-        start, stop = (split, None) if named else (0, split)
-        with spool.quads_file.open("rb") as handle:
-            handle.seek(start)
-            left = None if stop is None else stop - start
-            while left is None or left > 0:
-                chunk = handle.read(_BLOCK if left is None else min(_BLOCK, left))
-                if not chunk:
-                    return
-                if not chunk.endswith(b"\n"):
-                    chunk += handle.readline()
-                if left is not None:
-                    left -= len(chunk)
-                yield chunk
+        yield from spool.blocks(split, None) if named else spool.blocks(0, split)
         return
     document = kg.nquads()
     at = 0
