@@ -34,6 +34,9 @@ def test_wheel_installs_and_runs_stats_in_a_fresh_venv(tmp_path: Path) -> None:
     # the viewer's page script, stylesheet, template and UI strings are package data
     for asset in ("app.js", "app.css", "page.html", "ui.json"):
         assert f"ecograph/viewer/assets/{asset}" in names, asset
+    # the font every page embeds its glyphs from, with its licence
+    assert "ecograph/fonts/NotoSansCJKsc-ecograph.woff2" in names
+    assert "ecograph/fonts/OFL.txt" in names
     assert "ecograph/view.py" not in names  # moved into the viewer package, no shim left
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)

@@ -161,7 +161,9 @@ def test_no_remote_reference(ordos_html: str) -> None:
         ("script", {}),
         ("script", {}),
     ]
-    assert "@font-face" not in ordos_html
+    # one face, the page's own glyphs inline (ecograph.fonts): nothing fetched
+    faces = re.findall(r"@font-face\{[^}]*\}", ordos_html)
+    assert len(faces) == 1 and "src:url(data:font/woff2;base64," in faces[0]
 
 
 def test_remote_check_catches_cdn_links() -> None:

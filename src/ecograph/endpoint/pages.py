@@ -41,7 +41,8 @@ pick.addEventListener('change', () => {
 
 def query_page(title: str) -> tuple[str, str]:
     """The HTML query page and its Content-Security-Policy. Everything is inline and escaped."""
-    from ..viewer import script_json
+    from ..fonts import font_face_css
+    from ..viewer import FONT_STACK, script_json
 
     saved = gallery()
     data = script_json(
@@ -55,7 +56,7 @@ def query_page(title: str) -> tuple[str, str]:
     first = saved[0].text if saved else "SELECT * WHERE { ?s ?p ?o } LIMIT 10"
     digest = base64.b64encode(hashlib.sha256(_PAGE_SCRIPT.encode("utf-8")).digest()).decode("ascii")
     csp = (
-        "default-src 'none'; style-src 'unsafe-inline'; "
+        "default-src 'none'; style-src 'unsafe-inline'; font-src data:; "
         f"script-src 'sha256-{digest}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     )
     formats = "".join(
@@ -68,7 +69,8 @@ def query_page(title: str) -> tuple[str, str]:
 <meta charset="utf-8">
 <title>{html.escape(title)}: SPARQL</title>
 <style>
-body {{ font-family: sans-serif; margin: 2em; max-width: 60em; }}
+/*font*/
+body {{ font-family: {FONT_STACK}; margin: 2em; max-width: 60em; }}
 textarea {{ width: 100%; height: 20em; font-family: monospace; }}
 </style>
 </head>
@@ -89,4 +91,7 @@ graphs; the ontology's prefixes are predeclared. <a href="/view">Network viewer<
 </body>
 </html>
 """
-    return page, csp
+    # the glyphs the page shows, embedded (ecograph.fonts); the marker follows an unescaped
+    # "<style>", which no escaped value can contain
+    marker = "<style>\n/*font*/"
+    return page.replace(marker, "<style>\n" + font_face_css(page), 1), csp

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..fonts import font_face_css
 from ..safetext import neutralise_bidi
 from ..safetext import script_json as _script_json
 from .inbox import KINDS, read_inbox
@@ -58,7 +59,7 @@ __all__ = [
 ]
 
 FONT_STACK = (
-    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
+    '"ecograph CJK", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", '
     '"Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
 )
 #: kind -> (highlight background, strong colour for borders and badges)
@@ -512,7 +513,7 @@ def _sha256(text: str) -> str:
 
 CSP = (
     "default-src 'none'; script-src {script}; style-src {style}; img-src 'none'; "
-    "font-src 'none'; connect-src 'none'; media-src 'none'; object-src 'none'; "
+    "font-src data:; connect-src 'none'; media-src 'none'; object-src 'none'; "
     "frame-src 'none'; worker-src 'none'; manifest-src 'none'; base-uri 'none'; "
     "form-action 'none'"
 )
@@ -764,15 +765,8 @@ def _build(dataset: str | Path, doc_id: str) -> _Built:
         ],
         "candidates": candidates,
     }
-    csp = CSP.format(script=_sha256(_JS), style=_sha256(css))
-    page = (
-        "<!DOCTYPE html>\n"
-        '<html lang="zh-Hans">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}">\n'
-        '<meta name="referrer" content="no-referrer">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>收件箱 inbox · {_e(doc_id)}{' · ' + _e(title_zh) if title_zh else ''}</title>\n"
-        f"<style>{css}</style>\n</head>\n<body>\n"
+    title = f"收件箱 inbox · {_e(doc_id)}{' · ' + _e(title_zh) if title_zh else ''}"
+    body = (
         "<header>"
         f"<h1>收件箱 inbox · <code>{_e(doc_id)}</code>"
         + (f' · <span lang="zh-Hans">{_e(title_zh)}</span>' if title_zh else "")
@@ -788,6 +782,18 @@ def _build(dataset: str | Path, doc_id: str) -> _Built:
         "</main>\n"
         f'<script type="application/json" id="inbox-data">{script_json(payload)}</script>\n'
         f"<script>{_JS}</script>\n</body>\n</html>\n"
+    )
+    # the glyphs the page shows, embedded (ecograph.fonts)
+    css = font_face_css(title + body) + "\n" + css
+    csp = CSP.format(script=_sha256(_JS), style=_sha256(css))
+    page = (
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-Hans">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{html.escape(csp)}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n"
+        f"<style>{css}</style>\n</head>\n<body>\n" + body
     )
     return _Built(page, counts, located, elsewhere, missing, text_file, problem)
 

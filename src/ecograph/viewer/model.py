@@ -32,10 +32,11 @@ __all__ = [
 
 SIZE_MEASURES = ("pagerank", "degree", "betweenness")
 LANGS = ("zh", "en")
-#: fonts that have Chinese glyphs on Linux, Windows and macOS, then the generic family
+#: the face the page embeds (ecograph.fonts: the glyphs it uses), then fonts that have Chinese
+#: glyphs on Linux, Windows and macOS, then the generic family
 FONT_STACK = (
-    '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", '
-    '"PingFang SC", "WenQuanYi Micro Hei", sans-serif'
+    '"ecograph CJK", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", '
+    '"Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei", sans-serif'
 )
 #: kinds that are never nodes of the projection and never shown
 _BOOKKEEPING = frozenset(

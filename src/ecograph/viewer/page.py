@@ -22,6 +22,7 @@ import base64
 import hashlib
 import html
 import importlib.util
+import json
 import re
 import time
 from dataclasses import dataclass, replace
@@ -256,9 +257,14 @@ def _compiled_templates() -> Any:
 def _page_values(model: ViewModel) -> dict[str, Any]:
     """What ``page.html`` shows besides the nodes and edges."""
     from .._version import __version__
+    from ..fonts import font_face_css
 
     vis_js, vis_css, vis_version = vis_assets()
     app_js = asset_text("app.js")
+    noscript = ui_strings()[model.lang]["noscript"]
+    # the glyphs of everything the page can show: its data (labels, quotes, the interface's
+    # strings), the punctuation its script writes, its title
+    shown = "".join((json.dumps(model.payload, ensure_ascii=False), app_js, model.title, noscript))
     return {
         "html_lang": "zh-CN" if model.lang == "zh" else "en",
         "csp": _csp([vis_js, app_js]),
@@ -266,8 +272,9 @@ def _page_values(model: ViewModel) -> dict[str, Any]:
         "vis_version": vis_version,
         "title": model.title,
         "vis_css": vis_css,
+        "font_css": font_face_css(shown),
         "app_css": asset_text("app.css").replace("__FONT_STACK__", FONT_STACK),
-        "noscript": ui_strings()[model.lang]["noscript"],
+        "noscript": noscript,
         "data": {k: v for k, v in model.payload.items() if k not in ("nodes", "edges")},
         "vis_js": vis_js,
         "app_js": app_js,

@@ -563,7 +563,23 @@
   });
   showHint();
 
+  // The page embeds its glyphs (ecograph.fonts) as a data: URL the browser decodes in the
+  // background; once the face is in, the canvas labels are measured and drawn again with it
+  // (text in the page's elements switches by itself).
+  var fontLoaded = (document.fonts && document.fonts.load)
+    ? document.fonts.load(FONT.size + 'px "ecograph CJK"', "\u9102A").then(function (faces) {
+        view.fontFaces = faces.length;
+        if (!faces.length) return;
+        nodes.update(nodeItems.map(function (n) { return {id: n.id, font: FONT}; }));
+        edges.update(edgeItems.map(function (e) { return {id: e.id, font: EDGE_FONT}; }));
+        network.redraw();
+      }, function () { view.fontFaces = 0; })
+    : Promise.resolve();
   function ready() {
+    if (view.ready) return;
+    fontLoaded.then(markReady);
+  }
+  function markReady() {
     if (view.ready) return;
     view.ready = true;
     view.readyAt = performance.now();
