@@ -4,6 +4,7 @@ API and the CLI — and proof that user text never reaches a SPARQL query."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -138,7 +139,8 @@ def test_neighbors_of_the_talent_centre(ordos_kg) -> None:
     assert not any(
         "DocumentSection" in n.kinds or "Observation" in n.kinds for n in result.neighbors
     )
-    typed = ordos_kg.neighbors("鄂尔多斯实验室", depth=2, kinds=["Laboratory"])
+    # the laboratories two steps away are reached through the city: with areas kept
+    typed = ordos_kg.neighbors("鄂尔多斯实验室", depth=2, kinds=["Laboratory"], exclude=[])
     assert typed.neighbors and all("Laboratory" in n.kinds for n in typed.neighbors)
     with pytest.raises(ecograph.UsageError, match="unknown kind") as caught:
         ordos_kg.neighbors("鄂尔多斯实验室", kinds=["Labratory"])
@@ -149,9 +151,9 @@ def test_neighbors_of_the_talent_centre(ordos_kg) -> None:
 
 
 def test_paths_between_branch_centre_and_laboratory(ordos_kg) -> None:
-    result = ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室")
+    result = ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室", exclude=[])
     # 先后建成…人才科创分中心 and 鄂尔多斯实验室 (located in the city, from its name): two steps
-    # through the city
+    # through the city (kept: by default areas are left out, and then there is no path)
     assert result.paths and all(p.length == 2 for p in result.paths)
     assert all(p.nodes[1] == "ordos" for p in result.paths)
     first = result.paths[0]
@@ -161,7 +163,9 @@ def test_paths_between_branch_centre_and_laboratory(ordos_kg) -> None:
     for step in first.steps:
         assert step.edges and all(e.citations for e in step.edges)
         assert all(e.direction in ("forward", "backward") for e in step.edges)
-    longer = ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室", max_length=4, all_paths=True)
+    longer = ordos_kg.paths(
+        "北京人才科创分中心", "鄂尔多斯实验室", max_length=4, all_paths=True, exclude=[]
+    )
     assert len(longer.paths) > len(result.paths)
     assert [p.length for p in longer.paths] == sorted(p.length for p in longer.paths)
     assert ordos_kg.paths("北京人才科创分中心", "鄂尔多斯实验室", max_length=1).paths == []
@@ -181,7 +185,7 @@ def test_cli_neighbors_and_path(runner) -> None:
     assert {n["depth"] for n in data["neighbors"]} == {1, 2}
     path = runner.invoke(
         main,
-        ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--lang", "en"],
+        ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--lang", "en", "--exclude-type", "none"],
         catch_exceptions=False,
     )
     assert (
@@ -190,7 +194,16 @@ def test_cli_neighbors_and_path(runner) -> None:
         and "Ordos —develops→" in path.output
     )
     none = runner.invoke(
-        main, ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--max-length", "1"]
+        main,
+        [
+            "path",
+            "北京人才科创分中心",
+            "鄂尔多斯实验室",
+            "--max-length",
+            "1",
+            "--exclude-type",
+            "none",
+        ],
     )
     assert none.exit_code == 1 and "no path" in none.output
     ambiguous = runner.invoke(main, ["path", "实验室", "鄂尔多斯市"])
@@ -333,3 +346,82 @@ def test_a_large_build_looks_names_up_in_its_database(tmp_path, monkeypatch) -> 
 
 
 TEXTS_SEEN = ("鄂尔多斯市", "清华大学", "鄂尔多斯实验室", "内蒙古", "eerduosi")
+
+
+def test_path_and_neighbors_leave_out_areas_as_rank_does(runner) -> None:
+    """By default no path passes through 鄂尔多斯市 (AdministrativeArea) or a Region, and the
+    answer says so; when only the city links two entities, it says through whom."""
+    tsinghua = runner.invoke(main, ["path", "清华大学", "鄂尔多斯实验室"])
+    assert tsinghua.exit_code == 1
+    assert "AdministrativeArea, Region left out" in tsinghua.output
+    assert "with them the shortest is 2 step(s), through 鄂尔多斯市 (ordos)" in tsinghua.output
+    assert "--exclude-type none" in tsinghua.output
+    peking = runner.invoke(main, ["path", "北京大学", "鄂尔多斯实验室", "--format", "json"])
+    found = json.loads(peking.output)
+    assert found["exclude"] == ["AdministrativeArea", "Region"] and found["paths"]
+    assert all("ordos" not in p["nodes"] for p in found["paths"])
+    kept = json.loads(
+        runner.invoke(
+            main,
+            ["path", "北京大学", "鄂尔多斯实验室", "--exclude-type", "none", "--format", "json"],
+        ).output
+    )
+    assert kept["exclude"] == [] and kept["paths"][0]["nodes"][1] == "ordos"
+    # neighbours: the city is neither listed nor walked through, unless asked
+    around = json.loads(
+        runner.invoke(
+            main, ["neighbors", "鄂尔多斯实验室", "--depth", "2", "--format", "json"]
+        ).output
+    )
+    assert "ordos" not in {n["id"] for n in around["neighbors"]}
+    assert all(n["via"] != "ordos" for n in around["neighbors"])
+    everything = json.loads(
+        runner.invoke(
+            main,
+            [
+                "neighbors",
+                "鄂尔多斯实验室",
+                "--depth",
+                "2",
+                "--exclude-type",
+                "none",
+                "--format",
+                "json",
+            ],
+        ).output
+    )
+    assert "ordos" in {n["id"] for n in everything["neighbors"]}
+    assert len(everything["neighbors"]) > len(around["neighbors"])
+    # the centre itself may be of a left-out kind
+    city = json.loads(runner.invoke(main, ["neighbors", "鄂尔多斯市", "--format", "json"]).output)
+    assert city["neighbors"] and all(
+        "AdministrativeArea" not in n["kinds"] for n in city["neighbors"]
+    )
+    unknown = runner.invoke(main, ["path", "北京大学", "鄂尔多斯实验室", "--exclude-type", "Nope"])
+    assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+
+
+def test_a_step_of_two_relations_is_one_line(runner) -> None:
+    """Two relations between the same two entities are one step: one numbered line, the
+    relations under it (not one line each, which read like a longer path)."""
+    result = runner.invoke(
+        main, ["path", "北京人才科创分中心", "鄂尔多斯实验室", "--exclude-type", "none"]
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    steps = [line for line in lines if re.match(r"^  \d+\. ", line)]
+    assert [line.split(".")[0].strip() for line in steps] == ["1", "2"]
+    assert steps[0] == "  1. 北京人才科创分中心 → 鄂尔多斯市 (2 relations)"
+    first = lines.index(steps[0])
+    second = lines.index(steps[1])
+    relations = [line for line in lines[first + 1 : second] if "→ " in line and "[" in line]
+    assert len(relations) == 2
+    assert "北京人才科创分中心 —链接→ 鄂尔多斯市  [ongoing]" in relations[0]
+    assert "鄂尔多斯市 —建设/培育→ 北京人才科创分中心  [done]" in relations[1]
+
+
+def test_exclude_type_default_is_stated_in_help(runner) -> None:
+    for command in ("path", "neighbors"):
+        text = " ".join(runner.invoke(main, [command, "--help"]).output.split())
+        assert "--exclude-type KIND" in text
+        assert "Default, as for rank: AdministrativeArea and Region" in text

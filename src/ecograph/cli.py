@@ -494,6 +494,33 @@ def lookup(text: str, fmt: str, strict: bool, lang: str, data: Path | None) -> N
         click.get_current_context().exit(1)
 
 
+EXCLUDE_HELP = (
+    "Leave out entities of this kind (subclasses too); repeatable. Default: AdministrativeArea and "
+    "Region, because the city itself links to almost everything and would dominate every measure. "
+    "Use --exclude-type none to keep every kind."
+)
+WALK_EXCLUDE_HELP = (
+    "Do not list or pass through entities of this kind (subclasses too); repeatable. Default, as "
+    "for rank: AdministrativeArea and Region, because the city itself links to almost everything "
+    "and would be on nearly every answer. Use --exclude-type none to keep every kind."
+)
+
+
+def _exclude_option(func: Any = None, *, help: str = EXCLUDE_HELP) -> Any:
+    def decorate(f: Any) -> Any:
+        return click.option("--exclude-type", "exclude", multiple=True, metavar="KIND", help=help)(
+            f
+        )
+
+    return decorate(func) if func is not None else decorate
+
+
+def _exclusions(exclude: tuple[str, ...]) -> list[str] | None:
+    if not exclude:
+        return None  # the library's default
+    return [] if [x.lower() for x in exclude] == ["none"] else list(exclude)
+
+
 @main.command()
 @click.argument("text")
 @click.option(
@@ -510,6 +537,7 @@ def lookup(text: str, fmt: str, strict: bool, lang: str, data: Path | None) -> N
     metavar="KIND",
     help="Show only neighbours of this kind (e.g. Laboratory); repeatable.",
 )
+@_exclude_option(help=WALK_EXCLUDE_HELP)
 @click.option(
     "--format",
     "fmt",
@@ -522,18 +550,27 @@ def lookup(text: str, fmt: str, strict: bool, lang: str, data: Path | None) -> N
 @data_option
 @endpoint_option
 def neighbors(
-    text: str, depth: int, kinds: tuple[str, ...], fmt: str, lang: str, data: Path | None
+    text: str,
+    depth: int,
+    kinds: tuple[str, ...],
+    exclude: tuple[str, ...],
+    fmt: str,
+    lang: str,
+    data: Path | None,
 ) -> None:
     """Entities linked to the named one within --depth relation steps, in either direction, with
     the relation and its citation at each step. Sections, citations, observations and literals
-    are not part of this network.
+    are not part of this network; areas and regions are left out unless --exclude-type says
+    otherwise.
 
     \b
     Examples:
       ecograph neighbors 鄂尔多斯人才科创中心
       ecograph neighbors 鄂尔多斯实验室 --depth 2 --type Laboratory
+      ecograph neighbors 鄂尔多斯市 --exclude-type none
     """
-    emit(_load(data).neighbors(text, depth, list(kinds) or None), fmt, lang=lang)
+    result = _load(data).neighbors(text, depth, list(kinds) or None, _exclusions(exclude))
+    emit(result, fmt, lang=lang)
 
 
 @main.command()
@@ -552,6 +589,7 @@ def neighbors(
     is_flag=True,
     help="Every simple path up to --max-length, not only the shortest ones.",
 )
+@_exclude_option(help=WALK_EXCLUDE_HELP)
 @click.option(
     "--format",
     "fmt",
@@ -568,41 +606,28 @@ def path(
     target: str,
     max_length: int,
     all_paths: bool,
+    exclude: tuple[str, ...],
     fmt: str,
     lang: str,
     data: Path | None,
 ) -> None:
     """How two entities are connected: the shortest relation paths between them (or all paths
-    with --all), each step with the relation's label, its direction, status and citation.
+    with --all), one line per step, the relations that make the step under it, each with its
+    label, direction, status and citation. No path passes through an area or region unless
+    --exclude-type says otherwise.
 
     \b
     Examples:
       ecograph path 北京人才科创分中心 鄂尔多斯实验室
       ecograph path 清华大学 鄂尔多斯实验室 --all --max-length 4 --lang en
+      ecograph path 清华大学 鄂尔多斯实验室 --exclude-type none
     """
-    result = _load(data).paths(source, target, max_length, all_paths)
+    result = _load(data).paths(source, target, max_length, all_paths, _exclusions(exclude))
     emit(result, fmt, lang=lang, err=not result.paths)
     if fmt != "json" and not result.paths:
+        if result.exclude:
+            click.echo("--exclude-type none lets paths pass through every kind.", err=True)
         click.get_current_context().exit(1)
-
-
-EXCLUDE_HELP = (
-    "Leave out entities of this kind (subclasses too); repeatable. Default: AdministrativeArea and "
-    "Region, because the city itself links to almost everything and would dominate every measure. "
-    "Use --exclude-type none to keep every kind."
-)
-
-
-def _exclude_option(func: Any) -> Any:
-    return click.option(
-        "--exclude-type", "exclude", multiple=True, metavar="KIND", help=EXCLUDE_HELP
-    )(func)
-
-
-def _exclusions(exclude: tuple[str, ...]) -> list[str] | None:
-    if not exclude:
-        return None  # the library's default
-    return [] if [x.lower() for x in exclude] == ["none"] else list(exclude)
 
 
 def _engine_option(func: Any) -> Any:

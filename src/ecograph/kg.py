@@ -541,26 +541,51 @@ class KnowledgeGraph:
             self._disk_store = disk if disk is not None else store
         return self._disk_store
 
-    def neighbors(self, text: str, depth: int = 1, kinds: list[str] | None = None):
-        """Entities within ``depth`` relation steps of the entity ``text`` names."""
+    def neighbors(
+        self,
+        text: str,
+        depth: int = 1,
+        kinds: list[str] | None = None,
+        exclude: list[str] | None = None,
+    ):
+        """Entities within ``depth`` relation steps of the entity ``text`` names. Entities of the
+        kinds ``exclude`` names are neither listed nor passed through; it defaults to
+        :data:`ecograph.analysis.DEFAULT_EXCLUDE`, as for :meth:`rank` (the city links to
+        almost everything); pass ``[]`` to keep all."""
+        from .analysis import DEFAULT_EXCLUDE
         from .errors import UsageError
         from .vocab import require_kinds
 
         if depth < 1:
             raise UsageError(f"depth must be at least 1, not {depth}", param="depth")
+        excluded = list(DEFAULT_EXCLUDE if exclude is None else exclude)
         require_kinds(sorted(kinds or []))
-        return self.network().neighbors(self.names().resolve(text), depth, kinds)
+        require_kinds(sorted(excluded))
+        return self.network().neighbors(self.names().resolve(text), depth, kinds, excluded)
 
-    def paths(self, source: str, target: str, max_length: int = 6, all_paths: bool = False):
+    def paths(
+        self,
+        source: str,
+        target: str,
+        max_length: int = 6,
+        all_paths: bool = False,
+        exclude: list[str] | None = None,
+    ):
         """Relation paths between the entities two names name (shortest, or all up to
-        ``max_length``)."""
+        ``max_length``), passing through no entity of the kinds ``exclude`` names (default
+        :data:`ecograph.analysis.DEFAULT_EXCLUDE`, as for :meth:`rank`; ``[]`` keeps all)."""
+        from .analysis import DEFAULT_EXCLUDE
+        from .vocab import require_kinds
+
         if max_length < 1:
             from .errors import UsageError
 
             raise UsageError(f"max_length must be at least 1, not {max_length}", param="max_length")
+        excluded = list(DEFAULT_EXCLUDE if exclude is None else exclude)
+        require_kinds(sorted(excluded))
         index = self.names()
         return self.network().paths(
-            index.resolve(source), index.resolve(target), max_length, all_paths
+            index.resolve(source), index.resolve(target), max_length, all_paths, exclude=excluded
         )
 
     # ------------------------------------------------------------------ the viewer

@@ -85,6 +85,10 @@ class EdgeView:
         return "\n".join([head, *cite_lines(self.citations, lang, "    ")])
 
 
+def _left_out(exclude: list[str]) -> str:
+    return f" (entities of kind {', '.join(exclude)} left out)" if exclude else ""
+
+
 def _indented(text: str, indent: str) -> list[str]:
     return [indent + line for line in text.split("\n")]
 
@@ -105,6 +109,8 @@ class NeighborsResult:
     depth: int
     kinds: list[str]
     neighbors: list[Neighbor]
+    #: kinds whose entities were neither listed nor passed through (the centre excepted)
+    exclude: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -115,7 +121,7 @@ class NeighborsResult:
         kinds_text = f" of kind {', '.join(self.kinds)}" if self.kinds else ""
         lines = [
             f"{self.center.label(lang)} ({self.center.id}): {len(self.neighbors)} neighbour(s)"
-            f"{kinds_text} within {self.depth} step(s)"
+            f"{kinds_text} within {self.depth} step(s){_left_out(self.exclude)}"
         ]
         for level in range(1, self.depth + 1):
             items = [n for n in self.neighbors if n.depth == level]
@@ -158,6 +164,12 @@ class PathsResult:
     all_paths: bool
     paths: list[RelationPath]
     truncated: bool = False
+    #: kinds whose entities no path passes through (the two ends excepted)
+    exclude: list[str] = field(default_factory=list)
+    #: when no path avoids them: the length of the shortest path through them (else None)
+    #: and the left-out entities on it ({"id", "labels"}), so the answer says what it hides
+    excluded_length: int | None = None
+    excluded_through: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -167,17 +179,34 @@ class PathsResult:
         is none (``ecograph path`` writes that to standard error and exits 1)."""
         check_lang(lang)
         head = f"{self.source.label(lang)} → {self.target.label(lang)}"
+        left_out = _left_out(self.exclude)
         if not self.paths:
-            return f"{head}: no path of at most {self.max_length} steps."
+            through = ""
+            if self.excluded_length is not None:
+                names = "、" if lang == "zh" else ", "
+                through = (
+                    f"; with them the shortest is {self.excluded_length} step(s), through "
+                    + names.join(
+                        f"{pick_label(e['labels'], lang) or e['id']} ({e['id']})"
+                        for e in self.excluded_through
+                    )
+                )
+            return f"{head}: no path of at most {self.max_length} steps{left_out}{through}."
         kind = "path(s) up to" if self.all_paths else "shortest path(s) of"
         length = self.max_length if self.all_paths else self.paths[0].length
         shown = " (first 50 shown)" if self.truncated else ""
-        lines = [f"{head}: {len(self.paths)} {kind} {length} step(s){shown}"]
+        lines = [f"{head}: {len(self.paths)} {kind} {length} step(s){shown}{left_out}"]
         for number, found in enumerate(self.paths, 1):
             lines.append(f"Path {number} ({found.length} steps):")
-            for step in found.steps:
+            for index, step in enumerate(found.steps, 1):
+                # one line per step; the relations that make it (often two, one each way)
+                # under it, each in the direction its statement has
+                source = pick_label(step.source_labels, lang) or step.source
+                target = pick_label(step.target_labels, lang) or step.target
+                count = f" ({len(step.edges)} relations)" if len(step.edges) > 1 else ""
+                lines.append(f"  {index}. {source} → {target}{count}")
                 for edge in step.edges:
-                    lines += _indented(edge.to_text(lang), "  ")
+                    lines += _indented(edge.to_text(lang), "       ")
         return "\n".join(lines)
 
 
@@ -288,23 +317,40 @@ class Projection:
 
     # ------------------------------------------------------------------ queries
 
+    def excluded_nodes(self, exclude: list[str] | None) -> frozenset[str]:
+        """The entities of the kinds ``exclude`` names (subclasses too)."""
+        if not exclude:
+            return frozenset()
+        banned = set(exclude)
+        is_any = self.vocab.is_any
+        return frozenset(
+            node for node, kinds in self.graph.nodes(data="kinds") if is_any(list(kinds), banned)
+        )
+
     def neighbors(
-        self, center: Match, depth: int = 1, kinds: list[str] | None = None
+        self,
+        center: Match,
+        depth: int = 1,
+        kinds: list[str] | None = None,
+        exclude: list[str] | None = None,
     ) -> NeighborsResult:
         """Entities within ``depth`` relation steps of ``center`` (either direction), nearest first;
-        ``kinds`` keeps only neighbours of those kinds (paths may pass through any kind)."""
+        ``kinds`` keeps only neighbours of those kinds (paths may pass through any kind);
+        entities of the kinds ``exclude`` names are neither listed nor passed through."""
         vocab = self.vocab
         wanted = set(kinds or [])
+        excluded = sorted(exclude or [])
         found: list[Neighbor] = []
         if center.id not in self.graph:
-            return NeighborsResult(center, depth, sorted(wanted), [])
+            return NeighborsResult(center, depth, sorted(wanted), [], excluded)
+        banned = self.excluded_nodes(excluded) - {center.id}
         seen = {center.id}
         frontier = [center.id]
         for level in range(1, depth + 1):
             next_frontier = []
             for node in frontier:
                 for other in sorted(self.undirected.neighbors(node)):
-                    if other in seen:
+                    if other in seen or other in banned:
                         continue
                     seen.add(other)
                     next_frontier.append(other)
@@ -323,7 +369,7 @@ class Projection:
                     )
             frontier = sorted(next_frontier)
         found.sort(key=lambda n: (n.depth, n.kinds, pick_label(n.labels, "zh"), n.id))
-        return NeighborsResult(center, depth, sorted(wanted), found)
+        return NeighborsResult(center, depth, sorted(wanted), found, excluded)
 
     def paths(
         self,
@@ -332,25 +378,32 @@ class Projection:
         max_length: int = 6,
         all_paths: bool = False,
         limit: int = 50,
+        exclude: list[str] | None = None,
     ) -> PathsResult:
         """Shortest relation paths from ``source`` to ``target`` (every shortest path, sorted), or
-        with ``all_paths`` every simple path up to ``max_length`` steps, shortest first."""
+        with ``all_paths`` every simple path up to ``max_length`` steps, shortest first; no path
+        passes through an entity of the kinds ``exclude`` names (the two ends may be one)."""
         import networkx as nx
 
-        result = PathsResult(source, target, max_length, all_paths, [])
+        excluded = sorted(exclude or [])
+        result = PathsResult(source, target, max_length, all_paths, [], exclude=excluded)
         if (
             source.id not in self.undirected
             or target.id not in self.undirected
             or source.id == target.id
         ):
             return result
+        banned = self.excluded_nodes(excluded) - {source.id, target.id}
+        graph = (
+            nx.subgraph_view(self.undirected, filter_node=lambda node: node not in banned)
+            if banned
+            else self.undirected
+        )
         try:
             if all_paths:
-                candidates = nx.all_simple_paths(
-                    self.undirected, source.id, target.id, cutoff=max_length
-                )
+                candidates = nx.all_simple_paths(graph, source.id, target.id, cutoff=max_length)
             else:
-                candidates = nx.all_shortest_paths(self.undirected, source.id, target.id)
+                candidates = nx.all_shortest_paths(graph, source.id, target.id)
             node_lists = []
             for nodes in candidates:
                 if len(nodes) - 1 > max_length:
@@ -359,6 +412,20 @@ class Projection:
                 if len(node_lists) > 10 * limit:
                     break
         except nx.NetworkXNoPath:
+            node_lists = []
+        if not node_lists and banned:
+            # say what the exclusion hides: the first shortest path through left-out entities
+            try:
+                shortest = min(nx.all_shortest_paths(self.undirected, source.id, target.id))
+            except nx.NetworkXNoPath:
+                return result
+            if len(shortest) - 1 <= max_length:
+                result.excluded_length = len(shortest) - 1
+                result.excluded_through = [
+                    {"id": node, "labels": self._labels(node)}
+                    for node in shortest
+                    if node in banned
+                ]
             return result
         node_lists.sort(key=lambda nodes: (len(nodes), nodes))
         result.truncated = len(node_lists) > limit
