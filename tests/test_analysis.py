@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import math
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -364,3 +365,49 @@ def test_structural_holes_of_some_nodes_only() -> None:
     assert set(effective) == set(some)
     assert constraint == pytest.approx(nx.constraint(graph, nodes=some), abs=1e-12)
     assert effective == pytest.approx(nx.effective_size(graph, nodes=some), abs=1e-12)
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv"])
+def test_an_isolated_entity_has_no_community(fmt: str, runner, tmp_path: Path) -> None:
+    """In the test city the briefing (a Document) has no relation: it belongs to no community,
+    so its community is empty, not 0 (Gephi showed every isolated entity as one community);
+    GEXF carries only ecograph's attributes (no stray ``networkx_key``)."""
+    from .conftest import TESTS
+
+    shili = str(TESTS / "data" / "shili")
+    target = tmp_path / ("net" if fmt == "csv" else f"shili.{fmt}")
+    result = runner.invoke(
+        main,
+        ["export", "--data", shili, "--format", fmt, "-o", str(target)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    if fmt == "csv":
+        nodes = {n["id"]: n for n in csv.DictReader((target / "nodes.csv").open(encoding="utf-8"))}
+        communities = {k: n["community"] for k, n in nodes.items()}
+    else:
+        graph = nx.read_graphml(target) if fmt == "graphml" else nx.read_gexf(target)
+        communities = {k: d.get("community", "") for k, d in graph.nodes(data=True)}
+    assert communities["briefing"] == ""
+    assert all(str(c) not in ("", "0") for k, c in communities.items() if k != "briefing")
+    if fmt == "gexf":
+        text = target.read_text(encoding="utf-8")
+        assert "networkx_key" not in text
+        titles = set(re.findall(r'<attribute id="[^"]+" title="([^"]+)"', text))
+        assert titles == {
+            "label_zh",
+            "label_en",
+            "kind",
+            "kinds",
+            "community",
+            "degree",
+            "betweenness",
+            "closeness",
+            "pagerank",
+            "eigenvector",
+            "predicate",
+            "status",
+            "basis",
+            "quote",
+            "section",
+        }  # fmt: skip (the labels are GEXF's own label attributes)

@@ -390,3 +390,51 @@ def test_the_suggester_on_ids_with_one_shared_prefix() -> None:
     for word in ("enterprise-151x", "enterprize-29", "fiel-12", "中文", "x", "enterprise-2999"):
         expected = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.75)
         assert suggester.closest(word) == (expected[0] if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("key", "bad", "expected"),
+    [
+        ("base", "base: ftp://example.org/x\n", "'base' must be an http(s) IRI"),
+        ("license", "license: not an iri\n", "'license' must be an IRI"),
+        ("subject", "subject: Not A Slug\n", "'subject' must be the id"),
+        ("mentions", "mentions: [我市]\n", "'mentions' must map words"),
+        ("licence", "licence: https://example.org/l\n", "unknown property 'licence'"),
+    ],
+)
+def test_dataset_yaml_problems_name_their_line(
+    key: str, bad: str, expected: str, shili_copy: Path
+) -> None:
+    """Every dataset.yaml problem names the line of the key it is about (they all said line 1)."""
+    path = shili_copy / "dataset.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next((i for i, line in enumerate(lines) if line.startswith(f"{key}:")), None)
+    if at is None:  # a key the file does not have: added before `sources:`
+        at = next(i for i, line in enumerate(lines) if line.startswith("sources:"))
+        lines.insert(at, bad)
+    else:
+        lines[at] = bad
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        ecograph.load(shili_copy, cache=False)
+    [problem] = [p for p in caught.value.problems if expected in p.message]
+    assert (problem.file, problem.line) == ("dataset.yaml", at + 1), problem
+
+
+def test_the_readme_dataset_yaml_has_every_key_the_loader_reads() -> None:
+    """README's "Adding your own city" shows a complete dataset.yaml: its keys are the loader's,
+    no more (it once named `base IRI` and `licence`, which the loader refuses), no fewer."""
+    import yaml
+
+    from ecograph.loader import _META_KEYS
+
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Adding your own city", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```yaml\n(.*?)```", section, re.S)
+    assert block, "no dataset.yaml example in README's 'Adding your own city'"
+    example = yaml.safe_load("\n".join(line[3:] for line in block.group(1).splitlines()))
+    assert set(example) == set(_META_KEYS)
+    for key in _META_KEYS:
+        assert f"`{key}`" in section, key

@@ -488,3 +488,25 @@ def test_a_repeated_view_writes_the_kept_page(tmp_path: Path, monkeypatch) -> No
         other.bytes != result.bytes
         or (tmp_path / "zh.html").read_bytes() != (tmp_path / "again.html").read_bytes()
     )
+
+
+@pytest.mark.parametrize("spec", ["memory", "oxigraph", "oxigraph:DISK"])
+def test_cli_binds_an_unselected_variable_on_every_store(spec: str, runner, tmp_path) -> None:
+    """`query --bind` on each --store spec, the bound variable not selected (it was a library
+    error on the default store: "does not contains variable")."""
+    store = spec.replace("DISK", str(tmp_path / "store"))
+    result = runner.invoke(
+        main,
+        [
+            "query",
+            "SELECT ?name WHERE { ?lab skos:prefLabel ?name } ORDER BY ?name",
+            "--bind",
+            "lab=data:ordos-laboratory",
+            "--store",
+            store,
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["name", "Ordos Laboratory", "鄂尔多斯实验室"]

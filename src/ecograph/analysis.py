@@ -731,6 +731,27 @@ def gaps(projection: Projection) -> GapsResult:
     return GapsResult(kinds, labels, rows, missing, unsupported)
 
 
+def _without_networkx_key(lines: Any) -> str:
+    """networkx's GEXF of a multigraph, without the ``networkx_key`` edge attribute it adds
+    (the key of a parallel edge: bookkeeping of networkx, not a property of the relation)."""
+    import re
+
+    text = list(lines)
+    declared = [
+        re.search(r'id="([^"]+)"', line)
+        for line in text
+        if "<attribute " in line and 'title="networkx_key"' in line
+    ]
+    ids = {m.group(1) for m in declared if m}
+    kept = [
+        line
+        for line in text
+        if not ('title="networkx_key"' in line and "<attribute " in line)
+        and not any(f'<attvalue for="{i}" ' in line for i in ids)
+    ]
+    return "\n".join(kept) + "\n"
+
+
 def export_network(projection: Projection, fmt: str, *, excel: bool = False) -> dict[str, str]:
     """The whole projection for Gephi and Cytoscape, with both labels, the kind and the measures
     (computed on the whole projection) on every node: ``graphml`` and ``gexf`` give one file,
@@ -751,7 +772,9 @@ def export_network(projection: Projection, fmt: str, *, excel: bool = False) -> 
             label_en=data["labels"].get("en", ""),
             kind=data["kinds"][0] if data["kinds"] else "",
             kinds=";".join(data["kinds"]),
-            community=community_of.get(node, 0),
+            # an isolated entity belongs to no community: no value (Gephi would group every
+            # entity of "community 0" as one)
+            **({"community": community_of[node]} if node in community_of else {}),
             **{m: values[m].get(node, 0.0) for m in MEASURES},
         )
     for source, target, key, data in sorted(
@@ -774,7 +797,7 @@ def export_network(projection: Projection, fmt: str, *, excel: bool = False) -> 
     if fmt == "graphml":
         return {"ecograph.graphml": "\n".join(nx.generate_graphml(graph)) + "\n"}
     if fmt == "gexf":
-        return {"ecograph.gexf": "\n".join(nx.generate_gexf(graph)) + "\n"}
+        return {"ecograph.gexf": _without_networkx_key(nx.generate_gexf(graph))}
     if fmt != "csv":
         raise UsageError(
             f"unknown network format {fmt!r}; choose graphml, gexf or csv", param="format"
@@ -783,7 +806,8 @@ def export_network(projection: Projection, fmt: str, *, excel: bool = False) -> 
 
     node_columns = ["id", "label_zh", "label_en", "kind", "kinds", "community", *MEASURES]
     node_rows = (
-        [node] + [data[c] for c in node_columns[1:]] for node, data in graph.nodes(data=True)
+        [node] + [data.get(c, "") for c in node_columns[1:]]
+        for node, data in graph.nodes(data=True)
     )
     edge_columns = [
         "source",

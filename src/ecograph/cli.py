@@ -444,7 +444,7 @@ def query(
     Examples:
       ecograph query "SELECT ?name WHERE { ?x a eco:Academician ; skos:prefLabel ?name } ORDER BY ?name"
       ecograph query --list
-      ecograph query --name platforms-by-kind --format csv
+      ecograph query --name planned-platforms-and-bases --format csv
       ecograph query --file my.rq --format json
     """  # noqa: E501 (the example is one command line)
     if list_:
@@ -485,7 +485,7 @@ def lookup(text: str, fmt: str, strict: bool, lang: str, data: Path | None) -> N
     Examples:
       ecograph lookup 鄂尔多斯实验室
       ecograph lookup "eerduosi shiyanshi" --lang en
-      ecograph lookup 实验室 --strict
+      ecograph lookup 实验室 --strict     # exits 1, listing the 7 matches to choose from
       ecograph lookup national-high-tech-enterprise-count-ordos-2024
     """
     result = _load(data).lookup(text)
@@ -618,8 +618,8 @@ def path(
 
     \b
     Examples:
-      ecograph path 北京人才科创分中心 鄂尔多斯实验室
-      ecograph path 清华大学 鄂尔多斯实验室 --all --max-length 4 --lang en
+      ecograph path 北京大学 鄂尔多斯实验室
+      ecograph path 北京大学 鄂尔多斯实验室 --all --max-length 4 --lang en
       ecograph path 清华大学 鄂尔多斯实验室 --exclude-type none
     """
     result = _load(data).paths(source, target, max_length, all_paths, _exclusions(exclude))
@@ -838,8 +838,9 @@ def gaps(fmt: str, lang: str, data: Path | None, excel: bool) -> None:
     type=click.Choice(["yaml", "nquads", "ntriples"]),
     default="yaml",
     show_default=True,
-    help="yaml: a dataset folder the loader reads; nquads/ntriples: RDF written directly (fast at "
-    "national scale).",
+    help="yaml: a dataset folder every command reads (--data); nquads/ntriples: RDF written "
+    "directly, for external triple stores and benchmarks only (e.g. `oxigraph load`): no ecograph "
+    "command reads it as a dataset.",
 )
 @click.option(
     "--tables",
@@ -862,7 +863,7 @@ def synth(entities: int, seed: int, out: Path, fmt: str, tables: bool, table_row
     Examples:
       ecograph synth --entities 5000 --seed 1 -o synth/
       ecograph stats --data synth/
-      ecograph synth --entities 100000 --format nquads -o big/
+      ecograph synth --entities 20000 --format nquads -o big/
       ecograph synth --entities 5000 --tables --table-rows 20000 -o registry/
     """
     with Progress() as progress:
@@ -1113,6 +1114,8 @@ def push(url: str, merge: bool, graph: str | None, chunk: int | None, data: Path
     A large build goes in chunks (--chunk), with a progress bar on a terminal; run the same
     push again after an interruption and it continues from the chunk it stopped at.
     Credentials come from ECOGRAPH_ENDPOINT_USER / ECOGRAPH_ENDPOINT_PASSWORD or ~/.netrc.
+    The server is yours to run: `pip install oxigraph` gives the `oxigraph` server program
+    used below (Virtuoso works too).
 
     \b
     Examples:
@@ -1231,7 +1234,7 @@ def ingest_command(
     \b
     Examples:
       ecograph ingest notice.docx --data my-city/ --id shili-notice-2025
-      ecograph ingest reply.txt --data my-city/ --subject 示例市 --format json
+      ecograph ingest reply.txt --data my-city/ --id reply-2025-7 --subject 示例市 --format json
     """
     emit(ecograph.ingest_document(file, data, doc_id=doc_id, subject=subject), fmt)
 
@@ -1354,8 +1357,9 @@ def inbox_accept(
 
     \b
     Examples:
-      ecograph inbox accept shili-notice ent-1a2b3c4d5e --en "ent-1a2b3c4d5e=Shili Laboratory" \\
-        --data my-city/
+      ecograph inbox accept shili-notice-2025 doc-b0ec83d44d sec-203f7f506f \\
+        --en "doc-b0ec83d44d=Notice on the 2025 innovation platforms of Shili" \\
+        --en "sec-203f7f506f=Header" --data my-city/
     """
     labels = {}
     for pair in english:

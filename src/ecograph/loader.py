@@ -405,19 +405,26 @@ def metadata_file(folder: Path) -> Path:
 
 
 def _read_meta(folder: Path) -> DatasetMeta:
-    raw = read_yaml(metadata_file(folder))
+    path = metadata_file(folder)
+    raw = read_yaml(path)
     out = _Collector()
     if not isinstance(raw, Node):
         raise DataError(
             [Problem(METADATA_FILE, 1, "", "must be a mapping (id, base, title, sources)")]
         )
+    key_lines = _top_level_lines(path)
+
+    def at(key: str) -> int:
+        """The line of a top-level key (the mapping's first line when it is absent)."""
+        return key_lines.get(key, raw.line)
+
     where = (METADATA_FILE, raw.line, str(raw.get("id", "")))
     for key in raw:
         if key not in _META_KEYS:
-            out.add(METADATA_FILE, raw.line, where[2], f"unknown property {_shown(key)}")
+            out.add(METADATA_FILE, at(key), where[2], f"unknown property {_shown(key)}")
     dataset_id = raw.get("id")
     if not isinstance(dataset_id, str) or not SLUG_RE.fullmatch(dataset_id):
-        out.add(METADATA_FILE, raw.line, "", f"bad slug {_shown(dataset_id)} for the dataset id")
+        out.add(METADATA_FILE, at("id"), "", f"bad slug {_shown(dataset_id)} for the dataset id")
     base = raw.get("base")
     if (
         not isinstance(base, str)
@@ -426,7 +433,7 @@ def _read_meta(folder: Path) -> DatasetMeta:
     ):
         out.add(
             METADATA_FILE,
-            raw.line,
+            at("base"),
             where[2],
             f"'base' must be an http(s) IRI ending in '/', not {_shown(base)}",
         )
@@ -434,22 +441,26 @@ def _read_meta(folder: Path) -> DatasetMeta:
     if license_ is not None and not (isinstance(license_, str) and is_iri(license_)):
         out.add(
             METADATA_FILE,
-            raw.line,
+            at("license"),
             where[2],
             "'license' must be an IRI (e.g. https://creativecommons.org/licenses/by/4.0/), "
             f"not {_shown(license_)}",
         )
-    title = _lang_map(raw.get("title", {}), where, "title", out, required=("zh", "en"))
-    description = _lang_map(raw.get("description", {}), where, "description", out)
+    title = _lang_map(
+        raw.get("title", {}), (where[0], at("title"), where[2]), "title", out, required=("zh", "en")
+    )
+    description = _lang_map(
+        raw.get("description", {}), (where[0], at("description"), where[2]), "description", out
+    )
     sources: dict[str, Path] = {}
     raw_sources = raw.get("sources")
     if raw_sources is None:
         raw_sources = []  # a new dataset (`ecograph init`) before its first document
     if not isinstance(raw_sources, list):
-        out.add(METADATA_FILE, raw.line, where[2], "'sources' must list the source documents")
+        out.add(METADATA_FILE, at("sources"), where[2], "'sources' must list the source documents")
         raw_sources = []
     for item in raw_sources:
-        line = item.line if isinstance(item, Node) else raw.line
+        line = item.line if isinstance(item, Node) else at("sources")
         if (
             not isinstance(item, dict)
             or not isinstance(item.get("document"), str)
@@ -471,20 +482,20 @@ def _read_meta(folder: Path) -> DatasetMeta:
     if subject is not None and not (isinstance(subject, str) and SLUG_RE.fullmatch(subject)):
         out.add(
             METADATA_FILE,
-            raw.line,
+            at("subject"),
             where[2],
             f"'subject' must be the id of the entity the dataset speaks for, not {_shown(subject)}",
         )
         subject = None
-    redactions = _read_redactions(raw.get("redact", []), raw.line, where, out)
-    tables = _read_tables(folder, raw.get("tables", []), raw.line, where, out)
+    redactions = _read_redactions(raw.get("redact", []), at("redact"), where, out)
+    tables = _read_tables(folder, raw.get("tables", []), at("tables"), where, out)
     mentions = raw.get("mentions", {})
     if not isinstance(mentions, dict) or not all(
         isinstance(k, str) and k.strip() and isinstance(v, str) for k, v in mentions.items()
     ):
         out.add(
             METADATA_FILE,
-            raw.line,
+            at("mentions"),
             where[2],
             "'mentions' must map words to entity ids, like {我市: ordos}",
         )
@@ -504,6 +515,20 @@ def _read_meta(folder: Path) -> DatasetMeta:
         redactions=tuple(redactions),
         tables=tuple(tables),
     )
+
+
+def _top_level_lines(path: Path) -> dict[str, int]:
+    """The 1-based line of each top-level key of a YAML mapping file (a key at column 0), so
+    that a problem with a key's value names the key's line, not the file's first."""
+    lines: dict[str, int] = {}
+    key = re.compile(r"""^(?:"([^"]+)"|'([^']+)'|([^\s#'"\-][^:#]*?))\s*:(?:\s|$)""")
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, text in enumerate(handle, 1):
+            found = key.match(text)
+            if found:
+                name = next(g for g in found.groups() if g is not None)
+                lines.setdefault(name.strip(), number)
+    return lines
 
 
 _TABLE_KEYS = {"file", "document", "mapping", "links", "sheet"}

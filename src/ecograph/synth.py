@@ -129,6 +129,11 @@ class SynthResult:
         ]
         for file, size in zip(self.files, self.sizes, strict=True):
             lines.append(f"  {file}  ({size:,} bytes)")
+        if self.format != "yaml":
+            lines.append(
+                "This is RDF for an external triple store (e.g. `oxigraph load --location DIR "
+                "--file FILE`), not a dataset folder: ecograph's commands read the yaml format."
+            )
         return "\n".join(lines)
 
 
