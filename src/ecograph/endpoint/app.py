@@ -120,7 +120,9 @@ class Endpoint:
         from .pages import query_page
 
         self.page, self.page_csp = query_page(
-            getattr(getattr(kg, "meta", None), "name", None) or "ecograph"
+            getattr(getattr(kg, "meta", None), "title", None) or "ecograph",
+            prefixes=getattr(kg.store, "prefixes", None),
+            glyphs=_dataset_glyphs(kg),
         )
         self.server = self._uvicorn()
 
@@ -600,6 +602,17 @@ def _bind(host: str, port: int) -> socket.socket:
         raise OutputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
     sock.setblocking(False)
     return sock
+
+
+def _dataset_glyphs(kg: Any) -> str:
+    """The characters of the dataset, whose glyphs the query page embeds for its results."""
+    from .pages import dataset_glyphs
+
+    try:
+        text = kg.nquads().decode("utf-8")
+    except (AttributeError, UnicodeDecodeError):  # a graph that cannot say its text
+        return ""
+    return dataset_glyphs(text)
 
 
 def _view_html(kg: Any) -> bytes:
