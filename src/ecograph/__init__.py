@@ -59,6 +59,7 @@ __all__ = [
     "PushResult",
     "QueryError",
     "QueryResult",
+    "ReportResult",
     "SavedQuery",
     "Stats",
     "SynthResult",
@@ -83,6 +84,7 @@ __all__ = [
     "terminal_text",
     "validate",
     "write_inbox_page",
+    "write_report",
 ]
 
 #: name -> the submodule that defines it, imported on first use
@@ -123,6 +125,8 @@ _LAZY = {
     "engine_status": "tables",
     "install_engine": "tables",
     "make_endpoint": "endpoint",
+    "write_report": "report",
+    "ReportResult": "report",
     # the viewer is being moved into a package (ecograph.viewer); this name stays
 }
 

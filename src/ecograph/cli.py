@@ -950,6 +950,33 @@ def view(
 
 @main.command()
 @click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("brief.html"),
+    show_default=True,
+    help="HTML file to write: one self-contained page, no script, that prints to PDF.",
+)
+@_lang_option
+@data_option
+@endpoint_option
+def report(output: Path, lang: str, data: Path | None) -> None:
+    """Write a brief of the dataset as a think tank would: key figures, indicator series as
+    charts, central and broker entities, communities, field-support gaps as a heat map and
+    planned versus done, every statement footnoted with its verbatim quote and section. One
+    offline HTML file (charts inline as SVG); the same data gives the same bytes.
+
+    \b
+    Examples:
+      ecograph report
+      ecograph report -o ordos-brief-en.html --lang en
+    """
+    emit(ecograph.write_report(_load(data), output, lang), lang=lang)
+
+
+@main.command()
+@click.option(
     "--host",
     default="127.0.0.1",
     show_default=True,
