@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .text import check_lang, other_lang, pick_label
+from .viewer.model import _ENTITY_CITATIONS_QUERY, _STATUS_QUERY
 
 if TYPE_CHECKING:
     from .kg import KnowledgeGraph
@@ -228,16 +229,9 @@ UI: dict[str, dict[str, str]] = {
     },
 }
 
-_ENTITY_CITATIONS = """
-SELECT DISTINCT ?e ?quote ?section ?row WHERE {
-  ?g a eco:Assertion ; eco:assertionAbout ?e ; eco:citation ?c .
-  GRAPH ?g { ?e a ?kind }
-  { ?c oa:exact ?quote ; eco:section ?section }
-  UNION { ?c dct:identifier ?row ; dct:source ?section }
-}"""
-_ENTITY_STATUS = (
-    "SELECT ?e ?status WHERE { ?e a ?kind ; eco:status ?status . FILTER(?kind != eco:Assertion) }"
-)
+# the viewer reads an entity's own quotes and status with the same two queries
+_ENTITY_CITATIONS = _ENTITY_CITATIONS_QUERY
+_ENTITY_STATUS = _STATUS_QUERY
 _INDICATORS = "SELECT DISTINCT ?ind WHERE { ?obs a eco:Observation ; eco:indicator ?ind }"
 
 
