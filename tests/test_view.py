@@ -506,6 +506,13 @@ def test_page_loads_offline_without_errors(
     ), ordos_page.requests
     assert ordos_page.js("window.ecographView.nodes.length") == graph.number_of_nodes()
     assert ordos_page.js("window.ecographView.edges.length") == graph.number_of_edges()
+    # areas and regions are hidden at first (the "hide areas and regions" box, ticked)
+    hubs = sum(1 for n in payload_of(ordos_page.page.content())["nodes"] if n.get("hub"))
+    assert (
+        hubs
+        and ordos_page.js("window.ecographView.visibleCount()") == graph.number_of_nodes() - hubs
+    )
+    ordos_page.page.uncheck("#ecograph-hubs")
     assert ordos_page.js("window.ecographView.visibleCount()") == graph.number_of_nodes()
     assert (
         ordos_page.page.title() == "鄂尔多斯市创新生态知识图谱"
@@ -646,6 +653,7 @@ def test_kind_filter_hides_nodes(ordos_page: Page, ordos_html: str) -> None:
     total = len(data["nodes"])
     fields = sum(1 for n in data["nodes"] if n["kind"] == "Field")
     page = ordos_page.page
+    page.uncheck("#ecograph-hubs")  # areas and regions are hidden at first; show every kind
     page.uncheck('input[data-kind="Field"]')
     assert ordos_page.js("window.ecographView.visibleCount()") == total - fields
     hidden = ordos_page.js("window.ecographView.nodes.get({filter: n => n.hidden}).map(n => n.id)")
@@ -707,6 +715,7 @@ def test_click_highlights_the_neighbourhood(
 
 
 def test_tooltip_shows_observations(ordos_page: Page) -> None:
+    ordos_page.page.uncheck("#ecograph-hubs")  # the city is an area: hidden at first
     x, y = ordos_page.node_point("ordos", 1.5)
     ordos_page.page.mouse.move(x, y)
     ordos_page.page.wait_for_selector("#ecograph-tooltip:not([hidden])")
@@ -764,6 +773,7 @@ def test_xss_dataset_stays_inert(
         view_nodes = page.js("window.ecographView.nodes.getIds()")
         graph = xss_kg.network().graph
         assert sorted(view_nodes) == sorted(graph)
+        page.page.uncheck("#ecograph-hubs")  # the city is an area, hidden at first: show it
         seen_text = []
         for node in sorted(graph):
             x, y = page.node_point(node)

@@ -909,6 +909,14 @@ def synth(entities: int, seed: int, out: Path, fmt: str, tables: bool, table_row
     show_default=True,
     help="Centrality that sets the node size.",
 )
+@click.option(
+    "--hide-areas/--show-areas",
+    "hide_hubs",
+    default=True,
+    show_default=True,
+    help="Open the page with administrative areas and regions hidden (the kinds rank leaves "
+    "out; the page's 'hide areas and regions' box). Never with --type.",
+)
 @_lang_option
 @click.option("--open", "open_", is_flag=True, help="Open the file in the default web browser.")
 @data_option
@@ -919,6 +927,7 @@ def view(
     depth: int,
     kinds: tuple[str, ...],
     size_by: str,
+    hide_hubs: bool,
     lang: str,
     open_: bool,
     data: Path | None,
@@ -932,6 +941,7 @@ def view(
       ecograph view -o ordos.html
       ecograph view -o lab.html --focus 鄂尔多斯实验室 --depth 2
       ecograph view -o platforms.html --type Laboratory --type PilotPlatform --lang en
+      ecograph view -o ordos-all.html --show-areas
     """
     result = _load(data).view(
         output,
@@ -940,6 +950,7 @@ def view(
         kinds=list(kinds) or None,
         size_by=size_by,
         lang=lang,
+        hide_hubs=hide_hubs,
     )
     emit(result, lang=lang)
     if open_:

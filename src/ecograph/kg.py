@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -115,6 +116,22 @@ class ExportResult:
         if len(self.files) == 1 and self.format != "csv":
             return f"Wrote {self.files[0]} ({self.sizes[0]:,} bytes, {self.format})."
         return f"Wrote {', '.join(self.files)}."
+
+
+@lru_cache(maxsize=1)
+def _code_stamp() -> str:
+    """Name, size and modification time of every file of the installed package: part of the
+    key of a kept result (rank, communities, the viewer page), so that a changed ecograph
+    (a checkout being worked on, not only a new version) computes it afresh."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent
+    stamp = hashlib.sha256()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            info = path.stat()
+            stamp.update(f"{path.relative_to(root)} {info.st_size} {info.st_mtime_ns}\n".encode())
+    return stamp.hexdigest()[:16]
 
 
 class KnowledgeGraph:
@@ -384,7 +401,7 @@ class KnowledgeGraph:
         if slot is None:
             return compute()
         engines = tuple(m for m in ("igraph", "networkit") if _has(m))
-        digest = hashlib.sha256(repr((args, engines)).encode()).hexdigest()[:16]
+        digest = hashlib.sha256(repr((args, engines, _code_stamp())).encode()).hexdigest()[:16]
         key = f"{slot[1]}-{digest}"
         entry = build_cache.get(slot[0], key)
         value = entry.get("value") if entry else None

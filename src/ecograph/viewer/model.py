@@ -20,6 +20,7 @@ from .layout import compute_layout
 
 __all__ = [
     "FONT_STACK",
+    "HUB_KINDS",
     "LANGS",
     "SEED_LAYOUT_ABOVE",
     "SIZE_MEASURES",
@@ -99,6 +100,9 @@ _PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
     "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
 )  # fmt: skip
+_OTHER_COMMUNITY = "#aab2bd"
+#: the kinds the page can hide behind "hide areas and regions" (what ``rank`` leaves out)
+HUB_KINDS = ("AdministrativeArea", "Region")
 _SHAPES = ("dot", "square", "diamond", "triangle", "triangleDown", "star", "hexagon")
 
 
@@ -183,8 +187,16 @@ def prepare_view(
     size_by: str = "pagerank",
     lang: str = "zh",
     physics_threshold: int = 1000,
+    hide_hubs: bool = True,
 ) -> ViewModel:
-    """Select the nodes and edges to show, size, colour and (for large graphs) lay them out."""
+    """Select the nodes and edges to show, size, colour and (for large graphs) lay them out.
+
+    ``hide_hubs``: the page opens with areas and regions (:data:`HUB_KINDS`, the kinds
+    ``ecograph rank`` leaves out) hidden behind its "hide areas and regions" box, unless
+    ``kinds`` asks for kinds, the focus is one of them or every node shown is one. Up to
+    ``physics_threshold`` nodes each node also carries its Louvain community
+    (``ecograph.analysis.communities`` without the hub kinds, seed 42), for the page's
+    "colour by community"; an observation in unit ``rank`` is flagged for the rankings chart."""
     from ..lookup import pick_label
 
     if size_by not in SIZE_MEASURES:
@@ -267,6 +279,8 @@ def prepare_view(
         # large: fixed positions; middle-sized: starting positions the browser's physics refines
         positions = compute_layout(node_ids, [(r[0], r[1]) for r in edge_rows], main_kind)
     iterations = min(700, max(100, round(STABILIZATION_BUDGET / max(len(node_ids), 1))))
+    hubs = {n for n in node_ids if _is_any(list(graph.nodes[n]["kinds"]), list(HUB_KINDS), vocab)}
+    community_of, community_list = _communities(projection, keep) if physics else ({}, [])
 
     top_value = max((sized.get(n, 0.0) for n in node_ids), default=0.0)
     nodes_out = []
@@ -299,6 +313,10 @@ def prepare_view(
             item["cites"] = cites
         if n in positions:
             item["x"], item["y"] = positions[n]
+        if n in hubs:
+            item["hub"] = True
+        if n in community_of:
+            item["community"] = community_of[n]
         nodes_out.append(item)
 
     edges_out = []
@@ -339,9 +357,17 @@ def prepare_view(
             "depth": depth if focus_id else None,
             "sizeBy": size_by,
             "kindsWanted": wanted,
+            "hideHubs": bool(
+                hide_hubs
+                and hubs
+                and not wanted
+                and len(hubs) < len(node_ids)
+                and focus_id not in hubs
+            ),
             "ui": ui_strings()[lang],
         },
         "kinds": kind_list,
+        "communities": community_list,
         "kindNames": kind_names,
         "predicates": predicates,
         "nodes": nodes_out,
@@ -426,6 +452,36 @@ def _measures(projection: Any, names: tuple[str, ...]) -> dict[str, dict[str, fl
 
     directed, undirected = analysis_view(projection, exclude=())
     return measures(directed, undirected, tuple(names))
+
+
+def _communities(projection: Any, keep: set[str]) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """Each shown node's Louvain community (numbered as ``ecograph communities`` numbers them,
+    areas and regions left out, seed 42) and the communities with a shown member: number, the
+    labels of the most central member, members shown, colour. The 16 biggest get a colour of
+    their own; the rest share grey."""
+    from ..analysis import DEFAULT_EXCLUDE, communities
+
+    result = communities(projection, exclude=DEFAULT_EXCLUDE, seed=42)
+    of: dict[str, int] = {}
+    listed: list[dict[str, Any]] = []
+    for community in result.communities:
+        members = sorted(m["id"] for m in community.members if m["id"] in keep)
+        if not members:
+            continue
+        for m in members:
+            of[m] = community.number
+        color = _PALETTE[len(listed)] if len(listed) < len(_PALETTE) else _OTHER_COMMUNITY
+        listed.append(
+            {
+                "number": community.number,
+                "labels": {k: v for k, v in community.name_labels.items() if k in LANGS and v}
+                or {"en": community.name},
+                "size": len(members),
+                "color": color,
+                "border": _darker(color),
+            }
+        )
+    return of, listed
 
 
 def _citation(cite: Any, details: _Details) -> dict[str, Any]:
@@ -617,6 +673,8 @@ class _Details:
                     "value": value,
                     "unit": unit,
                     "qualifier": qualifier,
+                    # a position in a ranking (unit "rank"): the card draws these in a chart
+                    "rank": True if unit_id == "rank" else None,
                     # value, unit and hedge as each language writes them (超9亿元, over 9 …)
                     "amount": {
                         lang: amount_text(value, pick_label(unit, lang), qualifier, lang)

@@ -69,6 +69,7 @@ def build_view(
     size_by: str = "pagerank",
     lang: str = "zh",
     physics_threshold: int = 1000,
+    hide_hubs: bool = True,
 ) -> ViewResult:
     """Write the interactive viewer of ``source`` (a :class:`~.model.ViewSource`: the store,
     name index, projection and title of a knowledge graph; :meth:`KnowledgeGraph.view` builds
@@ -80,6 +81,8 @@ def build_view(
     ``degree`` or ``betweenness`` on the whole network; ``lang`` is the language of node and edge
     labels (the other one is the fallback, and tooltips show both). Above ``physics_threshold``
     nodes the layout is computed in Python and the page draws it with physics off.
+    ``hide_hubs``: the page opens with areas and regions hidden (its "hide areas and regions"
+    box ticked; not with ``kinds``, nor when only such nodes are shown).
 
     >>> result = ecograph.load().view("ordos.html")                # doctest: +SKIP
     >>> result.nodes, result.top[0]                                # doctest: +SKIP
@@ -95,6 +98,7 @@ def build_view(
         size_by=size_by,
         lang=lang,
         physics_threshold=physics_threshold,
+        hide_hubs=hide_hubs,
     )
     path = write_atomic(Path(out), page.text)
     return replace(page.result, path=str(path), seconds=round(time.perf_counter() - started, 3))
@@ -138,6 +142,7 @@ def render_html(
     size_by: str = "pagerank",
     lang: str = "zh",
     physics_threshold: int = 1000,
+    hide_hubs: bool = True,
 ) -> str:
     """The viewer page as a string (same arguments as :func:`build_view`; nothing is written).
     The same data and arguments always give the same text."""
@@ -150,6 +155,7 @@ def render_html(
             size_by=size_by,
             lang=lang,
             physics_threshold=physics_threshold,
+            hide_hubs=hide_hubs,
         )
     )
 

@@ -35,16 +35,32 @@
   };
   var DIM_EDGE = {color: "#e4e7eb", highlight: "#e4e7eb", hover: "#e4e7eb", opacity: 1};
 
+  // Colour by kind or by Louvain community (DATA.communities, computed in Python without the
+  // areas and regions); areas and regions ("hubs") can be hidden, and are at first unless the
+  // page says otherwise (META.hideHubs).
+  var COMMUNITY = {};
+  (DATA.communities || []).forEach(function (c) { COMMUNITY[c.number] = c; });
+  var OTHER_COLOR = {color: "#d5dae1", border: "#aab2bd"};
+  var state = {colourBy: "kind", hideHubs: !!META.hideHubs, showIsolated: true};
+  function paint(fillColor, border) {
+    return {background: fillColor, border: border,
+      highlight: {background: fillColor, border: "#111111"}, hover: {background: fillColor, border: "#111111"}};
+  }
+  function nodeColor(id) {
+    var n = NODE[id], k = KINDS[n.kind];
+    if (state.colourBy !== "community") return paint(k.color, k.border);
+    var c = COMMUNITY[n.community] || OTHER_COLOR;
+    return paint(c.color, c.border);
+  }
   var nodeItems = DATA.nodes.map(function (n) {
     NODE[n.id] = n;
     ADJ[n.id] = [];
-    var k = KINDS[n.kind];
     BY_KIND[n.kind].push(n.id);
-    var color = {background: k.color, border: k.border,
-      highlight: {background: k.color, border: "#111111"}, hover: {background: k.color, border: "#111111"}};
-    var item = {id: n.id, label: nodeName(n), shape: k.shape, size: n.size, color: color, font: FONT,
+    var k = KINDS[n.kind];
+    var item = {id: n.id, label: nodeName(n), shape: k.shape, size: n.size, color: nodeColor(n.id), font: FONT,
       borderWidth: 1.5, shapeProperties: {borderDashes: n.status ? [4, 3] : false}};
     if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
+    if (state.hideHubs && n.hub) { item.hidden = true; item.physics = false; }
     return item;
   });
   var pairs = {};
@@ -57,12 +73,26 @@
     var item = {id: i, from: e.from, to: e.to, label: pick(DATA.predicates[e.p]) || e.p,
       arrows: {to: {enabled: true, scaleFactor: 0.55}}, dashes: st.dashes, width: 1.2,
       color: {color: st.color, highlight: st.color, hover: st.color, opacity: 1}, font: EDGE_FONT};
+    // communities hold together: shorter springs inside one, longer between
+    var cf = NODE[e.from].community, ct = NODE[e.to].community;
+    item.length = cf !== undefined && cf === ct ? 70 : 140;
+    if (state.hideHubs && (NODE[e.from].hub || NODE[e.to].hub)) item.physics = false;
     if (k > 1) item.smooth = {enabled: true, type: k % 2 === 0 ? "curvedCW" : "curvedCCW", roundness: 0.22 * Math.ceil((k - 1) / 2)};
     return item;
   });
-  var ORIGINAL_NODE = {}, ORIGINAL_EDGE = {};
-  nodeItems.forEach(function (n) { ORIGINAL_NODE[n.id] = n.color; });
+  var ORIGINAL_EDGE = {};
   edgeItems.forEach(function (e) { ORIGINAL_EDGE[e.id] = e.color; });
+  // an entity whose only relations are to hidden hubs takes no part in the first layout; it
+  // is placed with the other unlinked entities, in rows beside the picture
+  function linkedTo(id, shown) {
+    return ADJ[id].some(function (i) {
+      var e = DATA.edges[i], other = e.from === id ? e.to : e.from;
+      return other !== id && shown(other);
+    });
+  }
+  nodeItems.forEach(function (item) {
+    if (!item.hidden && !linkedTo(item.id, function (o) { return !(state.hideHubs && NODE[o].hub); })) item.physics = false;
+  });
 
   var nodes = new vis.DataSet(nodeItems);
   var edges = new vis.DataSet(edgeItems);
@@ -79,7 +109,9 @@
     },
     interaction: {hover: true, tooltipDelay: 100, hideEdgesOnDrag: big, hideEdgesOnZoom: big, multiselect: false, navigationButtons: false},
     nodes: {shape: "dot", font: FONT, widthConstraint: {maximum: 170}, scaling: {label: {drawThreshold: 6}}},
-    edges: {smooth: big ? false : {enabled: true, type: "continuous", roundness: 0.3}, font: EDGE_FONT, selectionWidth: 1.5, hoverWidth: 1}
+    // relation names are drawn once zoomed in far enough to read them (11 px at scale 0.8)
+    edges: {smooth: big ? false : {enabled: true, type: "continuous", roundness: 0.3}, font: EDGE_FONT, selectionWidth: 1.5, hoverWidth: 1,
+      scaling: {label: {drawThreshold: big ? 5 : 10}}}
   };
   var container = document.getElementById("ecograph-graph");
   var network = new vis.Network(container, {nodes: nodes, edges: edges}, options);
@@ -187,6 +219,44 @@
     }
     return box;
   }
+  // The rankings of an entity (observations whose unit is "rank") in one small chart: a row per
+  // ranking and year, place 1 (the best) at the left; "top N" (qualifier 前) is a bar from 1 to
+  // N, a stated place a mark. Each mark's <title> gives the place and the quotes.
+  function rankChart(items) {
+    var rows = items.filter(function (o) { return o.rank && isFinite(num(o.value)); });
+    if (!rows.length) return null;
+    var W = 300, L = 8, R = 30, T = 8, ROW = 30, B = 20, H = T + rows.length * ROW + B;
+    var worst = Math.max.apply(null, rows.map(function (o) { return num(o.value); }));
+    var top = Math.max(10, Math.ceil(worst * 1.1 / 10) * 10);
+    function x(place) { return L + (place - 1) / (top - 1) * (W - L - R); }
+    var box = el("figure", "ecograph-chart ecograph-ranks");
+    box.appendChild(el("figcaption", null, UI.rankings));
+    var svg = svgEl("svg", {viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img", "aria-label": UI.rankings});
+    svg.appendChild(svgEl("title", {}, UI.rankings));
+    var base = T + rows.length * ROW;
+    svg.appendChild(svgEl("line", {x1: L, y1: base, x2: W - R, y2: base, "class": "axis"}));
+    [1, top].forEach(function (place, i) {
+      svg.appendChild(svgEl("text", {x: round(x(place)), y: base + 14, "text-anchor": i ? "end" : "start", "class": "tick"},
+        fill(UI.place, {n: place})));
+    });
+    rows.forEach(function (o, i) {
+      var y = T + i * ROW, v = num(o.value), when = pick(o.period) || (o.year ? fill(UI.year, {year: o.year}) : "");
+      var name = (when ? when + " " : "") + pick(o.indicator), most = LANG === "zh" ? 26 : 50;
+      if (Array.from(name).length > most) name = Array.from(name).slice(0, most - 1).join("") + "…";  // the whole name is in the title
+      svg.appendChild(svgEl("text", {x: L, y: y + 10, "class": "tick"}, name));
+      var mark = o.qualifier
+        ? svgEl("rect", {x: round(x(1)), y: y + 15, width: round(Math.max(2, x(v) - x(1))), height: 8, rx: 2, "class": "range"})
+        : svgEl("circle", {cx: round(x(v)), cy: y + 19, r: 4.5, "class": "point"});
+      mark.setAttribute("data-value", o.value);
+      var lines = [pick(o.indicator) + COLON + pick(o.amount)];
+      (o.quotes || []).forEach(function (c) { lines.push(sourceText(c)); });
+      mark.appendChild(svgEl("title", {}, lines.join("\n")));
+      svg.appendChild(mark);
+      svg.appendChild(svgEl("text", {x: round(x(v) + 7), y: y + 23, "class": "tick"}, pick(o.amount)));
+    });
+    box.appendChild(svg);
+    return box;
+  }
   function list(items, limit, make) {
     var ul = el("ul");
     items.slice(0, limit).forEach(function (x) { ul.appendChild(make(x)); });
@@ -215,6 +285,8 @@
       }));
     }
     if (!compact && n.series) n.series.forEach(function (chart) { box.appendChild(seriesChart(chart)); });
+    var ranks = !compact && n.obs ? rankChart(n.obs) : null;
+    if (ranks) box.appendChild(ranks);
     if (n.cites && n.cites.length) {
       box.appendChild(el("div", "name", UI.sources));
       box.appendChild(list(n.cites, compact ? 3 : 1e9, citeItem));
@@ -297,25 +369,157 @@
     keep[id] = true;
     ADJ[id].forEach(function (i) { keepEdge[i] = true; keep[DATA.edges[i].from] = true; keep[DATA.edges[i].to] = true; });
     nodes.update(nodeItems.map(function (n) {
-      return keep[n.id] ? {id: n.id, color: ORIGINAL_NODE[n.id], font: FONT} : {id: n.id, color: DIM_NODE, font: DIM_FONT};
+      return keep[n.id] ? {id: n.id, color: nodeColor(n.id), font: nodeFont(false)} : {id: n.id, color: DIM_NODE, font: nodeFont(true)};
     }));
     edges.update(edgeItems.map(function (e) {
       return keepEdge[e.id] ? {id: e.id, color: ORIGINAL_EDGE[e.id], font: EDGE_FONT} : {id: e.id, color: DIM_EDGE, font: DIM_EDGE_FONT};
     }));
     view.highlighted = id;
     view.neighbourhood = Object.keys(keep).sort();
+    declutter();
   }
   function clearHighlight() {
     if (view.highlighted === null) return;
-    nodes.update(nodeItems.map(function (n) { return {id: n.id, color: ORIGINAL_NODE[n.id], font: FONT}; }));
+    nodes.update(nodeItems.map(function (n) { return {id: n.id, color: nodeColor(n.id), font: nodeFont(false)}; }));
     edges.update(edgeItems.map(function (e) { return {id: e.id, color: ORIGINAL_EDGE[e.id], font: EDGE_FONT}; }));
     view.highlighted = null;
     view.neighbourhood = [];
+    declutter();
+  }
+  function nodeFont(dim) {
+    var f = {};
+    Object.keys(FONT).forEach(function (k) { f[k] = (dim ? DIM_FONT : FONT)[k]; });
+    f.size = labelSize;
+    return f;
+  }
+
+  // ---------------------------------------------------------------- labels that do not collide
+  // Labels keep LABEL_PX on screen at any zoom; the most central node's label is drawn first and
+  // any label whose box would overlap one already drawn is left out (its name shows on hover,
+  // and once zoomed in far enough for it to fit). The highlighted neighbourhood goes first.
+  // Big pages (positions from Python, physics off) keep vis-network's plain labels.
+  var LABEL_PX = 13, labelSize = FONT.size, laidOut = false;
+  var DECLUTTER = !big && nodeItems.length > 0;
+  var HIDDEN = {};  // id -> true while hidden
+  var LABEL_ON = {};
+  function declutter() {
+    if (!DECLUTTER || !laidOut) return;
+    var scale = network.getScale();
+    labelSize = LABEL_PX / scale;
+    var k = labelSize / FONT.size, pad = 2 / scale;
+    var near = {};
+    view.neighbourhood.forEach(function (id) { near[id] = true; });
+    var dim = view.highlighted !== null;
+    nodes.update(nodeItems.map(function (n) {
+      return {id: n.id, font: nodeFont(dim && !near[n.id]), widthConstraint: {maximum: 170 * k}};
+    }));
+    var ids = nodeItems.map(function (n) { return n.id; }).filter(function (id) { return !HIDDEN[id]; });
+    ids.sort(function (a, b) {
+      return (near[b] ? 1 : 0) - (near[a] ? 1 : 0) || (a === view.highlighted ? -1 : b === view.highlighted ? 1 : 0) ||
+        NODE[b].score[META.sizeBy] - NODE[a].score[META.sizeBy] || cmpStr(a, b);
+    });
+    var ctx = network.canvas.frame.canvas.getContext("2d"), pos = network.getPositions(ids), placed = [];
+    LABEL_ON = {};
+    ids.forEach(function (id) {
+      var body = network.body.nodes[id], t = body.labelModule.getTextSize(ctx, false, false), p = pos[id];
+      var top = p.y + body.shape.height / 2 + labelSize / 2 + 4;
+      var box = [p.x - t.width / 2 - pad, top - pad, p.x + t.width / 2 + pad, top + t.height + pad];
+      var free = t.width > 0 && !placed.some(function (q) { return box[0] < q[2] && q[0] < box[2] && box[1] < q[3] && q[1] < box[3]; });
+      if (free) { placed.push(box); LABEL_ON[id] = true; }
+    });
+    nodes.update(nodeItems.map(function (n) {
+      return {id: n.id, scaling: {label: {drawThreshold: LABEL_ON[n.id] ? 0 : 1e9}}};
+    }));
+    view.labelsDrawn = Object.keys(LABEL_ON).length;
+  }
+  var declutterTimer = null;
+  function declutterSoon() { clearTimeout(declutterTimer); declutterTimer = setTimeout(declutter, 120); }
+  network.on("zoom", declutterSoon);
+  network.on("animationFinished", declutter);
+  network.on("dragEnd", function (p) {
+    if (!p.nodes.length) return;
+    var pos = network.getPositions(p.nodes);
+    p.nodes.forEach(function (id) { if (HOME[id]) HOME[id] = pos[id]; });  // a node dragged stays there
+    declutter();
+  });
+
+  // ---------------------------------------------------------------- what is shown
+  // A node is shown when its kind is ticked and it is no hidden hub; a shown node with no
+  // relation to another shown node is "unlinked": it sits in rows beside the rest, or is hidden
+  // by "show unlinked entities". Every change fits the view to what is shown.
+  function shownByFilters(id) { var n = NODE[id]; return KIND_ON[n.kind] && !(state.hideHubs && n.hub); }
+  var HOME = {};  // where a linked node belongs: its place in the layout (or where it was put since)
+  function applyVisibility(refit) {
+    var shown = {}, isolated = {};
+    nodeItems.forEach(function (n) { if (shownByFilters(n.id)) shown[n.id] = true; });
+    nodeItems.forEach(function (n) {
+      if (shown[n.id] && !linkedTo(n.id, function (o) { return shown[o]; })) isolated[n.id] = true;
+    });
+    view.isolated = Object.keys(isolated).sort();
+    HIDDEN = {};
+    nodeItems.forEach(function (n) { if (!shown[n.id] || (isolated[n.id] && !state.showIsolated)) HIDDEN[n.id] = true; });
+    nodes.update(nodeItems.map(function (n) { return {id: n.id, hidden: !!HIDDEN[n.id]}; }));
+    if (!laidOut) return;
+    if (!big) { placeLinked(shown, isolated); placeIsolated(isolated); }
+    if (refit) fitShown();
+    declutter();
+  }
+  // A linked node goes back to its place when it was set apart by an earlier filter; one that
+  // sat out the layout (a hub, an entity linked only to hubs) goes to the middle of its
+  // neighbours that have a place, and keeps that place.
+  function placeLinked(shown, isolated) {
+    var current = network.getPositions(), more = true;
+    // a few passes: a node placed in one pass gives its neighbours a place in the next
+    for (var pass = 0; pass < 6 && more; pass++) {
+      more = false;
+      nodeItems.forEach(function (n, i) {
+        if (!shown[n.id] || isolated[n.id] || HOME[n.id]) return;
+        var others = ADJ[n.id].map(function (j) { var e = DATA.edges[j]; return e.from === n.id ? e.to : e.from; })
+          .filter(function (o) { return HOME[o] && shown[o]; });
+        if (!others.length) return;
+        var x = 0, y = 0;
+        others.forEach(function (o) { x += HOME[o].x; y += HOME[o].y; });
+        var a = i * 2.399963;  // golden angle: nodes with the same neighbours do not stack
+        HOME[n.id] = {x: x / others.length + 60 * Math.cos(a), y: y / others.length + 60 * Math.sin(a)};
+        more = true;
+      });
+    }
+    nodeItems.forEach(function (n) {
+      var home = HOME[n.id], p = current[n.id];
+      if (!home || !shown[n.id] || isolated[n.id]) return;
+      if (!p || p.x !== home.x || p.y !== home.y) network.moveNode(n.id, home.x, home.y);
+    });
+  }
+  function placeIsolated(isolated) {
+    var ids = Object.keys(isolated).filter(function (id) { return !HIDDEN[id]; });
+    if (!ids.length) return;
+    ids.sort(function (a, b) { return NODE[b].score[META.sizeBy] - NODE[a].score[META.sizeBy] || cmpStr(a, b); });
+    var rest = nodeItems.map(function (n) { return n.id; }).filter(function (id) { return !HIDDEN[id] && !isolated[id] && HOME[id]; });
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+    rest.forEach(function (id) { var p = HOME[id]; x0 = Math.min(x0, p.x); x1 = Math.max(x1, p.x); y0 = Math.min(y0, p.y); y1 = Math.max(y1, p.y); });
+    var cellW = 240, cellH = 110, rows, left, top;
+    if (rest.length) {
+      rows = Math.max(1, Math.floor((y1 - y0) / cellH) + 1);
+      left = x1 + 2 * cellW; top = y0;
+    } else {
+      rows = Math.max(1, Math.round(Math.sqrt(ids.length * cellW / cellH / 1.6)));
+      left = 0; top = 0;
+    }
+    ids.forEach(function (id, i) { network.moveNode(id, left + Math.floor(i / rows) * cellW, top + (i % rows) * cellH); });
+  }
+  function fitShown() {
+    var ids = nodeItems.map(function (n) { return n.id; }).filter(function (id) { return !HIDDEN[id]; });
+    if (!ids.length) return;
+    network.fit({nodes: ids, animation: false});
+    // a margin for the labels under the outermost nodes
+    network.moveTo({scale: network.getScale() * 0.9, animation: false});
   }
   function selectNode(id, animate) {
     var n = NODE[id];
     if (!n) return;
     if (!KIND_ON[n.kind]) setKind(n.kind, true);
+    if (n.hub && state.hideHubs) setHubs(false);
+    if (HIDDEN[id] && !state.showIsolated) setIsolated(true);
     network.selectNodes([id]);
     highlight(id);
     showDetails(id);
@@ -329,6 +533,8 @@
   });
   view.selectNode = function (id) { selectNode(id, false); };
   view.visibleCount = function () { return nodes.get({filter: function (n) { return !n.hidden; }}).length; };
+  view.visibleIds = function () { return nodes.get({filter: function (n) { return !n.hidden; }}).map(function (n) { return n.id; }).sort(); };
+  view.labelled = function () { return Object.keys(LABEL_ON).sort(); };
 
   // ---------------------------------------------------------------- search
   // ecograph.lookup.NameIndex.search in JavaScript, over the rows Python wrote for each node
@@ -513,18 +719,81 @@
     return c;
   }
   var checkboxes = {};
-  function setKind(kind, on) {
+  function setKind(kind, on, quiet) {
     KIND_ON[kind] = on;
     if (checkboxes[kind]) checkboxes[kind].checked = on;
-    nodes.update(BY_KIND[kind].map(function (id) { return {id: id, hidden: !on}; }));
+    if (!quiet) applyVisibility(true);
   }
+  var toggles = {};
+  function setHubs(hide) {
+    state.hideHubs = hide;
+    if (toggles.hubs) toggles.hubs.checked = hide;
+    applyVisibility(true);
+  }
+  function setIsolated(on) {
+    state.showIsolated = on;
+    if (toggles.isolated) toggles.isolated.checked = on;
+    applyVisibility(true);
+  }
+  function setColourBy(mode) {
+    state.colourBy = mode;
+    if (toggles[mode]) toggles[mode].checked = true;
+    var near = {};
+    view.neighbourhood.forEach(function (id) { near[id] = true; });
+    nodes.update(nodeItems.map(function (n) {
+      return {id: n.id, color: view.highlighted !== null && !near[n.id] ? DIM_NODE : nodeColor(n.id)};
+    }));
+    communityLegend.hidden = mode !== "community";
+    view.colourBy = mode;
+  }
+  view.setHubs = setHubs;
+  view.setIsolated = setIsolated;
+  view.setColourBy = setColourBy;
   var legend = document.getElementById("ecograph-legend");
+  // the view: colour by kind or community, hide the hubs, show the unlinked entities
+  legend.appendChild(el("h2", null, UI.viewOptions));
+  function toggle(key, type, name, checked, text, onChange) {
+    var label = el("label"), box = document.createElement("input");
+    box.type = type; box.checked = checked; box.id = "ecograph-" + key;
+    if (name) box.name = name;
+    box.addEventListener("change", function () { onChange(box.checked); });
+    toggles[key] = box;
+    label.appendChild(box);
+    label.appendChild(el("span", null, text));
+    legend.appendChild(label);
+  }
+  var hasHubs = DATA.nodes.some(function (n) { return n.hub; });
+  if (DATA.communities && DATA.communities.length) {
+    toggle("kind", "radio", "ecograph-colour", true, UI.colourByKind, function (on) { if (on) setColourBy("kind"); });
+    toggle("community", "radio", "ecograph-colour", false, UI.colourByCommunity, function (on) { if (on) setColourBy("community"); });
+  }
+  if (hasHubs) toggle("hubs", "checkbox", null, state.hideHubs, UI.hideHubs, function (on) { setHubs(on); });
+  toggle("isolated", "checkbox", null, true, UI.showIsolated, function (on) { setIsolated(on); });
+  var communityLegend = el("div", "communities");
+  communityLegend.id = "ecograph-communities";
+  communityLegend.hidden = true;
+  communityLegend.appendChild(el("h2", null, UI.communities));
+  (DATA.communities || []).forEach(function (c) {
+    var row = el("div", "edge-key");
+    row.appendChild(swatch("dot", c.color, c.border));
+    row.appendChild(el("span", null, pick(c.labels)));
+    row.appendChild(el("span", "count", c.size));
+    communityLegend.appendChild(row);
+  });
+  var noCommunity = el("div", "edge-key");
+  noCommunity.appendChild(swatch("dot", OTHER_COLOR.color, OTHER_COLOR.border));
+  noCommunity.appendChild(el("span", null, UI.noCommunity));
+  communityLegend.appendChild(noCommunity);
+  legend.appendChild(communityLegend);
   legend.appendChild(el("h2", null, UI.kinds));
   var buttons = el("div", "buttons");
   [[UI.all, true], [UI.none, false]].forEach(function (pair) {
     var b = el("button", null, pair[0]);
     b.type = "button";
-    b.addEventListener("click", function () { DATA.kinds.forEach(function (k) { setKind(k.kind, pair[1]); }); });
+    b.addEventListener("click", function () {
+      DATA.kinds.forEach(function (k) { setKind(k.kind, pair[1], true); });
+      applyVisibility(true);
+    });
     buttons.appendChild(b);
   });
   legend.appendChild(buttons);
@@ -559,7 +828,8 @@
   var reset = document.getElementById("ecograph-reset");
   reset.textContent = UI.reset;
   reset.addEventListener("click", function () {
-    clearHighlight(); network.unselectAll(); showHint(); network.fit({animation: false});
+    clearHighlight(); network.unselectAll(); showHint();
+    if (DECLUTTER) { fitShown(); declutter(); } else network.fit({animation: false});
   });
   showHint();
 
@@ -570,8 +840,11 @@
     ? document.fonts.load(FONT.size + 'px "ecograph CJK"', "\u9102A").then(function (faces) {
         view.fontFaces = faces.length;
         if (!faces.length) return;
-        nodes.update(nodeItems.map(function (n) { return {id: n.id, font: FONT}; }));
+        var near = {}, dim = view.highlighted !== null;
+        view.neighbourhood.forEach(function (id) { near[id] = true; });
+        nodes.update(nodeItems.map(function (n) { return {id: n.id, font: nodeFont(dim && !near[n.id])}; }));
         edges.update(edgeItems.map(function (e) { return {id: e.id, font: EDGE_FONT}; }));
+        declutter();  // the embedded face measures differently
         network.redraw();
       }, function () { view.fontFaces = 0; })
     : Promise.resolve();
@@ -586,14 +859,22 @@
     if (META.focus) selectNode(META.focus, false);
     document.documentElement.setAttribute("data-ready", "true");
   }
+  function laidOutNow() {
+    var pos = network.getPositions();
+    nodeItems.forEach(function (n) { if (n.physics !== false) HOME[n.id] = pos[n.id]; });
+    laidOut = true;
+    applyVisibility(true);
+  }
+  applyVisibility(false);
   if (!big && nodeItems.length) {
     network.once("stabilizationIterationsDone", function () {
       network.setOptions({physics: {enabled: false}});
-      network.fit({animation: false});
+      laidOutNow();
       network.once("afterDrawing", ready);
       network.redraw();
     });
   } else {
+    laidOut = true;
     network.once("afterDrawing", ready);
     network.redraw();
   }
