@@ -27,7 +27,7 @@ from ecograph.cli import main
 
 from .conftest import REPO, TESTS, free_port, wait_until_answering
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("help-examples")]
+pytestmark = pytest.mark.slow
 
 EXAMPLES_HEAD = re.compile(r"^\s*Examples?:\s*$", re.M)
 #: commands whose examples make what later examples use run first, in this order
@@ -113,11 +113,36 @@ def _env() -> dict[str, str]:
     return dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
 
 
-@pytest.mark.parametrize(("command", "example"), EXAMPLES, ids=[e for _, e in EXAMPLES])
-def test_help_example_runs(
-    command: str, example: str, workdir: Path, servers: list, monkeypatch: pytest.MonkeyPatch
+def test_every_help_example_runs(
+    workdir: Path, servers: list, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """All of them in one test, in order: one may use what an earlier one made (a test per
+    example would let a parallel runner spread them over processes with folders of their
+    own). Every failure is reported, not only the first."""
     monkeypatch.chdir(workdir)
+    failures, unavailable = [], []
+    without: set[str] = set()  # commands whose server could not start: their later examples
+    for command, example in EXAMPLES:
+        if command in without:
+            unavailable.append(f"{example}: needs the server above")
+            continue
+        try:
+            _run_example(command, example, workdir, servers)
+        except _Unavailable as why:
+            unavailable.append(f"{example}: {why}")
+            without.add(command)
+        except (AssertionError, OSError, subprocess.SubprocessError) as error:
+            failures.append(f"{example}\n{error}")
+    assert not failures, "\n\n".join(failures)
+    if unavailable:
+        pytest.skip("; ".join(unavailable))
+
+
+class _Unavailable(Exception):
+    """What an example needs is not on this machine (the test is skipped, after the rest)."""
+
+
+def _run_example(command: str, example: str, workdir: Path, servers: list) -> None:
     expected = 0
     comment = re.search(r"\s+#\s*exits (\d)\b.*$", example)  # an example that shows a refusal
     if comment:
@@ -126,7 +151,7 @@ def test_help_example_runs(
     if line.endswith("&"):  # a server the next examples use
         argv = shlex.split(line[:-1])
         if argv[0] == "oxigraph" and not shutil.which("oxigraph", path=_env()["PATH"]):
-            pytest.skip("the Oxigraph server binary is absent: pip install oxigraph")
+            raise _Unavailable("the Oxigraph server binary is absent: pip install oxigraph")
         process = subprocess.Popen(
             argv, cwd=workdir, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
