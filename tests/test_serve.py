@@ -648,3 +648,22 @@ def test_an_endpoint_that_is_down_is_a_clean_error(runner) -> None:
         and "cannot reach" in pushed.output
         and "Traceback" not in pushed.output
     )
+
+
+def test_a_graph_too_large_for_a_page_is_not_rendered_at_start(ordos_kg, monkeypatch) -> None:
+    """Above VIEW_MAX_ENTITIES `serve` does not render /view at start (at 20M statements the
+    page would hold a million nodes; rendering took minutes and gigabytes)."""
+    from ecograph.endpoint import app
+
+    assert app._view_html(ordos_kg) is not None
+    monkeypatch.setattr(app, "VIEW_MAX_ENTITIES", 10)
+    assert app._view_html(ordos_kg) is None
+
+
+def test_the_query_page_glyphs_are_counted_from_the_store(ordos_kg) -> None:
+    """The dataset's characters come from its labels and quotes, read from the store a batch at
+    a time (not from the whole N-Quads text held in memory)."""
+    from ecograph.endpoint import app
+
+    glyphs = app._dataset_glyphs(ordos_kg)
+    assert {"鄂", "尔", "多", "斯"} <= set(glyphs) and len(glyphs) > 500

@@ -233,7 +233,11 @@ class Endpoint:
 
     async def _view(self, request: Any) -> Any:
         if self.view_html is None:
-            raise HttpError(404, "the viewer is not served by this server")
+            raise HttpError(
+                404,
+                "the viewer is not served by this server (switched off, or the graph has more "
+                f"than {VIEW_MAX_ENTITIES:,} entities: draw a part with ecograph view --focus)",
+            )
         return _bytes(200, self.view_html, "text/html; charset=utf-8")
 
     async def _not_found(self, request: Any, exc: Exception) -> Any:
@@ -604,18 +608,47 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+#: the literals whose characters the query page embeds glyphs for: what results mostly show
+_GLYPH_QUERY = """SELECT ?text WHERE {
+  { ?s skos:prefLabel ?text } UNION { ?s skos:altLabel ?text }
+  UNION { ?s rdfs:label ?text } UNION { ?s oa:exact ?text }
+}"""
+
+
 def _dataset_glyphs(kg: Any) -> str:
-    """The characters of the dataset, whose glyphs the query page embeds for its results."""
+    """The characters of the dataset's labels and quotes, whose glyphs the query page embeds
+    for its results: counted as the store hands them out, a batch at a time (the whole
+    dataset's text at 20M statements is gigabytes)."""
+    from collections import Counter
+
     from .pages import dataset_glyphs
 
+    counts: Counter[str] = Counter()
+    batch: list[str] = []
     try:
-        text = kg.nquads().decode("utf-8")
-    except (AttributeError, UnicodeDecodeError):  # a graph that cannot say its text
+        for (text,) in kg.store.values(_GLYPH_QUERY):
+            if text:
+                batch.append(text)
+            if len(batch) >= 50_000:
+                counts.update("".join(batch))
+                batch.clear()
+    except Exception:  # a store that cannot answer: the page's own glyphs only
         return ""
-    return dataset_glyphs(text)
+    counts.update("".join(batch))
+    return dataset_glyphs(counts)
 
 
-def _view_html(kg: Any) -> bytes:
+#: above this many entities ``/view`` is not rendered at start: a page of that size is
+#: unusable in a browser and rendering it takes minutes (``ecograph view --focus/--type``
+#: draws a part)
+VIEW_MAX_ENTITIES = 20_000
+
+
+def _view_html(kg: Any) -> bytes | None:
+    """The viewer page of the whole graph, or ``None`` above :data:`VIEW_MAX_ENTITIES`."""
+    stats = kg.stats() if hasattr(kg, "stats") else None
+    if stats is not None and stats.entities > VIEW_MAX_ENTITIES:
+        return None
     return kg.render_view().encode("utf-8")
 
 

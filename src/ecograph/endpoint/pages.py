@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+from collections import Counter
 
 from ..gallery import gallery
 from .protocol import FORMAT_IRIS, GRAPH_TYPES, RESULT_TYPES
@@ -103,18 +104,16 @@ def _pick(texts: dict[str, str], lang: str) -> str:
     return texts.get(lang) or texts.get(other) or ""
 
 
-def dataset_glyphs(text: str, limit: int = DATASET_GLYPHS) -> str:
-    """The distinct characters of ``text`` (a dataset's N-Quads) that the page embeds glyphs
-    for, so that results show in the bundled font: all of them, or the ``limit`` most frequent
-    (ties by code point) when there are more."""
-    from collections import Counter
-
+def dataset_glyphs(text: str | Counter[str], limit: int = DATASET_GLYPHS) -> str:
+    """The distinct characters of ``text`` (a dataset's text, or its characters counted) that
+    the page embeds glyphs for, so that results show in the bundled font: all of them, or the
+    ``limit`` most frequent (ties by code point) when there are more."""
     from ..fonts import covered
 
-    chars = covered(text)
+    counts = text if isinstance(text, Counter) else Counter(text)
+    chars = covered("".join(counts))
     if len(chars) <= limit:
         return chars
-    counts = Counter(text)
     chosen = sorted(chars, key=lambda ch: (-counts[ch], ord(ch)))[:limit]
     return "".join(sorted(chosen))
 
