@@ -236,7 +236,7 @@ class Endpoint:
             raise HttpError(
                 404,
                 "the viewer is not served by this server (switched off, or the graph has more "
-                f"than {VIEW_MAX_ENTITIES:,} entities: draw a part with ecograph view --focus)",
+                f"than {VIEW_MAX_ENTITIES:,} entities: draw a part around one entity instead)",
             )
         return _bytes(200, self.view_html, "text/html; charset=utf-8")
 
@@ -639,8 +639,8 @@ def _dataset_glyphs(kg: Any) -> str:
 
 
 #: above this many entities ``/view`` is not rendered at start: a page of that size is
-#: unusable in a browser and rendering it takes minutes (``ecograph view --focus/--type``
-#: draws a part)
+#: unusable in a browser and rendering it takes minutes (the viewer can draw a part: one
+#: entity's neighbourhood, or some kinds)
 VIEW_MAX_ENTITIES = 20_000
 
 
