@@ -14,7 +14,6 @@ import io
 import json
 import re
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -30,11 +29,10 @@ from ecograph.safetext import csv_text
 
 from .conftest import REPO, TESTS
 from .test_serve import Running, request
+from .test_view import REMOTE, elements
 
 CHROMIUM = Path(ecograph.viewer.CHROMIUM)
 XSS = TESTS / "data" / "xss"  # a fictional city whose names and quotes are injection payloads
-#: a reference that a browser would fetch: src=, href=, url(), @import of a remote address
-REMOTE = re.compile(r"""(?:\bsrc\s*=|\bhref\s*=|\burl\(|@import)\s*["']?\s*(?:https?:|//)""", re.I)
 URL = re.compile(r"https?://[^\s\"'<>&\\]+")
 #: the one address inside the vendored editor: the SVG namespace, a name that is never fetched
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
@@ -43,18 +41,6 @@ HOSTILE_TITLE = {
     "en": '<img src=x onerror="window.__pwned=2">" onmouseover="x',
 }
 KEYWORD_COLOUR = "rgb(122, 31, 162)"  # tags.keyword in tools/editor/entry.mjs
-
-
-def elements(text: str) -> list[tuple[str, dict[str, str | None]]]:
-    """Every start tag of a page, as a browser's tokenizer sees them (script bodies are text)."""
-    found: list[tuple[str, dict[str, str | None]]] = []
-
-    class Collector(HTMLParser):
-        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-            found.append((tag, dict(attrs)))
-
-    Collector(convert_charrefs=True).feed(text)
-    return found
 
 
 def json_block(page: str, element_id: str) -> Any:

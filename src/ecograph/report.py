@@ -37,7 +37,6 @@ The library never prints; :func:`write_report` writes the page atomically and re
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import io
@@ -50,6 +49,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .safetext import csp_hash
 from .text import check_lang, other_lang, pick_label
 from .viewer.model import _ENTITY_CITATIONS_QUERY, _STATUS_QUERY
 
@@ -1124,10 +1124,9 @@ nav{break-after:page;page-break-after:always}}
 
 
 def _csp(css: str) -> str:
-    digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")
     return (
         "default-src 'none'; script-src 'none'; "
-        f"style-src 'sha256-{digest}'; img-src 'none'; font-src data:; connect-src 'none'; "
+        f"style-src {csp_hash(css)}; img-src 'none'; font-src data:; connect-src 'none'; "
         "media-src 'none'; object-src 'none'; frame-src 'none'; worker-src 'none'; "
         "manifest-src 'none'; base-uri 'none'; form-action 'none'"
     )
@@ -1141,7 +1140,7 @@ def render_report(kg: KnowledgeGraph, lang: str = "zh") -> tuple[str, ReportResu
     """The brief of ``kg`` in ``lang`` (zh or en) and what it holds (``path`` empty, nothing
     written)."""
     from ._version import __version__
-    from .fonts import font_face_css, subset_woff2
+    from .fonts import font_face_rule, subset_woff2
 
     check_lang(lang)
     started = time.perf_counter()
@@ -1192,7 +1191,7 @@ def render_report(kg: KnowledgeGraph, lang: str = "zh") -> tuple[str, ReportResu
     text += "".join(c.strings() for c in brief.charts)
     font_started = time.perf_counter()
     woff2 = subset_woff2(text)
-    face = font_face_css(text)  # the same characters: the subset is cut once
+    face = font_face_rule(woff2)
     font_seconds = time.perf_counter() - font_started
     rendered, timings = _render_charts(brief.charts, woff2)
     timings["font"] = round(font_seconds, 3)

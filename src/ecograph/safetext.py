@@ -82,6 +82,19 @@ def neutralise_bidi(text: str) -> str:
     return _BIDI.sub("\ufffd", text) if _BIDI.search(text) else text
 
 
+def csp_hash(text: str) -> str:
+    """The Content-Security-Policy source that allows exactly this inline script or style:
+    ``'sha256-…'`` over its UTF-8 bytes."""
+    import base64
+    import hashlib
+
+    return (
+        "'sha256-"
+        + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+        + "'"
+    )
+
+
 def script_json(value: object) -> str:
     """JSON that is safe inside an HTML ``<script>`` element: ``<``, ``>`` and ``&`` (so no
     ``</script>`` or ``<!--``) and the JavaScript line separators U+2028/U+2029 are escaped.

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 from collections import Counter
 
 from ..gallery import gallery
+from ..safetext import csp_hash
 from .protocol import FORMAT_IRIS, GRAPH_TYPES, RESULT_TYPES
 
 __all__ = ["dataset_glyphs", "query_page", "service_description"]
@@ -83,14 +82,6 @@ def _asset(name: str) -> str:
     return (resources.files("ecograph.endpoint") / "assets" / name).read_text(encoding="utf-8")
 
 
-def _hash(script: str) -> str:
-    return (
-        "'sha256-"
-        + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-        + "'"
-    )
-
-
 def _both(zh: str, en: str) -> str:
     """A text in both languages (escaped), the one not chosen hidden by the page's style."""
     return (
@@ -163,8 +154,8 @@ def query_page(
     editor_js, page_js = _asset(EDITOR_JS), _asset(PAGE_JS)
     csp = (
         "default-src 'none'; style-src 'unsafe-inline'; font-src data:; connect-src 'self'; "
-        f"script-src {_hash(editor_js)} {_hash(page_js)}; form-action 'self'; base-uri 'none'; "
-        "frame-ancestors 'none'"
+        f"script-src {csp_hash(editor_js)} {csp_hash(page_js)}; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
     )
     sizes = "".join(
         f'<option value="{n}"{" selected" if n == PAGE_ROWS else ""}>{n}</option>'

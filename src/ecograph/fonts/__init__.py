@@ -22,7 +22,15 @@ import logging
 from functools import lru_cache
 from importlib import resources
 
-__all__ = ["BUNDLE", "FAMILY", "LICENCE", "covered", "font_face_css", "subset_woff2"]
+__all__ = [
+    "BUNDLE",
+    "FAMILY",
+    "LICENCE",
+    "covered",
+    "font_face_css",
+    "font_face_rule",
+    "subset_woff2",
+]
 
 #: the CSS family name of the embedded face (not the font's own name: a page's face is a subset)
 FAMILY = "ecograph CJK"
@@ -31,8 +39,16 @@ BUNDLE = "NotoSansCJKsc-ecograph.woff2"
 LICENCE = "OFL.txt"
 
 
+@lru_cache(maxsize=1)
 def _bundle_bytes() -> bytes:
     return resources.files(__name__).joinpath(BUNDLE).read_bytes()
+
+
+@lru_cache(maxsize=1)
+def _bundle_digest() -> bytes:
+    import hashlib
+
+    return hashlib.sha256(_bundle_bytes()).digest()
 
 
 @lru_cache(maxsize=1)
@@ -66,11 +82,10 @@ def _subset(chars: str) -> bytes:
 
     from .. import cache
 
-    bundle = _bundle_bytes()
     key = hashlib.sha256(
         b"\0".join(
             (
-                hashlib.sha256(bundle).digest(),
+                _bundle_digest(),
                 fontTools.version.encode("ascii"),
                 chars.encode("utf-8", "surrogatepass"),
             )
@@ -79,7 +94,7 @@ def _subset(chars: str) -> bytes:
     kept = cache.get("font", key)
     if kept is not None and isinstance(kept.get("woff2"), bytes):
         return kept["woff2"]
-    data = _cut(bundle, chars)
+    data = _cut(_bundle_bytes(), chars)
     cache.put("font", key, {"woff2": data})
     return data
 
@@ -115,7 +130,12 @@ def font_face_css(text: str) -> str:
     """An ``@font-face`` rule for :data:`FAMILY` that draws the characters of ``text``, with the
     subset inline. ``unicode-range`` is left out: the face is asked for every character and
     draws those it has."""
-    data = base64.b64encode(subset_woff2(text)).decode("ascii")
+    return font_face_rule(subset_woff2(text))
+
+
+def font_face_rule(woff2: bytes) -> str:
+    """The ``@font-face`` rule for :data:`FAMILY` with the subset ``woff2`` inline."""
+    data = base64.b64encode(woff2).decode("ascii")
     return (
         f'@font-face{{font-family:"{FAMILY}";font-style:normal;font-weight:400;'
         f'font-display:block;src:url(data:font/woff2;base64,{data}) format("woff2")}}'

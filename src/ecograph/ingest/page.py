@@ -30,9 +30,7 @@ fetch of any kind. The same candidates and text give the same bytes.
 
 from __future__ import annotations
 
-import base64
 import bisect
-import hashlib
 import html
 import itertools
 import json
@@ -44,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from ..fonts import font_face_css
-from ..safetext import neutralise_bidi
+from ..safetext import csp_hash, neutralise_bidi
 from ..safetext import script_json as _script_json
 from .inbox import KINDS, read_inbox
 
@@ -503,14 +501,6 @@ def _card_html(card: _Card, names: dict[str, str], doc_id: str, dataset: str) ->
     )
 
 
-def _sha256(text: str) -> str:
-    return (
-        "'sha256-"
-        + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
-        + "'"
-    )
-
-
 CSP = (
     "default-src 'none'; script-src {script}; style-src {style}; img-src 'none'; "
     "font-src data:; connect-src 'none'; media-src 'none'; object-src 'none'; "
@@ -785,7 +775,7 @@ def _build(dataset: str | Path, doc_id: str) -> _Built:
     )
     # the glyphs the page shows, embedded (ecograph.fonts)
     css = font_face_css(title + body) + "\n" + css
-    csp = CSP.format(script=_sha256(_JS), style=_sha256(css))
+    csp = CSP.format(script=csp_hash(_JS), style=csp_hash(css))
     page = (
         "<!DOCTYPE html>\n"
         '<html lang="zh-Hans">\n<head>\n<meta charset="utf-8">\n'

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..analysis import DEFAULT_EXCLUDE
 from ..errors import NotFoundError, UsageError
 from ._files import ui_strings
 from .layout import compute_layout
@@ -101,8 +102,8 @@ _PALETTE = (
     "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
 )  # fmt: skip
 _OTHER_COMMUNITY = "#aab2bd"
-#: the kinds the page can hide behind "hide areas and regions" (what ``rank`` leaves out)
-HUB_KINDS = ("AdministrativeArea", "Region")
+#: the kinds the page can hide behind "hide areas and regions": what ``rank`` leaves out
+HUB_KINDS = DEFAULT_EXCLUDE
 _SHAPES = ("dot", "square", "diamond", "triangle", "triangleDown", "star", "hexagon")
 
 
@@ -459,7 +460,7 @@ def _communities(projection: Any, keep: set[str]) -> tuple[dict[str, int], list[
     areas and regions left out, seed 42) and the communities with a shown member: number, the
     labels of the most central member, members shown, colour. The 16 biggest get a colour of
     their own; the rest share grey."""
-    from ..analysis import DEFAULT_EXCLUDE, communities
+    from ..analysis import communities
 
     result = communities(projection, exclude=DEFAULT_EXCLUDE, seed=42)
     of: dict[str, int] = {}

@@ -18,8 +18,6 @@ any kind, and no inline event handlers.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import html
 import importlib.util
 import json
@@ -31,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
-from ..safetext import script_json
+from ..safetext import csp_hash, script_json
 from ._files import TEMPLATE, asset_text, assets_dir, ui_strings
 from .model import FONT_STACK, ViewModel, ViewResult, ViewSource, prepare_view
 
@@ -193,12 +191,7 @@ def vis_assets() -> tuple[str, str, str]:
 
 
 def _csp(scripts: list[str]) -> str:
-    hashes = " ".join(
-        "'sha256-"
-        + base64.b64encode(hashlib.sha256(s.encode("utf-8")).digest()).decode("ascii")
-        + "'"
-        for s in scripts
-    )
+    hashes = " ".join(csp_hash(s) for s in scripts)
     return (
         "default-src 'none'; "
         f"script-src {hashes}; "
