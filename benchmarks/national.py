@@ -22,6 +22,8 @@ the RML engine, the workers of ``serve``) is its own:
   beside its reference, ``oxigraph load`` of the same N-Quads into a folder.
 
 Every step must stay within 12 GB (the target); the time of each is what the table reports.
+Each figure is also printed to stderr as soon as it is taken (the gallery's query by query), so
+a run stopped part way still shows what it measured.
 The figures are read from this table, never asserted by tests.
 """
 
@@ -68,7 +70,9 @@ import ecograph
 from ecograph.gallery import gallery
 kg = ecograph.load(sys.argv[1], sys.argv[2])
 for saved in gallery():
+    began = time.perf_counter()
     kg.run_query(name=saved.name)
+    print(f"    {time.perf_counter() - began:8.1f} s  {saved.name}", file=sys.stderr, flush=True)
 print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -97,7 +101,11 @@ print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 def _python(code: str, *args: str, env: dict[str, str] | None = None) -> tuple[float, float]:
     out = subprocess.run(
-        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True, env=env
+        [sys.executable, "-c", code, *args],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
     ).stdout.split()
     return float(out[0]), int(out[1]) / 1024
 
@@ -124,6 +132,20 @@ def _command(
         env=env,
     ).stdout.split()
     return float(out[0]), int(out[1]) / 1024
+
+
+class _Results(dict[str, tuple[float, float]]):
+    """The measurements, each also printed to stderr as it is taken, so that a run stopped
+    part way still shows what it measured."""
+
+    def __setitem__(self, name: str, value: tuple[float, float]) -> None:
+        super().__setitem__(name, value)
+        seconds, peak = value
+        print(
+            f"{time.strftime('%H:%M:%S')}  {name}: {_fmt_s(seconds)}, {peak:,.0f} MB",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _free_port() -> int:
@@ -165,7 +187,7 @@ def main() -> None:
             )  # fmt: skip
         shutil.rmtree(root / "cache", ignore_errors=True)
         shutil.rmtree(store, ignore_errors=True)
-        results: dict[str, tuple[float, float]] = {}
+        results = _Results()
         results["libyaml parse"] = _python(_PARSE, str(data))
         results["ecograph build (cold)"] = _command(
             ["build", "--data", str(data), "--store", spec, "--out", str(out)], env
