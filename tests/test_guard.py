@@ -8,7 +8,10 @@ endpoint. Each must be refused without a connection, and the listener must stay 
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +25,7 @@ from ecograph.cli import main
 from ecograph.errors import QueryError
 from ecograph.guard import QueryRefused, check_query, expand_escapes
 
+from .conftest import ORDOS
 from .test_serve import Running, sparql_get
 
 
@@ -205,3 +209,37 @@ def test_an_escape_spelling_an_escape_is_refused() -> None:
     with pytest.raises(QueryRefused, match="escape"):
         check_query("SELECT * WHERE { ?s ?p '\\u005Cu0053' }", {}, lambda iri: True)
     assert expand_escapes("caf\\u00e9") == "café"
+
+
+_NO_RESULT_IN_A_CYCLE = """
+import gc, sys
+import ecograph
+from ecograph.gallery import gallery
+kg = ecograph.load(sys.argv[1], "oxigraph")
+gc.collect()
+gc.set_debug(gc.DEBUG_SAVEALL)
+found = []
+for saved in gallery():
+    kg.run_query(name=saved.name)
+    gc.collect()
+    found += [saved.name for o in gc.garbage if type(o).__name__ == "QuerySolutions"]
+    gc.garbage.clear()
+print(",".join(found))
+"""
+
+
+def test_no_query_result_is_left_in_a_reference_cycle() -> None:
+    # A pyoxigraph result must be freed on the thread that made it; one left in a reference
+    # cycle is freed by whichever thread the collector runs on (here the query checker's), and
+    # pyoxigraph then prints "QuerySolutions is unsendable, but is being dropped on another
+    # thread". The first check of a query imports rdflib's SPARQL parser, whose frames, kept in
+    # a cycle, reached back to the first query's frame: a fresh process sees that import.
+    done = subprocess.run(
+        [sys.executable, "-c", _NO_RESULT_IN_A_CYCLE, str(ORDOS)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "ECOGRAPH_NO_CACHE": "1"},
+    )
+    assert done.stdout.strip() == "", f"results left in a cycle after: {done.stdout.strip()}"
+    assert "unsendable" not in done.stderr
