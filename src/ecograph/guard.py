@@ -110,14 +110,7 @@ def _plan(text: str, prefixes: dict[str, str]) -> QueryPlan:
     # there too: the import's frames, kept in a reference cycle, would otherwise reach back to
     # the first caller's query frame (measured: a gallery run at 20M statements printed
     # "QuerySolutions is unsendable, but is being dropped on another thread").
-    return _parser_thread().submit(_plan_imported, text, prefixes).result()
-
-
-def _plan_imported(text: str, prefixes: dict[str, str]) -> QueryPlan:
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import Query, UpdateUnit
-
-    return _plan_parsed(text, prefixes, Query, UpdateUnit, ParseException)
+    return _parser_thread().submit(_plan_parsed, text, prefixes).result()
 
 
 _EXECUTOR: Any = None
@@ -132,9 +125,10 @@ def _parser_thread() -> Any:
     return _EXECUTOR
 
 
-def _plan_parsed(
-    text: str, prefixes: dict[str, str], Query: Any, UpdateUnit: Any, ParseException: Any
-) -> QueryPlan:
+def _plan_parsed(text: str, prefixes: dict[str, str]) -> QueryPlan:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import Query, UpdateUnit
+
     try:
         parsed = Query.parse_string(text, parse_all=True)
     except ParseException as exc:
